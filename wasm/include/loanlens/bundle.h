@@ -1,0 +1,69 @@
+#pragma once
+/// \file
+/// The model bundle: one JSON document that carries a trained model from the CLI to the browser
+/// (format described in models/README.md). Loading validates every section and the content hash.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "loanlens/data/schema.h"
+#include "loanlens/model.h"
+#include "loanlens/policy/policy.h"
+#include "loanlens/preprocess.h"
+
+namespace loanlens {
+
+inline constexpr const char* kBundleFormat = "loanlens-model";
+inline constexpr int kBundleFormatVersion = 1;
+
+/// The result of scoring one row.
+struct Score {
+  double margin = 0;  ///< log-odds of default (before calibration)
+  double pd = 0;      ///< probability of default (after calibration when the bundle has one)
+  double points = 0;  ///< credit score in points (policy)
+  std::string band;   ///< "approve" | "review" | "decline"
+  double base_value = 0;
+  std::vector<double> contributions;  ///< per original feature (margin space); empty if not asked
+};
+
+class Bundle {
+ public:
+  /// Parses and validates a bundle; `source` names it in errors. Throws loanlens::Error.
+  static Bundle Parse(const std::string& text, const std::string& source = "bundle");
+  static Bundle FromJson(nlohmann::json j, const std::string& source = "bundle");
+  /// Builds a bundle from parts (training). `meta` holds target, metrics, training, explain ...
+  Bundle(Schema schema, Preprocessor preprocess, std::unique_ptr<Model> model, nlohmann::json meta);
+
+  /// The full document including `content_sha256` (pretty-printed JSON).
+  std::string Dump() const;
+  nlohmann::json ToJson() const;  ///< with content_sha256
+
+  const Schema& GetSchema() const { return schema_; }
+  const Preprocessor& GetPreprocessor() const { return preprocess_; }
+  const Model& GetModel() const { return *model_; }
+  const Policy& GetPolicy() const { return policy_; }
+  nlohmann::json& Meta() { return meta_; }
+  const nlohmann::json& Meta() const { return meta_; }
+  std::vector<std::string> FeatureNames() const { return schema_.FeatureNames(); }
+  std::string TargetName() const;
+  std::string Positive() const;
+
+  /// Scores one parsed row (Frame row: NumFeatures() values).
+  Score ScoreRow(const double* raw, bool explain) const;
+  /// Maps a margin to a PD (sigmoid, then the stored calibration if any).
+  double MarginToPd(double margin) const;
+
+ private:
+  Schema schema_;
+  Preprocessor preprocess_;
+  std::unique_ptr<Model> model_;
+  Policy policy_;
+  nlohmann::json meta_;
+};
+
+/// SHA-256 of `data`, lowercase hex.
+std::string Sha256Hex(const std::string& data);
+
+}  // namespace loanlens

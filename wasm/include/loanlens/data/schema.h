@@ -1,0 +1,75 @@
+#pragma once
+/// \file
+/// Column types and roles, inferred from data or given by the user (--schema schema.json).
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "loanlens/data/csv.h"
+
+namespace loanlens {
+
+enum class ColumnType { kNumeric, kCategorical, kBoolean };
+enum class Role { kFeature, kTarget, kId, kProtected, kIgnore };
+
+std::string ToString(ColumnType t);  ///< "numeric" | "categorical" | "boolean"
+std::string ToString(Role r);        ///< "feature" | "target" | "id" | "protected" | "ignore"
+ColumnType ColumnTypeFromString(const std::string& s);  ///< throws loanlens::Error
+Role RoleFromString(const std::string& s);              ///< throws loanlens::Error
+
+/// A column as seen in the training data.
+struct ColumnSpec {
+  std::string name;
+  ColumnType type = ColumnType::kNumeric;
+  Role role = Role::kFeature;
+  std::string description;
+  // Observed in the data the schema was fitted on:
+  std::size_t missing = 0;
+  double min = 0, max = 0;  ///< numeric and boolean columns
+  /// Categorical: the levels, most frequent first (ties by name). Boolean: {"false-token","true-token"}
+  /// as spelled in the data (e.g. {"no","yes"}); parsing is case-insensitive.
+  std::vector<std::string> categories;
+  std::vector<std::size_t> counts;  ///< count per category (same order)
+};
+
+struct Schema {
+  std::vector<ColumnSpec> columns;
+
+  const ColumnSpec* Find(std::string_view name) const;
+  ColumnSpec* Find(std::string_view name);
+  /// Names of the columns with role kFeature, in schema order.
+  std::vector<std::string> FeatureNames() const;
+  nlohmann::json ToJson() const;
+  static Schema FromJson(const nlohmann::json& j);  ///< validates; throws loanlens::Error
+};
+
+struct InferOptions {
+  /// Types given by the user (--schema); other columns are inferred: a column whose non-missing
+  /// values all parse as numbers is numeric, unless it has exactly two distinct values that are
+  /// boolean tokens {0,1,true,false,yes,no,y,n,t,f} (case-insensitive) other than 0/1 numbers, in
+  /// which case it is boolean; everything else is categorical.
+  std::map<std::string, ColumnType> forced_types;
+};
+
+/// Reads every record of `reader` and infers type, stats and categories per column. Ragged rows
+/// throw loanlens::Error naming file and row. Roles are all kFeature; the caller sets roles.
+Schema InferSchema(CsvReader& reader, const InferOptions& options = {});
+
+/// Types named in a user schema JSON ({"columns":[{"name":..,"type":..,"role":..,"description":..}]}).
+std::map<std::string, ColumnType> SchemaOverrideTypes(const nlohmann::json& override_json);
+
+/// Applies roles and descriptions from a user schema JSON. Unknown column names throw
+/// loanlens::Error naming the column.
+void ApplySchemaOverride(Schema& schema, const nlohmann::json& override_json);
+
+/// Parses a boolean token (case-insensitive: 1/0, true/false, yes/no, y/n, t/f).
+std::optional<bool> ParseBool(std::string_view token);
+/// Parses a whole token as a finite double (leading/trailing spaces allowed); nullopt otherwise.
+std::optional<double> ParseNumber(std::string_view token);
+
+}  // namespace loanlens

@@ -1,0 +1,29 @@
+#pragma once
+/// \file
+/// The one error type of the engine. Every failure a user can cause (bad CSV, bad bundle, bad
+/// parameter) is reported as a loanlens::Error whose message names what is wrong and where.
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+
+namespace loanlens {
+
+/// Where a problem was found. Empty / zero fields are left out of the message.
+struct Location {
+  std::string file;    ///< file or source name ("german_credit.csv", "bundle", "--row")
+  std::size_t row = 0;  ///< 1-based row as a spreadsheet shows it (the header is row 1); 0 = none
+  std::string column;  ///< column / feature / JSON key
+  std::string value;   ///< the offending value as read
+};
+
+struct Error : std::runtime_error {
+  /** \param what what is wrong and what was expected, e.g. "expected a number" */
+  explicit Error(const std::string& what) : std::runtime_error(what) {}
+  Error(const Location& where, const std::string& what);
+  Location where;
+};
+
+/// "file 'x.csv', row 12, column 'age', value 'abc': expected a number"
+std::string FormatLocation(const Location& where);
+
+}  // namespace loanlens

@@ -1,0 +1,22 @@
+#include "loanlens/error.h"
+
+namespace loanlens {
+
+std::string FormatLocation(const Location& where) {
+  std::string out;
+  auto add = [&out](const std::string& part) {
+    if (!out.empty()) out += ", ";
+    out += part;
+  };
+  if (!where.file.empty()) add("file '" + where.file + "'");
+  if (where.row != 0) add("row " + std::to_string(where.row));
+  if (!where.column.empty()) add("column '" + where.column + "'");
+  if (!where.value.empty() || !where.column.empty()) add("value '" + where.value + "'");
+  return out;
+}
+
+Error::Error(const Location& where, const std::string& what)
+    : std::runtime_error(FormatLocation(where).empty() ? what : FormatLocation(where) + ": " + what),
+      where(where) {}
+
+}  // namespace loanlens
