@@ -4,12 +4,15 @@
 #include <cstdlib>
 
 #include "loanlens/error.h"
+#include "loanlens/svm/svm.h"
 
 namespace loanlens {
 
 const std::vector<ModelFamily>& ModelFamilies() {
   // Each family adds one entry here (kind, loader, trainer, needs_scaling).
-  static const std::vector<ModelFamily> families = {};
+  static const std::vector<ModelFamily> families = {
+      {"svm", LoadSvm, TrainSvm, true},
+  };
   return families;
 }
 
@@ -60,7 +63,8 @@ std::string ParamString(const ParamMap& p, const std::string& key, const std::st
   return it == p.end() ? fallback : it->second;
 }
 
-void CheckParams(const ParamMap& p, const std::vector<std::string>& known, const std::string& kind) {
+void CheckParams(const ParamMap& p, const std::vector<std::string>& known,
+                 const std::string& kind) {
   for (const auto& [key, value] : p) {
     bool ok = false;
     for (const auto& k : known) ok = ok || k == key;

@@ -1,0 +1,165 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "loanlens/calibration.h"
+#include "loanlens/error.h"
+#include "loanlens/model.h"
+#include "loanlens/svm/svm.h"
+
+namespace {
+
+/// german300 fixture (scripts/fixtures/make_svm_fixture.py): design, labels, sklearn decisions.
+struct SvmFixture {
+  nlohmann::json j;
+  std::vector<double> x, y;
+  std::size_t n = 0, d = 0;
+  loanlens::TrainData Data() const {
+    loanlens::TrainData t;
+    t.x = x.data();
+    t.num_rows = n;
+    t.num_inputs = d;
+    t.y = y.data();
+    for (std::size_t c = 0; c < d; ++c) {
+      t.input_names.push_back(j["columns"][c].get<std::string>());
+      t.group.push_back(static_cast<int>(c));
+    }
+    return t;
+  }
+};
+
+const SvmFixture& Fixture() {
+  static const SvmFixture f = [] {
+    SvmFixture s;
+    std::ifstream in(LOANLENS_SOURCE_DIR "/tests/fixtures/svm/german300.json");
+    REQUIRE(in.good());
+    s.j = nlohmann::json::parse(in);
+    s.y = s.j["y"].get<std::vector<double>>();
+    s.n = s.y.size();
+    s.d = s.j["x"][0].size();
+    for (const auto& row : s.j["x"])
+      for (const auto& v : row) s.x.push_back(v.get<double>());
+    return s;
+  }();
+  return f;
+}
+
+/// Largest |ours - sklearn| relative to the largest |sklearn decision value|.
+double MaxRelativeError(const std::vector<double>& ours, const std::vector<double>& ref) {
+  double worst = 0, scale = 0;
+  for (double r : ref) scale = std::max(scale, std::fabs(r));
+  for (std::size_t i = 0; i < ref.size(); ++i) worst = std::max(worst, std::fabs(ours[i] - ref[i]));
+  return worst / scale;
+}
+
+std::vector<double> Decisions(const loanlens::Model& m, const SvmFixture& f) {
+  std::vector<double> out(f.n);
+  loanlens::SvmDecisionFunction(m, f.x.data(), f.n, out.data());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("SVM decision values match sklearn on german300") {
+  const SvmFixture& f = Fixture();
+  const loanlens::TrainData data = f.Data();
+  loanlens::TrainContext ctx;
+
+  SUBCASE("rbf, C=1, gamma=scale (SVC / LIBSVM)") {
+    auto m = loanlens::TrainModel("svm", data, {{"kernel", "rbf"}}, ctx);
+    const auto ref = f.j["rbf"]["decision"].get<std::vector<double>>();
+    const double err = MaxRelativeError(Decisions(*m, f), ref);
+    MESSAGE("rbf max relative error " << err);
+    CHECK(err < 1e-3);
+    CHECK(m->ToJson()["training"]["num_support_vectors"].get<int>() ==
+          f.j["rbf"]["num_sv"].get<int>());
+    CHECK(m->ToJson()["gamma"].get<double>() ==
+          doctest::Approx(f.j["gamma_scale"].get<double>()).epsilon(1e-12));
+  }
+  SUBCASE("poly, degree 3, coef0 1 (SVC / LIBSVM)") {
+    auto m = loanlens::TrainModel("svm", data, {{"kernel", "poly"}, {"coef0", "1"}}, ctx);
+    const auto ref = f.j["poly"]["decision"].get<std::vector<double>>();
+    const double err = MaxRelativeError(Decisions(*m, f), ref);
+    MESSAGE("poly max relative error " << err);
+    CHECK(err < 1e-3);
+  }
+  SUBCASE("linear hinge, dual coordinate descent (LinearSVC)") {
+    auto m = loanlens::TrainModel(
+        "svm", data, {{"kernel", "linear"}, {"tol", "1e-6"}, {"max_iter", "100000"}}, ctx);
+    const auto ref = f.j["linear"]["decision"].get<std::vector<double>>();
+    const double err = MaxRelativeError(Decisions(*m, f), ref);
+    MESSAGE("linear max relative error " << err);
+    CHECK(err < 1e-3);
+  }
+  SUBCASE("without shrinking the solver reaches the same optimum") {
+    auto m = loanlens::TrainModel("svm", data, {{"shrinking", "false"}, {"cache_mb", "0.01"}}, ctx);
+    const auto ref = f.j["rbf"]["decision"].get<std::vector<double>>();
+    CHECK(MaxRelativeError(Decisions(*m, f), ref) < 1e-3);
+  }
+}
+
+TEST_CASE("SVM model: Platt margin, JSON round trip, explanations, parameters") {
+  const SvmFixture& f = Fixture();
+  const loanlens::TrainData data = f.Data();
+  loanlens::TrainContext ctx;
+  for (const char* kernel : {"linear", "rbf"}) {
+    CAPTURE(kernel);
+    auto m = loanlens::TrainModel("svm", data, {{"kernel", kernel}}, ctx);
+    const nlohmann::json j = m->ToJson();
+    // Margin = Platt log-odds: a * f + b, and a > 0 (higher f = more likely default).
+    CHECK(j["platt"]["a"].get<double>() > 0);
+    const auto dec = Decisions(*m, f);
+    std::vector<double> batch(f.n);
+    loanlens::SvmPredictMarginBatch(*m, f.x.data(), f.n, batch.data());
+    for (std::size_t i = 0; i < f.n; i += 17) {
+      const double margin = m->PredictMargin(f.x.data() + i * f.d);
+      CHECK(margin ==
+            doctest::Approx(j["platt"]["a"].get<double>() * dec[i] + j["platt"]["b"].get<double>())
+                .epsilon(1e-12));
+      CHECK(batch[i] == doctest::Approx(margin).epsilon(1e-12));
+    }
+    // Save -> load -> predict is bit-identical.
+    auto back = loanlens::ModelFromJson(nlohmann::json::parse(j.dump()));
+    CHECK(back->ToJson() == j);
+    for (std::size_t i = 0; i < f.n; i += 7)
+      CHECK(back->PredictMargin(f.x.data() + i * f.d) == m->PredictMargin(f.x.data() + i * f.d));
+    std::vector<double> phi(f.d);
+    if (std::string(kernel) == "linear") {
+      REQUIRE(m->HasExactExplainer());
+      for (std::size_t i = 0; i < f.n; i += 11) {
+        const double base = m->Explain(f.x.data() + i * f.d, phi.data());
+        double sum = base;
+        for (double v : phi) sum += v;
+        CHECK(sum == doctest::Approx(m->PredictMargin(f.x.data() + i * f.d)).epsilon(1e-12));
+      }
+    } else {
+      CHECK_FALSE(m->HasExactExplainer());
+      CHECK_THROWS_AS(m->Explain(f.x.data(), phi.data()), loanlens::Error);
+    }
+  }
+  SUBCASE("stratified subsample above max_train_rows is reported") {
+    auto m = loanlens::TrainModel("svm", data, {{"max_train_rows", "100"}}, ctx);
+    const auto t = m->ToJson()["training"];
+    CHECK(t["subsampled"].get<bool>());
+    CHECK(t["num_rows_used"].get<int>() == 100);
+  }
+  SUBCASE("balanced class weights change the fit") {
+    auto a = loanlens::TrainModel("svm", data, {}, ctx);
+    auto b = loanlens::TrainModel("svm", data, {{"class_weight", "balanced"}}, ctx);
+    CHECK(a->ToJson()["bias"] != b->ToJson()["bias"]);
+  }
+  SUBCASE("bad parameters and bad JSON are named") {
+    CHECK_THROWS_WITH_AS(loanlens::TrainModel("svm", data, {{"gamma", "-1"}}, ctx),
+                         doctest::Contains("gamma"), loanlens::Error);
+    CHECK_THROWS_WITH_AS(loanlens::TrainModel("svm", data, {{"kernal", "rbf"}}, ctx),
+                         doctest::Contains("kernal"), loanlens::Error);
+    auto j = loanlens::TrainModel("svm", data, {{"max_train_rows", "60"}}, ctx)->ToJson();
+    j["support_vectors"][2][3] = "x";
+    CHECK_THROWS_WITH_AS(loanlens::ModelFromJson(j), doctest::Contains("support_vectors[2][3]"),
+                         loanlens::Error);
+  }
+}

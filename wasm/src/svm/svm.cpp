@@ -1,0 +1,462 @@
+#include "loanlens/svm/svm.h"
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "loanlens/calibration.h"
+#include "loanlens/detail/splitmix.h"
+#include "loanlens/error.h"
+
+namespace loanlens {
+
+std::string ToString(SvmKernel k) {
+  switch (k) {
+    case SvmKernel::kLinear:
+      return "linear";
+    case SvmKernel::kRbf:
+      return "rbf";
+    case SvmKernel::kPoly:
+      return "poly";
+  }
+  return "rbf";
+}
+
+SvmKernel SvmKernelFromString(const std::string& s) {
+  if (s == "linear") return SvmKernel::kLinear;
+  if (s == "rbf") return SvmKernel::kRbf;
+  if (s == "poly") return SvmKernel::kPoly;
+  throw Error("parameter 'kernel': expected linear, rbf or poly, got '" + s + "'");
+}
+
+SvmParams ParseSvmParams(const ParamMap& p, std::uint64_t context_seed) {
+  CheckParams(p,
+              {"kernel", "C", "gamma", "degree", "coef0", "class_weight", "tol", "max_train_rows",
+               "seed", "cache_mb", "shrinking", "max_iter", "platt_folds"},
+              "svm");
+  SvmParams s;
+  s.kernel = SvmKernelFromString(ParamString(p, "kernel", "rbf"));
+  s.c = ParamDouble(p, "C", 1.0);
+  if (!(s.c > 0)) throw Error("parameter 'C': expected a positive number");
+  s.gamma = ParamString(p, "gamma", "scale");
+  if (s.gamma != "scale" && s.gamma != "auto") {
+    const double g = ParamDouble(p, "gamma", 1.0);
+    if (!(g > 0))
+      throw Error("parameter 'gamma': expected scale, auto or a positive number, got '" + s.gamma +
+                  "'");
+  }
+  s.degree = ParamInt(p, "degree", 3);
+  if (s.degree < 1 || s.degree > 10) throw Error("parameter 'degree': expected 1 to 10");
+  s.coef0 = ParamDouble(p, "coef0", 0.0);
+  const std::string cw = ParamString(p, "class_weight", "none");
+  if (cw != "none" && cw != "balanced")
+    throw Error("parameter 'class_weight': expected none or balanced, got '" + cw + "'");
+  s.balanced = cw == "balanced";
+  s.tol = ParamDouble(p, "tol", s.kernel == SvmKernel::kLinear ? 1e-4 : 1e-3);
+  if (!(s.tol > 0)) throw Error("parameter 'tol': expected a positive number");
+  const int max_rows = ParamInt(p, "max_train_rows", 20000);
+  if (max_rows < 10) throw Error("parameter 'max_train_rows': expected at least 10");
+  s.max_train_rows = static_cast<std::size_t>(max_rows);
+  const int seed = ParamInt(p, "seed", -1);
+  s.seed = seed >= 0 ? static_cast<std::uint64_t>(seed) : context_seed;
+  s.cache_mb = ParamDouble(p, "cache_mb", 100.0);
+  if (!(s.cache_mb > 0)) throw Error("parameter 'cache_mb': expected a positive number");
+  const std::string shrink = ParamString(p, "shrinking", "true");
+  if (shrink != "true" && shrink != "false")
+    throw Error("parameter 'shrinking': expected true or false, got '" + shrink + "'");
+  s.shrinking = shrink == "true";
+  s.max_iter = ParamInt(p, "max_iter", 1000);
+  if (s.max_iter < 1) throw Error("parameter 'max_iter': expected a positive integer");
+  s.platt_folds = ParamInt(p, "platt_folds", 5);
+  if (s.platt_folds < 2) throw Error("parameter 'platt_folds': expected at least 2");
+  return s;
+}
+
+namespace {
+
+using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+/// Learned state of an SVM. Linear: f(x) = w.x + bias. Kernel: f(x) = sum_s coef_s k(sv_s, x) +
+/// bias. margin = platt.a * f(x) + platt.b (log-odds of default).
+class SvmModel final : public Model {
+ public:
+  std::string Kind() const override { return "svm"; }
+  std::size_t NumInputs() const override { return num_inputs_; }
+  double PredictMargin(const double* x) const override {
+    double f;
+    Decision(x, 1, &f);
+    return platt_.a * f + platt_.b;
+  }
+  bool HasExactExplainer() const override { return spec_.kernel == SvmKernel::kLinear; }
+  double Explain(const double* x, double* phi) const override {
+    if (spec_.kernel != SvmKernel::kLinear)
+      throw Error("svm: no exact explainer for the " + ToString(spec_.kernel) +
+                  " kernel; use Kernel SHAP");
+    // Linear SHAP with independent inputs: phi_j = a w_j (x_j - mean_j).
+    double base = bias_;
+    for (std::size_t j = 0; j < num_inputs_; ++j) {
+      phi[j] = platt_.a * w_[j] * (x[j] - mean_[j]);
+      base += w_[j] * mean_[j];
+    }
+    return platt_.a * base + platt_.b;
+  }
+  nlohmann::json ToJson() const override;
+  nlohmann::json Importance() const override {
+    if (spec_.kernel != SvmKernel::kLinear) return nlohmann::json::object();
+    return {{"weight", w_}};
+  }
+
+  /// f(x) for n rows (row-major), batched through a matrix product for kernel models.
+  void Decision(const double* x, std::size_t n, double* out) const {
+    const std::size_t d = num_inputs_;
+    if (spec_.kernel == SvmKernel::kLinear) {
+      for (std::size_t r = 0; r < n; ++r)
+        out[r] = std::inner_product(w_.begin(), w_.end(), x + r * d, 0.0) + bias_;
+      return;
+    }
+    const std::size_t m = coef_.size();
+    Eigen::Map<const RowMatrix> sv(sv_.data(), m, d);
+    Eigen::Map<const Eigen::VectorXd> coef(coef_.data(), m);
+    const std::size_t kBlock = 256;  // rows per matrix product (bounded scratch memory)
+    for (std::size_t r0 = 0; r0 < n; r0 += kBlock) {
+      const std::size_t nb = std::min(kBlock, n - r0);
+      Eigen::Map<const RowMatrix> xb(x + r0 * d, nb, d);
+      Eigen::MatrixXd k = xb * sv.transpose();  // nb x m dot products
+      if (spec_.kernel == SvmKernel::kRbf) {
+        const Eigen::VectorXd x_sq = xb.rowwise().squaredNorm();
+        for (std::size_t s = 0; s < m; ++s)
+          for (std::size_t r = 0; r < nb; ++r)
+            k(r, s) = std::exp(-spec_.gamma * (x_sq[r] + sv_sq_[s] - 2 * k(r, s)));
+      } else {
+        for (std::size_t s = 0; s < m; ++s)
+          for (std::size_t r = 0; r < nb; ++r)
+            k(r, s) = std::pow(spec_.gamma * k(r, s) + spec_.coef0, spec_.degree);
+      }
+      Eigen::Map<Eigen::VectorXd>(out + r0, nb) = (k * coef).array() + bias_;
+    }
+  }
+
+  void Finish() {  // derived state after training or loading
+    const std::size_t m = coef_.size();
+    sv_sq_.resize(m);
+    for (std::size_t s = 0; s < m; ++s) {
+      const double* v = sv_.data() + s * num_inputs_;
+      sv_sq_[s] = std::inner_product(v, v + num_inputs_, v, 0.0);
+    }
+  }
+
+  std::size_t num_inputs_ = 0;
+  KernelSpec spec_;
+  double bias_ = 0;
+  std::vector<double> w_, mean_;   // linear
+  std::vector<double> sv_, coef_;  // kernel: support vectors (row-major) and alpha_i y_i
+  std::vector<double> sv_sq_;
+  PlattCoefficients platt_;
+  nlohmann::json training_ = nlohmann::json::object();
+};
+
+nlohmann::json SvmModel::ToJson() const {
+  nlohmann::json j = {{"kind", "svm"},
+                      {"kernel", ToString(spec_.kernel)},
+                      {"num_inputs", num_inputs_},
+                      {"bias", bias_},
+                      {"platt", {{"a", platt_.a}, {"b", platt_.b}}},
+                      {"training", training_}};
+  if (spec_.kernel == SvmKernel::kLinear) {
+    j["weight"] = w_;
+    j["mean"] = mean_;
+  } else {
+    j["gamma"] = spec_.gamma;
+    if (spec_.kernel == SvmKernel::kPoly) {
+      j["degree"] = spec_.degree;
+      j["coef0"] = spec_.coef0;
+    }
+    j["dual_coef"] = coef_;
+    nlohmann::json rows = nlohmann::json::array();
+    for (std::size_t s = 0; s < coef_.size(); ++s)
+      rows.push_back(
+          std::vector<double>(sv_.begin() + s * num_inputs_, sv_.begin() + (s + 1) * num_inputs_));
+    j["support_vectors"] = std::move(rows);
+  }
+  return j;
+}
+
+/// Decision values and labels of one trained solver, in the model's sign convention.
+struct Fitted {
+  KernelSpec spec;
+  SvmSolution solution;  // coef over the training rows given (kernel) or w (linear)
+};
+
+/// Trains on rows `x` (row-major, n x d), labels y01 (1 = default), costs C_i.
+Fitted FitSolver(const SvmParams& p, const KernelSpec& spec, const double* x, std::size_t n,
+                 std::size_t d, const std::vector<double>& y01, const std::vector<double>& cost,
+                 std::uint64_t seed) {
+  Fitted out;
+  out.spec = spec;
+  if (spec.kernel == SvmKernel::kLinear) {
+    std::vector<double> y(n);
+    for (std::size_t i = 0; i < n; ++i) y[i] = y01[i] == 1 ? 1.0 : -1.0;
+    out.solution =
+        SolveLinearSvm(x, n, d, y.data(), cost.data(), p.tol, p.max_iter, seed, p.shrinking);
+    return out;
+  }
+  // LIBSVM (as sklearn calls it) gives +1 to the first class (0 = non-default); negate after.
+  std::vector<double> y(n);
+  for (std::size_t i = 0; i < n; ++i) y[i] = y01[i] == 1 ? -1.0 : 1.0;
+  out.solution =
+      SolveKernelSvm(x, n, d, y.data(), cost.data(), spec, p.tol, p.cache_mb, p.shrinking);
+  for (double& c : out.solution.coef) c = -c;
+  out.solution.bias = -out.solution.bias;
+  return out;
+}
+
+/// f(x) of a fitted solver for one row, given its training rows.
+double FittedDecision(const Fitted& f, const double* train_x, std::size_t n, std::size_t d,
+                      const double* x) {
+  const SvmSolution& s = f.solution;
+  if (f.spec.kernel == SvmKernel::kLinear)
+    return std::inner_product(s.coef.begin(), s.coef.end(), x, 0.0) + s.bias;
+  double sum = s.bias;
+  for (std::size_t i = 0; i < n; ++i)
+    if (s.coef[i] != 0) sum += s.coef[i] * KernelValue(f.spec, train_x + i * d, x, d);
+  return sum;
+}
+
+}  // namespace
+
+std::unique_ptr<Model> TrainSvm(const TrainData& data, const ParamMap& params,
+                                const TrainContext& context) {
+  const SvmParams p = ParseSvmParams(params, context.seed);
+  const std::size_t d = data.num_inputs;
+  if (data.num_rows < 2 || d == 0) throw Error("svm: need at least two rows and one input");
+  // Validate: SVMs need imputed inputs and 0/1 labels.
+  std::size_t count[2] = {0, 0};
+  for (std::size_t i = 0; i < data.num_rows; ++i) {
+    const double yi = data.y[i];
+    if (yi != 0 && yi != 1)
+      throw Error("svm: training label of row " + std::to_string(i + 1) + " is " +
+                  std::to_string(yi) + ", expected 0 or 1");
+    ++count[static_cast<int>(yi)];
+    for (std::size_t j = 0; j < d; ++j)
+      if (!std::isfinite(data.x_row(i)[j]))
+        throw Error("svm: row " + std::to_string(i + 1) + ", input '" +
+                    (j < data.input_names.size() ? data.input_names[j] : std::to_string(j)) +
+                    "' is missing or not finite; SVMs need imputed inputs");
+  }
+  if (count[0] == 0 || count[1] == 0) throw Error("svm: training data has a single class");
+
+  // Rows used: kernel SVMs take a stratified subsample above max_train_rows. Rows are grouped
+  // by class (non-default first, original order within a class) as LIBSVM does.
+  detail::SplitMix64 rng(p.seed);
+  std::vector<std::size_t> rows;
+  const bool subsample = p.kernel != SvmKernel::kLinear && data.num_rows > p.max_train_rows;
+  for (int cls = 0; cls < 2; ++cls) {
+    std::vector<std::size_t> idx;
+    for (std::size_t i = 0; i < data.num_rows; ++i)
+      if (data.y[i] == cls) idx.push_back(i);
+    if (subsample) {
+      const double share = static_cast<double>(p.max_train_rows) / data.num_rows;
+      const std::size_t keep = std::max<std::size_t>(1, std::llround(share * idx.size()));
+      rng.Shuffle(idx);
+      idx.resize(std::min(keep, idx.size()));
+      std::sort(idx.begin(), idx.end());
+    }
+    rows.insert(rows.end(), idx.begin(), idx.end());
+  }
+  const std::size_t n = rows.size();
+  std::vector<double> x(n * d), y01(n), weight(n, 1.0);
+  double used_count[2] = {0, 0};
+  for (std::size_t r = 0; r < n; ++r) {
+    std::copy(data.x_row(rows[r]), data.x_row(rows[r]) + d, x.begin() + r * d);
+    y01[r] = data.y[rows[r]];
+    if (data.weight) weight[r] = data.weight[rows[r]];
+    used_count[static_cast<int>(y01[r])] += 1;
+  }
+  // Costs C_i = C * class weight * sample weight (balanced: n / (2 n_class), as sklearn).
+  std::vector<double> cost(n);
+  for (std::size_t r = 0; r < n; ++r) {
+    const int cls = static_cast<int>(y01[r]);
+    const double cw = p.balanced ? n / (2.0 * used_count[cls]) : 1.0;
+    cost[r] = p.c * cw * weight[r];
+  }
+  KernelSpec spec;
+  spec.kernel = p.kernel;
+  spec.degree = p.degree;
+  spec.coef0 = p.coef0;
+  if (p.gamma == "scale") {
+    // sklearn: 1 / (num_inputs * Var(X)) over all entries of the training matrix.
+    double mean = 0, sq = 0;
+    for (double v : x) mean += v;
+    mean /= static_cast<double>(x.size());
+    for (double v : x) sq += (v - mean) * (v - mean);
+    const double var = sq / static_cast<double>(x.size());
+    spec.gamma = var > 0 ? 1.0 / (d * var) : 1.0;
+  } else if (p.gamma == "auto") {
+    spec.gamma = 1.0 / d;
+  } else {
+    spec.gamma = std::stod(p.gamma);
+  }
+
+  const std::size_t total_work = static_cast<std::size_t>(p.platt_folds) + 1;
+  if (context.progress) context.progress(0, total_work);
+  // Platt scaling on cross-validated decision values (LIBSVM svm_binary_svc_probability).
+  std::vector<std::size_t> perm(n);
+  std::iota(perm.begin(), perm.end(), 0);
+  rng.Shuffle(perm);
+  std::vector<double> cv_decision(n, 0.0);
+  const std::size_t folds = static_cast<std::size_t>(p.platt_folds);
+  for (std::size_t fold = 0; fold < folds; ++fold) {
+    const std::size_t begin = fold * n / folds, end = (fold + 1) * n / folds;
+    std::vector<std::size_t> train_rows;
+    for (std::size_t k = 0; k < n; ++k)
+      if (k < begin || k >= end) train_rows.push_back(perm[k]);
+    std::sort(train_rows.begin(), train_rows.end());  // keep the class grouping
+    std::vector<double> fx(train_rows.size() * d), fy(train_rows.size()), fc(train_rows.size());
+    std::size_t pos = 0;
+    for (std::size_t t = 0; t < train_rows.size(); ++t) {
+      std::copy(x.begin() + train_rows[t] * d, x.begin() + (train_rows[t] + 1) * d,
+                fx.begin() + t * d);
+      fy[t] = y01[train_rows[t]];
+      fc[t] = cost[train_rows[t]];
+      pos += fy[t] == 1;
+    }
+    // A fold whose training part has one class predicts that class with unit confidence.
+    if (pos == 0 || pos == train_rows.size()) {
+      const double v = pos == 0 ? (train_rows.empty() ? 0.0 : -1.0) : 1.0;
+      for (std::size_t k = begin; k < end; ++k) cv_decision[perm[k]] = v;
+    } else {
+      const Fitted f =
+          FitSolver(p, spec, fx.data(), train_rows.size(), d, fy, fc, p.seed + 1 + fold);
+      for (std::size_t k = begin; k < end; ++k)
+        cv_decision[perm[k]] =
+            FittedDecision(f, fx.data(), train_rows.size(), d, x.data() + perm[k] * d);
+    }
+    if (context.progress) context.progress(fold + 1, total_work);
+  }
+  const PlattCoefficients platt = FitPlatt(cv_decision, y01, true);
+
+  // Final model on all rows used.
+  const Fitted full = FitSolver(p, spec, x.data(), n, d, y01, cost, p.seed);
+  if (context.progress) context.progress(total_work, total_work);
+  auto model = std::make_unique<SvmModel>();
+  model->num_inputs_ = d;
+  model->spec_ = spec;
+  model->bias_ = full.solution.bias;
+  model->platt_ = platt;
+  if (spec.kernel == SvmKernel::kLinear) {
+    model->w_ = full.solution.coef;
+    model->mean_.assign(d, 0.0);
+    for (std::size_t r = 0; r < n; ++r)
+      for (std::size_t j = 0; j < d; ++j) model->mean_[j] += x[r * d + j];
+    for (double& m : model->mean_) m /= static_cast<double>(n);
+  } else {
+    for (std::size_t r = 0; r < n; ++r) {
+      if (full.solution.coef[r] == 0) continue;
+      model->coef_.push_back(full.solution.coef[r]);
+      model->sv_.insert(model->sv_.end(), x.begin() + r * d, x.begin() + (r + 1) * d);
+    }
+  }
+  model->Finish();
+  model->training_ = {{"num_rows", data.num_rows},
+                      {"num_rows_used", n},
+                      {"subsampled", subsample},
+                      {"max_train_rows", p.max_train_rows},
+                      {"num_support_vectors", model->coef_.size()},
+                      {"iterations", full.solution.iterations},
+                      {"C", p.c},
+                      {"gamma_param", p.gamma},
+                      {"class_weight", p.balanced ? "balanced" : "none"},
+                      {"tol", p.tol},
+                      {"platt_folds", p.platt_folds},
+                      {"seed", p.seed}};
+  return model;
+}
+
+namespace {
+
+double JsonNumber(const nlohmann::json& j, const std::string& key) {
+  if (!j.contains(key) || !j[key].is_number() || !std::isfinite(j[key].get<double>()))
+    throw Error("model." + key + ": expected a finite number");
+  return j[key].get<double>();
+}
+
+std::vector<double> JsonVector(const nlohmann::json& j, const std::string& path,
+                               std::size_t expected) {
+  if (!j.is_array() || (expected > 0 && j.size() != expected))
+    throw Error(path + ": expected an array of " + std::to_string(expected) + " numbers");
+  std::vector<double> v;
+  v.reserve(j.size());
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    if (!j[i].is_number() || !std::isfinite(j[i].get<double>()))
+      throw Error(path + "[" + std::to_string(i) + "]: expected a finite number");
+    v.push_back(j[i].get<double>());
+  }
+  return v;
+}
+
+const SvmModel& AsSvm(const Model& model) {
+  const auto* svm = dynamic_cast<const SvmModel*>(&model);
+  if (svm == nullptr) throw Error("expected an svm model, got '" + model.Kind() + "'");
+  return *svm;
+}
+
+}  // namespace
+
+std::unique_ptr<Model> LoadSvm(const nlohmann::json& j) {
+  auto m = std::make_unique<SvmModel>();
+  if (!j.contains("kernel") || !j["kernel"].is_string())
+    throw Error("model.kernel: expected linear, rbf or poly");
+  m->spec_.kernel = SvmKernelFromString(j["kernel"].get<std::string>());
+  if (!j.contains("num_inputs") || !j["num_inputs"].is_number_unsigned() ||
+      j["num_inputs"].get<std::size_t>() == 0)
+    throw Error("model.num_inputs: expected a positive integer");
+  const std::size_t d = m->num_inputs_ = j["num_inputs"].get<std::size_t>();
+  m->bias_ = JsonNumber(j, "bias");
+  if (!j.contains("platt") || !j["platt"].is_object())
+    throw Error("model.platt: expected an object with a and b");
+  m->platt_.a = JsonNumber(j["platt"], "a");
+  m->platt_.b = JsonNumber(j["platt"], "b");
+  if (j.contains("training")) m->training_ = j["training"];
+  if (m->spec_.kernel == SvmKernel::kLinear) {
+    if (!j.contains("weight") || !j.contains("mean"))
+      throw Error("model: a linear svm needs 'weight' and 'mean'");
+    m->w_ = JsonVector(j["weight"], "model.weight", d);
+    m->mean_ = JsonVector(j["mean"], "model.mean", d);
+  } else {
+    m->spec_.gamma = JsonNumber(j, "gamma");
+    if (!(m->spec_.gamma > 0)) throw Error("model.gamma: expected a positive number");
+    if (m->spec_.kernel == SvmKernel::kPoly) {
+      if (!j.contains("degree") || !j["degree"].is_number_integer() || j["degree"].get<int>() < 1)
+        throw Error("model.degree: expected a positive integer");
+      m->spec_.degree = j["degree"].get<int>();
+      m->spec_.coef0 = JsonNumber(j, "coef0");
+    }
+    if (!j.contains("dual_coef") || !j.contains("support_vectors") ||
+        !j["support_vectors"].is_array())
+      throw Error("model: a kernel svm needs 'dual_coef' and 'support_vectors'");
+    m->coef_ = JsonVector(j["dual_coef"], "model.dual_coef", 0);
+    const auto& rows = j["support_vectors"];
+    if (rows.size() != m->coef_.size())
+      throw Error("model.support_vectors: expected " + std::to_string(m->coef_.size()) +
+                  " rows (one per dual_coef)");
+    for (std::size_t s = 0; s < rows.size(); ++s) {
+      const auto row = JsonVector(rows[s], "model.support_vectors[" + std::to_string(s) + "]", d);
+      m->sv_.insert(m->sv_.end(), row.begin(), row.end());
+    }
+  }
+  m->Finish();
+  return m;
+}
+
+void SvmDecisionFunction(const Model& model, const double* x, std::size_t num_rows, double* out) {
+  AsSvm(model).Decision(x, num_rows, out);
+}
+
+void SvmPredictMarginBatch(const Model& model, const double* x, std::size_t num_rows, double* out) {
+  const SvmModel& svm = AsSvm(model);
+  svm.Decision(x, num_rows, out);
+  for (std::size_t r = 0; r < num_rows; ++r) out[r] = svm.platt_.a * out[r] + svm.platt_.b;
+}
+
+}  // namespace loanlens
