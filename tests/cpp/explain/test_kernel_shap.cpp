@@ -195,17 +195,36 @@ TEST_CASE("Kernel SHAP explains an RBF SVM on german300 (20 features, sampling)"
   loanlens::BatchMarginFn fn = [&](const double* rows, std::size_t n, double* out) {
     loanlens::SvmPredictMarginBatch(*model, rows, n, out);
   };
-  std::vector<double> phi(e.NumGroups());
+  const loanlens::CoalitionMarginFn fast = loanlens::SvmCoalitionMargins(*model, e);
+  std::vector<double> phi(e.NumGroups()), generic(e.NumGroups());
+  // The fast path equals the generic hybrid-row evaluation (fewer coalitions: keep tests fast).
+  KernelShapOptions few;
+  few.num_coalitions = 384;
+  const double generic_base = e.Explain(fn, x.data(), generic.data(), few);
+  CHECK(e.Explain(fn, fast, x.data(), phi.data(), few) == generic_base);
+  for (std::size_t g = 0; g < phi.size(); ++g) CHECK(std::fabs(phi[g] - generic[g]) < 1e-9);
+  // Default options (2048 coalitions), timed.
   KernelShapStats stats;
   const auto start = std::chrono::steady_clock::now();
-  const double base = e.Explain(fn, x.data(), phi.data(), {}, &stats);
+  const double base = e.Explain(fn, fast, x.data(), phi.data(), {}, &stats);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   MESSAGE("RBF SVM (" << model->ToJson()["training"]["num_support_vectors"] << " SVs), "
                       << stats.num_varying_groups << " varying groups, " << stats.num_coalitions
-                      << " coalitions, " << stats.num_model_rows << " model rows: " << seconds
-                      << " s");
+                      << " coalitions, svm fast path: " << seconds << " s");
   CHECK_FALSE(stats.exact);
+  CHECK(stats.num_coalitions == 2048);
   CHECK(std::fabs(std::accumulate(phi.begin(), phi.end(), base) - model->PredictMargin(x.data())) <
         1e-9);
+  SUBCASE("poly fast path equals the generic path") {
+    auto poly = loanlens::TrainModel(
+        "svm", data, {{"kernel", "poly"}, {"coef0", "1"}, {"platt_folds", "2"}}, {});
+    loanlens::BatchMarginFn pfn = [&](const double* rows, std::size_t n, double* out) {
+      loanlens::SvmPredictMarginBatch(*poly, rows, n, out);
+    };
+    const double* row = x.data() + 5 * data.num_inputs;
+    e.Explain(pfn, row, generic.data(), few);
+    e.Explain(pfn, loanlens::SvmCoalitionMargins(*poly, e), row, phi.data(), few);
+    for (std::size_t g = 0; g < phi.size(); ++g) CHECK(std::fabs(phi[g] - generic[g]) < 1e-9);
+  }
 }

@@ -172,6 +172,13 @@ double KernelExplainer::Explain(const std::function<double(const double*)>& marg
 
 double KernelExplainer::Explain(const BatchMarginFn& margin_fn, const double* x, double* phi_groups,
                                 const KernelShapOptions& options, KernelShapStats* stats) const {
+  return Explain(margin_fn, CoalitionMarginFn(), x, phi_groups, options, stats);
+}
+
+double KernelExplainer::Explain(const BatchMarginFn& margin_fn,
+                                const CoalitionMarginFn& coalition_fn, const double* x,
+                                double* phi_groups, const KernelShapOptions& options,
+                                KernelShapStats* stats) const {
   // Lundberg & Lee (2017): phi solves a weighted least-squares problem over coalitions z with the
   // Shapley kernel pi(z) = (M-1) / (C(M,|z|) |z| (M-|z|)), subject to sum(phi) = f(x) - E f.
   const std::size_t d = num_inputs_, nb = weight_.size(), num_groups = NumGroups();
@@ -306,27 +313,32 @@ double KernelExplainer::Explain(const BatchMarginFn& margin_fn, const double* x,
   }
   const std::size_t num_coalitions = kw.size();
   local.num_coalitions = num_coalitions;
-  // 2. Expected margin per coalition over the weighted background, in batches of model rows.
+  // 2. Expected margin per coalition over the weighted background: the model's fast path, or
+  //    hybrid rows (x on the coalition's groups, a background row elsewhere) in batches.
   std::vector<double> ey(num_coalitions, 0.0);
-  const std::size_t per_batch = std::max<std::size_t>(1, kRowsPerBatch / nb);
-  std::vector<double> buffer(per_batch * nb * d), margins(per_batch * nb);
-  for (std::size_t c0 = 0; c0 < num_coalitions; c0 += per_batch) {
-    const std::size_t cn = std::min(per_batch, num_coalitions - c0);
-    double* row = buffer.data();
-    for (std::size_t c = c0; c < c0 + cn; ++c) {
-      const unsigned char* zc = masks.data() + c * m;
-      for (std::size_t b = 0; b < nb; ++b, row += d) {
-        std::copy(background_.begin() + b * d, background_.begin() + (b + 1) * d, row);
-        for (std::size_t g = 0; g < m; ++g)
-          if (zc[g])
-            for (std::size_t j : columns[varying[g]]) row[j] = x[j];
+  if (coalition_fn) {
+    coalition_fn(x, masks.data(), num_coalitions, varying, ey.data());
+  } else {
+    const std::size_t per_batch = std::max<std::size_t>(1, kRowsPerBatch / nb);
+    std::vector<double> buffer(per_batch * nb * d), margins(per_batch * nb);
+    for (std::size_t c0 = 0; c0 < num_coalitions; c0 += per_batch) {
+      const std::size_t cn = std::min(per_batch, num_coalitions - c0);
+      double* row = buffer.data();
+      for (std::size_t c = c0; c < c0 + cn; ++c) {
+        const unsigned char* zc = masks.data() + c * m;
+        for (std::size_t b = 0; b < nb; ++b, row += d) {
+          std::copy(background_.begin() + b * d, background_.begin() + (b + 1) * d, row);
+          for (std::size_t g = 0; g < m; ++g)
+            if (zc[g])
+              for (std::size_t j : columns[varying[g]]) row[j] = x[j];
+        }
       }
+      margin_fn(buffer.data(), cn * nb, margins.data());
+      for (std::size_t c = 0; c < cn; ++c)
+        for (std::size_t b = 0; b < nb; ++b) ey[c0 + c] += weight_[b] * margins[c * nb + b];
     }
-    margin_fn(buffer.data(), cn * nb, margins.data());
-    for (std::size_t c = 0; c < cn; ++c)
-      for (std::size_t b = 0; b < nb; ++b) ey[c0 + c] += weight_[b] * margins[c * nb + b];
+    local.num_model_rows += num_coalitions * nb;
   }
-  local.num_model_rows += num_coalitions * nb;
   // 3. Weighted least squares with sum(phi) = f(x) - base: substitute
   //    phi_last = (f(x) - base) - sum(others) and solve for the others.
   const double delta = fx - base;

@@ -19,6 +19,16 @@ namespace loanlens {
 using BatchMarginFn =
     std::function<void(const double* rows, std::size_t num_rows, double* margins)>;
 
+/**
+ * Optional model-specific fast path for the coalition values: for each coalition c,
+ * expected_margin[c] = sum_b weight_b * margin(hybrid(x, background_b, c)), where the hybrid row
+ * takes x on the design columns of the groups varying[g] with masks[c * varying.size() + g] == 1
+ * and the background row elsewhere. Must equal the generic evaluation up to rounding.
+ */
+using CoalitionMarginFn =
+    std::function<void(const double* x, const unsigned char* masks, std::size_t num_coalitions,
+                       const std::vector<std::size_t>& varying, double* expected_margin)>;
+
 struct KernelShapOptions {
   /// Enumerate every coalition (exact Shapley values) when at most this many groups vary.
   int max_exact_groups = 12;
@@ -58,6 +68,11 @@ class KernelExplainer {
    */
   double Explain(const BatchMarginFn& margin_fn, const double* x, double* phi_groups,
                  const KernelShapOptions& options, KernelShapStats* stats = nullptr) const;
+  /// Same, with a model-specific fast path for the coalition values (see CoalitionMarginFn);
+  /// margin_fn is still used for f(x) and the base value.
+  double Explain(const BatchMarginFn& margin_fn, const CoalitionMarginFn& coalition_fn,
+                 const double* x, double* phi_groups, const KernelShapOptions& options,
+                 KernelShapStats* stats = nullptr) const;
   /// Same with a one-row margin function (e.g. [&](const double* r) { return m.PredictMargin(r);
   /// }).
   double Explain(const std::function<double(const double*)>& margin_fn, const double* x,

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "loanlens/explain/kernel_shap.h"
 #include "loanlens/model.h"
 
 namespace loanlens {
@@ -94,5 +95,13 @@ std::unique_ptr<Model> LoadSvm(const nlohmann::json& j);
  */
 void SvmDecisionFunction(const Model& model, const double* x, std::size_t num_rows, double* out);
 void SvmPredictMarginBatch(const Model& model, const double* x, std::size_t num_rows, double* out);
+
+/**
+ * Kernel SHAP fast path for rbf / poly SVMs: the kernel argument of a hybrid row is additive over
+ * groups, so coalition values need no hybrid rows and (rbf) no exp per coalition. Returns an
+ * empty function for linear SVMs (use the generic path or the exact Explain()). The returned
+ * function keeps references to `model` and `explainer`.
+ */
+CoalitionMarginFn SvmCoalitionMargins(const Model& model, const KernelExplainer& explainer);
 
 }  // namespace loanlens
