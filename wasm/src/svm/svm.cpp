@@ -490,9 +490,17 @@ CoalitionMarginFn SvmCoalitionMargins(const Model& model, const KernelExplainer&
         if ((z[g] != 0) != static_cast<bool>(complement[c])) list.push_back(g);
       list_start[c + 1] = list.size();
     }
+    std::vector<std::size_t> order(num_coalitions);
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      if (complement[a] != complement[b]) return complement[a] < complement[b];
+      return std::lexicographical_compare(
+          list.begin() + list_start[a], list.begin() + list_start[a + 1],
+          list.begin() + list_start[b], list.begin() + list_start[b + 1]);
+    });
     std::fill(expected_margin, expected_margin + num_coalitions, 0.0);
-    std::vector<double> base(num_sv), full(num_sv), delta(m * num_sv), start(num_sv),
-        inverse(m * num_sv), k(num_sv);
+    std::vector<double> base(num_sv), full(num_sv), delta(m * num_sv), inverse(m * num_sv),
+        partial((m / 2 + 2) * num_sv);
     const double* bg = explainer.Background().data();
     for (std::size_t b = 0; b < nb; ++b) {
       const double* row = bg + b * d;
@@ -531,22 +539,40 @@ CoalitionMarginFn SvmCoalitionMargins(const Model& model, const KernelExplainer&
         }
       }
       const double w = explainer.BackgroundWeight()[b];
-      for (std::size_t c = 0; c < num_coalitions; ++c) {
+      // Walk the coalitions in (complement, list) order; partial[k] holds the running value after
+      // the first k groups of the current list, so a shared prefix is computed once.
+      std::size_t valid = 0;  // levels of `partial` that hold the previous list's prefix
+      for (std::size_t o = 0; o < num_coalitions; ++o) {
+        const std::size_t c = order[o];
         const bool comp = complement[c];
-        std::copy(comp ? full.begin() : base.begin(), comp ? full.end() : base.end(), k.begin());
-        for (std::size_t p = list_start[c]; p < list_start[c + 1]; ++p) {
-          const std::size_t g = list[p];
+        const std::size_t* lc = list.data() + list_start[c];
+        const std::size_t len = list_start[c + 1] - list_start[c];
+        std::size_t shared = 0;
+        if (o > 0 && complement[order[o - 1]] == comp) {
+          const std::size_t prev = order[o - 1];
+          const std::size_t* lp = list.data() + list_start[prev];
+          const std::size_t prev_len = list_start[prev + 1] - list_start[prev];
+          const std::size_t limit = std::min({len, prev_len, valid});
+          while (shared < limit && lc[shared] == lp[shared]) ++shared;
+        } else {
+          std::copy(comp ? full.begin() : base.begin(), comp ? full.end() : base.end(),
+                    partial.begin());
+        }
+        for (std::size_t level = shared; level < len; ++level) {
+          const double* in = partial.data() + level * num_sv;
+          double* next = partial.data() + (level + 1) * num_sv;
+          const std::size_t g = lc[level];
           if (products) {
             const double* f = (comp ? inverse.data() : delta.data()) + g * num_sv;
-            for (std::size_t s = 0; s < num_sv; ++s) k[s] *= f[s];
+            for (std::size_t s = 0; s < num_sv; ++s) next[s] = in[s] * f[s];
           } else {
             const double* f = delta.data() + g * num_sv;
-            if (comp)
-              for (std::size_t s = 0; s < num_sv; ++s) k[s] -= f[s];
-            else
-              for (std::size_t s = 0; s < num_sv; ++s) k[s] += f[s];
+            const double sign = comp ? -1.0 : 1.0;
+            for (std::size_t s = 0; s < num_sv; ++s) next[s] = in[s] + sign * f[s];
           }
         }
+        valid = len;
+        const double* k = partial.data() + len * num_sv;
         double v = 0;
         if (products) {
           for (std::size_t s = 0; s < num_sv; ++s) v += svm.coef_[s] * k[s];
