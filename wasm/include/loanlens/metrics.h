@@ -19,7 +19,7 @@ namespace loanlens {
 /// Options for EvaluateBinary.
 struct EvalOptions {
   double threshold = 0.5;             ///< confusion matrix cut-off: predicted positive if pd >= it
-  std::size_t roc_max_points = 200;   ///< stored ROC / KS curve points (metrics use all points)
+  std::size_t roc_max_points = 200;   ///< stored ROC / KS curve points (>= 2; metrics use all)
   std::size_t calibration_bins = 10;  ///< quantile bins of predicted pd
   std::size_t gains_bins = 10;        ///< population slices for gains / lift (10 = deciles)
   std::size_t histogram_bins = 20;    ///< equal-width bins on [0, 1] for the score distribution
@@ -34,12 +34,15 @@ struct RocCurve {
 };
 
 /// Kolmogorov-Smirnov separation: max over thresholds of tpr - fpr, i.e. the largest gap between
-/// the cumulative share of bads (positives) and of goods (negatives) at or above a score.
+/// the cumulative share of bads (positives) and of goods (negatives) at or above a score. It is
+/// one-sided, as max(tpr - fpr) over sklearn roc_curve: an inverted ranking gives ks = 0.
 struct KsResult {
   double ks = 0;
-  double threshold = 0;  ///< the highest score t at which "score >= t" attains the maximum
-  double tpr = 0;        ///< cumulative bad share at that threshold
-  double fpr = 0;        ///< cumulative good share at that threshold
+  /// The highest score t at which "score >= t" attains the maximum; max(score) + 1 (flag
+  /// nobody) when no threshold separates better than chance (ks == 0).
+  double threshold = 0;
+  double tpr = 0;  ///< cumulative bad share at that threshold
+  double fpr = 0;  ///< cumulative good share at that threshold
 };
 
 /// Counts and rates of the rule "score >= threshold" (rates with a zero denominator are 0).
