@@ -145,6 +145,23 @@ TEST_CASE("CsvParser detects the delimiter from the header line") {
     CHECK(p.delimiter == ',');
     CHECK(p.records[0].fields == std::vector<std::string>{"a;b;c", "d"});
   }
+  SUBCASE("quotes in the header: literal mid-field, doubled inside quotes, after a BOM") {
+    auto literal = ParseChunks("a\"b,c;d,e\n1,2,3\n", {1});
+    CHECK(literal.delimiter == ',');
+    CHECK(literal.records[0].fields == std::vector<std::string>{"a\"b", "c;d", "e"});
+    auto doubled = ParseChunks("\"a\"\";b;c\",d\n1,2\n", {1});
+    CHECK(doubled.delimiter == ',');
+    CHECK(doubled.records[0].fields == std::vector<std::string>{"a\";b;c", "d"});
+    auto bom = ParseChunks("\xEF\xBB\xBF\"x,y\";z;w\n1;2;3\n", {2});
+    CHECK(bom.delimiter == ';');
+    CHECK(bom.records[0].fields == std::vector<std::string>{"x,y", "z", "w"});
+  }
+  SUBCASE("a header with an open quote is an error, not an unbounded buffer") {
+    std::string text = "\"a,b\n" + std::string(1 << 20, 'x');
+    CHECK(ErrorOf([&] { ParseOnce(text); }) ==
+          "file 't.csv', row 1: the header line is longer than 1 MiB; is a quote '\"' in it never "
+          "closed?");
+  }
   SUBCASE("single column defaults to ','") { CHECK(ParseOnce("only\n1\n").delimiter == ','); }
   SUBCASE("a given delimiter wins") {
     CsvOptions o;

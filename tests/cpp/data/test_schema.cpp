@@ -1,8 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <sstream>
 
 #include "loanlens/data/schema.h"
@@ -52,6 +54,22 @@ TEST_CASE("ParseNumber accepts whole finite decimal tokens only") {
                           "1e", "e5", ".", "-", "1e999", "1.2.3", "--1", "1e3.5"}) {
     INFO("token '", bad, "'");
     CHECK_FALSE(ParseNumber(bad).has_value());
+  }
+}
+
+TEST_CASE("ParseNumber agrees with strtod on random decimal tokens") {
+  std::mt19937_64 rng(11);
+  for (int i = 0; i < 5000; ++i) {
+    std::string token = (rng() % 3 == 0) ? "-" : "";
+    int int_digits = static_cast<int>(rng() % 12), frac_digits = static_cast<int>(rng() % 12);
+    for (int d = 0; d < int_digits; ++d) token += static_cast<char>('0' + rng() % 10);
+    if (frac_digits > 0 || int_digits == 0) token += '.';
+    for (int d = 0; d < frac_digits || (int_digits == 0 && d == 0); ++d)
+      token += static_cast<char>('0' + rng() % 10);
+    INFO("token '", token, "'");
+    auto v = loanlens::ParseNumber(token);
+    REQUIRE(v.has_value());
+    CHECK(*v == std::strtod(token.c_str(), nullptr));
   }
 }
 
@@ -154,6 +172,31 @@ TEST_CASE("InferSchema with forced types") {
     CHECK(ErrorOf([&] { InferText("a\n1\n", bad); }) ==
           "file 't.csv', column 'zzz', value '': the schema gives a type for this column but the "
           "header has no such column");
+  }
+}
+
+TEST_CASE("InferSchema: text in a column of many distinct numbers is an error, in any order") {
+  std::string numbers;
+  for (int i = 0; i < 1100; ++i) numbers += std::to_string(i) + "\n";
+  std::string expected =
+      "file 't.csv', row 1102, column 'amount', value 'n/a': expected a number like the rest of "
+      "this column (more than 1024 distinct numbers); if this value means missing, add it to the "
+      "missing tokens, or give the column type 'categorical' in the schema";
+  CHECK(ErrorOf([&] { InferText("amount\n" + numbers + "n/a\n"); }) == expected);
+  CHECK(ErrorOf([&] {
+          InferText("amount\nn/a\n" + numbers);
+        }).find("row 2, column 'amount', value 'n/a'") != std::string::npos);
+  SUBCASE("few distinct numbers with text: categorical with exact counts") {
+    Schema s = InferText("code\n1\n2\nx\n1\n");
+    CHECK(s.columns[0].type == ColumnType::kCategorical);
+    CHECK(s.columns[0].categories == std::vector<std::string>{"1", "2", "x"});
+    CHECK(s.columns[0].counts == std::vector<std::size_t>{2, 1, 1});
+  }
+  SUBCASE("forced categorical keeps every level") {
+    loanlens::InferOptions o;
+    o.forced_types = {{"amount", ColumnType::kCategorical}};
+    Schema s = InferText("amount\n" + numbers + "n/a\n", o);
+    CHECK(s.columns[0].categories.size() == 1101);
   }
 }
 

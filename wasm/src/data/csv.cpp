@@ -19,14 +19,29 @@ std::string_view StripBom(std::string_view s) {
   return s.substr(0, kBom.size()) == kBom ? s.substr(kBom.size()) : s;
 }
 
+/// The header line is scanned before the delimiter is known: a quote opens a quoted field only at
+/// the start of a field (after a line end or any candidate delimiter) or right after a closing
+/// quote (a doubled quote); elsewhere it is literal, as in the parser.
+void HeaderQuoteStep(bool& quoted, char prev, char c) {
+  if (c != '"') return;
+  bool field_start =
+      prev == 0 || prev == '\r' || prev == '\n' || prev == ',' || prev == ';' || prev == '\t';
+  if (quoted || field_start || prev == '"') quoted = !quoted;
+}
+
+/// Longest first line buffered while looking for its end (a longer one means an open quote).
+constexpr std::size_t kMaxHeaderLine = 1 << 20;
+
 /// Most frequent of ',', ';', '\t' outside quotes in the header line; ',' when none occurs
 /// (ties prefer ',' then ';').
 char DetectDelimiter(std::string_view line) {
   std::size_t comma = 0, semicolon = 0, tab = 0;
   bool quoted = false;
+  char prev = 0;
   for (char c : line) {
-    if (c == '"') quoted = !quoted;
-    if (quoted) continue;
+    HeaderQuoteStep(quoted, prev, c);
+    prev = c;
+    if (quoted || c == '"') continue;
     if (c == ',') ++comma;
     if (c == ';') ++semicolon;
     if (c == '\t') ++tab;
@@ -77,11 +92,15 @@ void CsvParser::Feed(std::string_view chunk, const Callback& on_record) {
   // detect the delimiter before any field is split.
   while (!header_done_ && i < chunk.size()) {
     char c = chunk[i++];
+    std::string_view seen = StripBom(header_line_);
+    HeaderQuoteStep(header_quote_, seen.empty() ? 0 : seen.back(), c);
     header_line_ += c;
-    if (c == '"') header_quote_ = !header_quote_;
     if ((c == '\r' || c == '\n') && !header_quote_) {
       std::string_view content = StripBom(header_line_);
       if (content.find_first_not_of("\r\n") != std::string_view::npos) FinishHeaderLine(on_record);
+    } else if (header_line_.size() > kMaxHeaderLine) {
+      throw Error(Location{source_, 1, "", ""},
+                  "the header line is longer than 1 MiB; is a quote '\"' in it never closed?");
     }
   }
   for (; i < chunk.size(); ++i) Consume(chunk[i], on_record);

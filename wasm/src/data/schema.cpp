@@ -59,17 +59,30 @@ bool IsCount(const nlohmann::json& v) {
 }
 
 /// Per-column accumulator for InferSchema.
+/// Distinct numbers kept per column, so that a column of amounts does not hold every value; only a
+/// column that also has text needs them (as categories).
+constexpr std::size_t kMaxNumberLevels = 1024;
+
 struct ColumnStats {
   std::size_t missing = 0;
-  bool all_numeric = true;
   double min = std::numeric_limits<double>::infinity();
   double max = -std::numeric_limits<double>::infinity();
-  std::unordered_map<std::string, std::size_t> counts;  ///< distinct non-missing values
+  std::unordered_map<std::string, std::size_t> number_counts;  ///< values that parse as numbers
+  bool numbers_overflow = false;  ///< more than kMaxNumberLevels distinct numbers seen
+  std::unordered_map<std::string, std::size_t> text_counts;  ///< other non-missing values
+  std::size_t first_text_row = 0;
+  std::string first_text;
+  /// All distinct non-missing values with counts (numbers only when not overflowed).
+  std::unordered_map<std::string, std::size_t> AllCounts() const {
+    auto all = text_counts;
+    all.insert(number_counts.begin(), number_counts.end());
+    return all;
+  }
 };
 
 /// Categories most frequent first, ties by name.
-void SortedLevels(const ColumnStats& s, ColumnSpec& spec) {
-  std::vector<std::pair<std::string, std::size_t>> levels(s.counts.begin(), s.counts.end());
+void SortedLevels(const std::unordered_map<std::string, std::size_t>& counts, ColumnSpec& spec) {
+  std::vector<std::pair<std::string, std::size_t>> levels(counts.begin(), counts.end());
   std::sort(levels.begin(), levels.end(), [](const auto& a, const auto& b) {
     return a.second != b.second ? a.second > b.second : a.first < b.first;
   });
@@ -83,10 +96,10 @@ void SortedLevels(const ColumnStats& s, ColumnSpec& spec) {
 
 /// Boolean spec from value counts: categories {false-token, true-token}, each the most frequent
 /// spelling of that truth value ("false"/"true" when a value never occurs); counts summed.
-void BooleanLevels(const ColumnStats& s, ColumnSpec& spec) {
+void BooleanLevels(const std::unordered_map<std::string, std::size_t>& counts, ColumnSpec& spec) {
   std::string token[2] = {"false", "true"};
   std::size_t best[2] = {0, 0}, total[2] = {0, 0};
-  for (const auto& [level, count] : s.counts) {
+  for (const auto& [level, count] : counts) {
     int b = *ParseBool(level) ? 1 : 0;
     total[b] += count;
     if (count > best[b] || (count == best[b] && level < token[b])) {
@@ -102,9 +115,9 @@ void BooleanLevels(const ColumnStats& s, ColumnSpec& spec) {
 
 /// Inferred boolean: exactly two distinct values, both boolean tokens of opposite truth, not both
 /// numbers (a 0/1 column stays numeric).
-bool LooksBoolean(const ColumnStats& s) {
-  if (s.counts.size() != 2) return false;
-  auto a = s.counts.begin(), b = std::next(a);
+bool LooksBoolean(const std::unordered_map<std::string, std::size_t>& counts) {
+  if (counts.size() != 2) return false;
+  auto a = counts.begin(), b = std::next(a);
   auto va = ParseBool(a->first), vb = ParseBool(b->first);
   if (!va || !vb || *va == *vb) return false;
   return !(ParseNumber(a->first) && ParseNumber(b->first));
@@ -294,18 +307,43 @@ std::optional<bool> ParseBool(std::string_view token) {
 
 std::optional<double> ParseNumber(std::string_view token) {
   std::string_view t = TrimSpaces(token);
-  if (t.empty() || t.size() > 64) return std::nullopt;
+  if (t.empty()) return std::nullopt;
   // Plain decimal only: strtod would also take hex, "inf", "nan" and a locale's separators.
   for (char c : t) {
     bool ok = (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E';
     if (!ok) return std::nullopt;
   }
-  char buf[72];
-  t.copy(buf, t.size());
-  buf[t.size()] = '\0';
+  // Fast path (Clinger 1990): [sign] digits [. digits] with at most 15 digits is an exact integer
+  // mantissa m < 2^53 over an exact power of ten, so m / 10^k is correctly rounded.
+  static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  std::size_t i = 0;
+  bool negative = t[0] == '-';
+  if (t[0] == '-' || t[0] == '+') ++i;
+  std::uint64_t mantissa = 0;
+  int digits = 0, fraction = -1;
+  for (; i < t.size(); ++i) {
+    char c = t[i];
+    if (c >= '0' && c <= '9') {
+      mantissa = mantissa * 10 + static_cast<std::uint64_t>(c - '0');
+      ++digits;
+      if (fraction >= 0) ++fraction;
+    } else if (c == '.' && fraction < 0) {
+      fraction = 0;
+    } else {
+      break;
+    }
+  }
+  if (i == t.size() && digits > 0 && digits <= 15) {
+    double v = static_cast<double>(mantissa);
+    if (fraction > 0) v /= kPow10[fraction];
+    return negative ? -v : v;
+  }
+  // General case: strtod on a NUL-terminated copy, which must consume the whole token.
+  std::string copy(t);
   char* end = nullptr;
-  double v = std::strtod(buf, &end);
-  if (end != buf + t.size() || !std::isfinite(v)) return std::nullopt;
+  double v = std::strtod(copy.c_str(), &end);
+  if (end != copy.c_str() + copy.size() || !std::isfinite(v)) return std::nullopt;
   return v;
 }
 
@@ -325,6 +363,14 @@ Schema InferSchema(CsvReader& reader, const InferOptions& options) {
   }
   std::vector<ColumnStats> stats(n);
   CsvRecord record;
+  std::string key;  // scratch, reused across cells
+  auto count = [&key](std::unordered_map<std::string, std::size_t>& counts) {
+    auto it = counts.find(key);
+    if (it == counts.end())
+      counts.emplace(key, 1);
+    else
+      ++it->second;
+  };
   while (reader.Next(record)) {
     if (record.fields.size() != n)
       throw Error(Location{file, record.row, "", ""}, "expected " + std::to_string(n) +
@@ -338,27 +384,40 @@ Schema InferSchema(CsvReader& reader, const InferOptions& options) {
         continue;
       }
       std::string_view value = TrimSpaces(cell);
-      if (forced[j] && *forced[j] == ColumnType::kBoolean && !ParseBool(value))
-        throw Error(Location{file, record.row, header[j], cell},
-                    "expected a boolean (1/0, true/false, yes/no, y/n, t/f): the schema says "
-                    "this column is boolean");
-      if (s.all_numeric) {
-        auto v = ParseNumber(value);
-        if (v) {
-          s.min = std::min(s.min, *v);
-          s.max = std::max(s.max, *v);
-        } else if (forced[j] && *forced[j] == ColumnType::kNumeric) {
+      key.assign(value.data(), value.size());
+      const ColumnType* type = forced[j];
+      if (type && *type == ColumnType::kBoolean) {
+        if (!ParseBool(value))
+          throw Error(Location{file, record.row, header[j], cell},
+                      "expected a boolean (1/0, true/false, yes/no, y/n, t/f): the schema says "
+                      "this column is boolean");
+        count(s.text_counts);
+        continue;
+      }
+      if (type && *type == ColumnType::kCategorical) {  // every level is needed
+        count(s.text_counts);
+        continue;
+      }
+      auto v = ParseNumber(value);
+      if (!v) {
+        if (type)  // forced numeric
           throw Error(Location{file, record.row, header[j], cell},
                       "expected a number: the schema says this column is numeric");
-        } else {
-          s.all_numeric = false;
+        if (s.text_counts.empty()) {
+          s.first_text_row = record.row;
+          s.first_text = cell;
         }
+        count(s.text_counts);
+        continue;
       }
-      auto it = s.counts.find(std::string(value));
-      if (it == s.counts.end())
-        s.counts.emplace(std::string(value), 1);
-      else
-        ++it->second;
+      s.min = std::min(s.min, *v);
+      s.max = std::max(s.max, *v);
+      if (type || s.numbers_overflow) continue;
+      count(s.number_counts);
+      if (s.number_counts.size() > kMaxNumberLevels) {
+        s.numbers_overflow = true;
+        s.number_counts = {};
+      }
     }
   }
   Schema schema;
@@ -367,22 +426,29 @@ Schema InferSchema(CsvReader& reader, const InferOptions& options) {
     ColumnSpec c;
     c.name = header[j];
     c.missing = s.missing;
+    auto all = s.AllCounts();
     if (forced[j])
       c.type = *forced[j];
-    else if (LooksBoolean(s))
-      c.type = ColumnType::kBoolean;
-    else if (s.all_numeric)
+    else if (s.text_counts.empty())
       c.type = ColumnType::kNumeric;
+    else if (LooksBoolean(all))
+      c.type = ColumnType::kBoolean;
     else
       c.type = ColumnType::kCategorical;
+    if (c.type == ColumnType::kCategorical && s.numbers_overflow)
+      throw Error(Location{file, s.first_text_row, c.name, s.first_text},
+                  "expected a number like the rest of this column (more than " +
+                      std::to_string(kMaxNumberLevels) +
+                      " distinct numbers); if this value means missing, add it to the missing "
+                      "tokens, or give the column type 'categorical' in the schema");
     if (c.type == ColumnType::kNumeric) {
       bool any = s.min <= s.max;
       c.min = any ? s.min : 0;
       c.max = any ? s.max : 0;
     } else if (c.type == ColumnType::kBoolean) {
-      BooleanLevels(s, c);
+      BooleanLevels(all, c);
     } else {
-      SortedLevels(s, c);
+      SortedLevels(all, c);
     }
     schema.columns.push_back(std::move(c));
   }
