@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "loanlens/error.h"
+#include "loanlens/linear/logistic.h"
 #include "loanlens/svm/svm.h"
 
 namespace loanlens {
@@ -11,6 +12,7 @@ namespace loanlens {
 const std::vector<ModelFamily>& ModelFamilies() {
   // Each family adds one entry here (kind, loader, trainer, needs_scaling).
   static const std::vector<ModelFamily> families = {
+      {"logistic", LogisticRegression::Load, LogisticRegression::Train, true},
       {"svm", LoadSvm, TrainSvm, true},
   };
   return families;
