@@ -223,7 +223,8 @@ double KernelExplainer::Explain(const BatchMarginFn& margin_fn,
   const int mi = static_cast<int>(m);
   auto shapley_kernel = [&](int s) { return (mi - 1) / (Binomial(mi, s) * s * (mi - s)); };
   std::vector<unsigned char> z(m);
-  if (mi <= options.max_exact_groups) {
+  constexpr int kMaxEnumerable = 24;  // 2^24 coalitions is the most we ever enumerate
+  if (mi <= std::min(options.max_exact_groups, kMaxEnumerable)) {
     // Exact: every coalition except the empty and the full one.
     for (std::uint64_t bits = 1; bits + 1 < (std::uint64_t{1} << m); ++bits) {
       int s = 0;

@@ -30,7 +30,8 @@ using CoalitionMarginFn =
                        const std::vector<std::size_t>& varying, double* expected_margin)>;
 
 struct KernelShapOptions {
-  /// Enumerate every coalition (exact Shapley values) when at most this many groups vary.
+  /// Enumerate every coalition (exact Shapley values) when at most this many groups vary
+  /// (capped at 24).
   int max_exact_groups = 12;
   /// Sampling budget: coalitions evaluated (besides the empty and the full one).
   int num_coalitions = 2048;
