@@ -120,8 +120,8 @@ TEST_CASE("Kernel SHAP sampling on a non-linear margin: additivity, accuracy, de
   KernelShapOptions exact;
   exact.max_exact_groups = kGroups;  // 2^14 - 2 coalitions: the reference
   std::vector<double> phi(e.NumGroups()), ref(e.NumGroups());
-  double worst = 0;
-  for (std::size_t i = 0; i < 6; ++i) {
+  double worst = 0, largest = 0;
+  for (std::size_t i = 0; i < 4; ++i) {
     const double* x = s.x.data() + i * s.d;
     KernelShapStats stats;
     const double base = e.Explain(margin, x, phi.data(), sampled, &stats);
@@ -130,8 +130,10 @@ TEST_CASE("Kernel SHAP sampling on a non-linear margin: additivity, accuracy, de
     CHECK(std::fabs(std::accumulate(phi.begin(), phi.end(), base) - margin(x)) < 1e-9);
     const double ref_base = e.Explain(margin, x, ref.data(), exact);
     CHECK(ref_base == base);
-    for (std::size_t g = 0; g < phi.size(); ++g)
+    for (std::size_t g = 0; g < phi.size(); ++g) {
       worst = std::max(worst, std::fabs(phi[g] - ref[g]));
+      largest = std::max(largest, std::fabs(ref[g]));
+    }
     // Same seed -> identical values; another seed -> (slightly) different ones.
     std::vector<double> again(phi.size()), other(phi.size());
     e.Explain(margin, x, again.data(), sampled);
@@ -141,7 +143,8 @@ TEST_CASE("Kernel SHAP sampling on a non-linear margin: additivity, accuracy, de
     e.Explain(margin, x, other.data(), seeded);
     CHECK(std::fabs(std::accumulate(other.begin(), other.end(), base) - margin(x)) < 1e-9);
   }
-  MESSAGE("sampling (2048 coalitions) vs exact enumeration, max |phi error| = " << worst);
+  MESSAGE("sampling (2048 coalitions) vs exact enumeration, max |phi error| = "
+          << worst << " (max |phi| " << largest << ")");
   CHECK(worst < 0.02);  // stated tolerance for 14 groups, 2048 coalitions
 }
 
@@ -199,7 +202,7 @@ TEST_CASE("Kernel SHAP explains an RBF SVM on german300 (20 features, sampling)"
   std::vector<double> phi(e.NumGroups()), generic(e.NumGroups());
   // The fast path equals the generic hybrid-row evaluation (fewer coalitions: keep tests fast).
   KernelShapOptions few;
-  few.num_coalitions = 384;
+  few.num_coalitions = 256;
   const double generic_base = e.Explain(fn, x.data(), generic.data(), few);
   CHECK(e.Explain(fn, fast, x.data(), phi.data(), few) == generic_base);
   for (std::size_t g = 0; g < phi.size(); ++g) CHECK(std::fabs(phi[g] - generic[g]) < 1e-9);
