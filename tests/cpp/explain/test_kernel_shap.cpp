@@ -141,6 +141,7 @@ TEST_CASE("Kernel SHAP sampling on a non-linear margin: additivity, accuracy, de
     KernelShapOptions seeded = sampled;
     seeded.seed = 99;
     e.Explain(margin, x, other.data(), seeded);
+    CHECK(other != phi);
     CHECK(std::fabs(std::accumulate(other.begin(), other.end(), base) - margin(x)) < 1e-9);
   }
   MESSAGE("sampling (2048 coalitions) vs exact enumeration, max |phi error| = "
