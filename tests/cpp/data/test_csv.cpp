@@ -287,6 +287,14 @@ TEST_CASE("CsvReader rejects files without a usable header") {
   CHECK(open("a,,c, \n") ==
         "file 'x.csv', row 1: the header has empty column names at column(s) 2, 4 (delimiter "
         "','); every column needs a name");
+  SUBCASE("CheckHeader for push-parser users") {
+    CHECK(ErrorOf([] {
+            loanlens::CheckHeader({"x", " x "}, "s.csv", 3, ';');
+          }) ==
+          "file 's.csv', row 3: the header has duplicate column names: 'x' (columns 1 and 2); "
+          "column names must be unique");
+    CHECK(ErrorOf([] { loanlens::CheckHeader({"x", "y"}, "s.csv"); }) == "(no error)");
+  }
   SUBCASE("a stream that failed to open") {
     std::ifstream missing("/nonexistent/dir/file.csv");
     CHECK(ErrorOf([&] { CsvReader reader(missing, "file.csv"); }) ==

@@ -217,11 +217,16 @@ CsvReader::CsvReader(std::istream& in, std::string source_name, CsvOptions optio
     throw Error(Location{SourceName(), 0, "", ""}, "is empty; expected a header row");
   CsvRecord header = std::move(queue_[queue_pos_++]);
   header_ = std::move(header.fields);
+  CheckHeader(header_, SourceName(), header.row, Delimiter());
+}
+
+void CheckHeader(const std::vector<std::string>& header, const std::string& source_name,
+                 std::size_t row, char delimiter) {
   // Every column needs a distinct, non-empty name.
   std::string empty, duplicate;
   std::map<std::string_view, std::size_t> first_seen;
-  for (std::size_t j = 0; j < header_.size(); ++j) {
-    std::string_view name = TrimSpaces(header_[j]);
+  for (std::size_t j = 0; j < header.size(); ++j) {
+    std::string_view name = TrimSpaces(header[j]);
     if (name.empty()) {
       empty += (empty.empty() ? "" : ", ") + std::to_string(j + 1);
       continue;
@@ -232,10 +237,10 @@ CsvReader::CsvReader(std::istream& in, std::string source_name, CsvOptions optio
                    "' (columns " + std::to_string(it->second + 1) + " and " +
                    std::to_string(j + 1) + ")";
   }
-  Location where{SourceName(), header.row, "", ""};
+  Location where{source_name, row, "", ""};
   if (!empty.empty())
     throw Error(where, "the header has empty column names at column(s) " + empty + " (delimiter " +
-                           DelimiterName(Delimiter()) + "); every column needs a name");
+                           DelimiterName(delimiter) + "); every column needs a name");
   if (!duplicate.empty())
     throw Error(where, "the header has duplicate column names: " + duplicate +
                            "; column names must be unique");
