@@ -103,7 +103,32 @@ void CsvParser::Feed(std::string_view chunk, const Callback& on_record) {
                   "the header line is longer than 1 MiB; is a quote '\"' in it never closed?");
     }
   }
-  for (; i < chunk.size(); ++i) Consume(chunk[i], on_record);
+  ConsumeText(chunk.substr(i), on_record);
+}
+
+void CsvParser::ConsumeText(std::string_view text, const Callback& on_record) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    // Fast path: a run of ordinary characters goes into the field at once; the state machine
+    // sees only quotes, delimiters and line ends.
+    if (!quote_pending_) {
+      std::size_t j = i;
+      if (in_quotes_) {
+        while (j < text.size() && text[j] != '"' && text[j] != '\r' && text[j] != '\n') ++j;
+      } else {
+        while (j < text.size() && text[j] != delimiter_ && text[j] != '"' && text[j] != '\r' &&
+               text[j] != '\n')
+          ++j;
+      }
+      if (j > i) {
+        field_.append(text.data() + i, j - i);
+        after_cr_ = false;
+        i = j;
+        continue;
+      }
+    }
+    Consume(text[i++], on_record);
+  }
 }
 
 void CsvParser::FinishHeaderLine(const Callback& on_record) {
@@ -113,7 +138,7 @@ void CsvParser::FinishHeaderLine(const Callback& on_record) {
   header_line_ = std::string();  // release the buffer
   std::string_view text = StripBom(line);
   if (delimiter_ == 0) delimiter_ = DetectDelimiter(text);
-  for (char c : text) Consume(c, on_record);
+  ConsumeText(text, on_record);
 }
 
 void CsvParser::Consume(char c, const Callback& on_record) {

@@ -58,6 +58,7 @@ class CsvParser {
 
  private:
   void Consume(char c, const Callback& on_record);
+  void ConsumeText(std::string_view text, const Callback& on_record);
   void FinishHeaderLine(const Callback& on_record);
   void EndField();
   void EndRecord(const Callback& on_record);
