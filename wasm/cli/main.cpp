@@ -117,8 +117,8 @@ int Train(loanlens::TrainOptions& o, const std::vector<std::string>& params,
             << " rows (" << bundle.FeatureNames().size() << " features, "
             << bundle.GetPreprocessor().NumInputs() << " model inputs); wrote " << out << "\n";
   for (const auto& c : bundle.GetSchema().columns)
-    if (c.role == loanlens::Role::kProtected)
-      std::cout << "  kept out of the model (protected): " << c.name << "\n";
+    if (c.role == loanlens::Role::kProtected || c.role == loanlens::Role::kIgnore)
+      std::cout << "  not a model input (" << loanlens::ToString(c.role) << "): " << c.name << "\n";
   if (meta["metrics"].contains("validation")) {
     std::cout << "validation (" << meta["training"]["split"].get<std::string>() << "):\n";
     PrintMetrics(meta["metrics"]["validation"]);
