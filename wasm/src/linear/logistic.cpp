@@ -169,16 +169,20 @@ std::unique_ptr<Model> LogisticRegression::Train(const TrainData& data, const Pa
     // convex, so halving the step until the objective decreases converges from zero). Quadratic
     // convergence takes the gradient to rounding level in a handful of steps: the answer is the
     // optimum, not an approximation of it.
-    for (; iterations < lp.max_iterations && grad.norm() > lp.tolerance; ++iterations) {
+    // At the limit of floating-point resolution the objective stops decreasing: a step is kept
+    // only if it lowers the objective or, at equal objective, the gradient.
+    const int max_newton = std::min(lp.max_iterations, 100);
+    for (; iterations < max_newton && grad.norm() > lp.tolerance; ++iterations) {
       const Eigen::VectorXd step = objective.Hessian(theta).ldlt().solve(grad);
       double t = 1.0, ft = 0;
       Eigen::VectorXd trial, trial_grad;
-      for (int k = 0; k < 40; ++k, t *= 0.5) {
+      bool improved = false;
+      for (int k = 0; k < 40 && !improved; ++k, t *= 0.5) {
         trial = theta - t * step;
         ft = objective(trial, trial_grad);
-        if (ft <= fx) break;
+        improved = ft < fx || (ft == fx && trial_grad.norm() < grad.norm());
       }
-      if (!(ft <= fx)) break;  // no decrease left at this precision
+      if (!improved) break;
       theta = trial;
       grad = trial_grad;
       fx = ft;
@@ -196,7 +200,7 @@ std::unique_ptr<Model> LogisticRegression::Train(const TrainData& data, const Pa
                          {"iterations", iterations},
                          {"objective", fx},
                          {"gradient_norm", gnorm},
-                         {"converged", gnorm <= lp.tolerance}};
+                         {"converged", gnorm <= std::max(lp.tolerance, 1e-8)}};
   return std::make_unique<LogisticRegression>(
       std::vector<double>(theta.data(), theta.data() + p), theta[p], std::move(mean), lp,
       std::move(info));

@@ -20,7 +20,9 @@ struct LogisticParams {
   /// (LBFGSpp) beyond; "newton" or "lbfgs" to force one.
   std::string solver = "auto";
   int max_iterations = 10000;
-  double tolerance = 1e-10;  ///< on the gradient norm of the objective divided by (C * n)
+  /// Target gradient norm of the objective divided by (C * n); a fit whose gradient norm is at
+  /// most max(tolerance, 1e-8) (coefficients then within about 1e-6) is marked converged.
+  double tolerance = 1e-10;
   static LogisticParams FromParams(const ParamMap& p);  ///< validates; throws loanlens::Error
   nlohmann::json ToJson() const;
 };
