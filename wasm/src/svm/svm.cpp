@@ -247,11 +247,11 @@ std::unique_ptr<Model> TrainSvm(const TrainData& data, const ParamMap& params,
   }
   if (count[0] == 0 || count[1] == 0) throw Error("svm: training data has a single class");
 
-  // Rows used: kernel SVMs take a stratified subsample above max_train_rows. Rows are grouped
+  // Rows used: a stratified subsample above max_train_rows. Rows are grouped
   // by class (non-default first, original order within a class) as LIBSVM does.
   detail::SplitMix64 rng(p.seed);
   std::vector<std::size_t> rows;
-  const bool subsample = p.kernel != SvmKernel::kLinear && data.num_rows > p.max_train_rows;
+  const bool subsample = data.num_rows > p.max_train_rows;
   for (int cls = 0; cls < 2; ++cls) {
     std::vector<std::size_t> idx;
     for (std::size_t i = 0; i < data.num_rows; ++i)

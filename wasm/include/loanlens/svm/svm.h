@@ -40,7 +40,7 @@ struct SvmParams {
   double coef0 = 0;
   bool balanced = false;               ///< class_weight=balanced
   double tol = 1e-3;                   ///< SMO stopping tolerance (LinearSVC: pass tol=1e-4)
-  std::size_t max_train_rows = 20000;  ///< kernel SVMs: stratified subsample above this
+  std::size_t max_train_rows = 20000;  ///< stratified subsample above this (all kernels)
   std::uint64_t seed = 7;
   double cache_mb = 100;  ///< SMO kernel-column cache
   bool shrinking = true;
