@@ -147,6 +147,15 @@ TEST_CASE("SVM model: Platt margin, JSON round trip, explanations, parameters") 
     CHECK(t["subsampled"].get<bool>());
     CHECK(t["num_rows_used"].get<int>() == 100);
   }
+  SUBCASE("platt_folds=0: Platt on the training decision values, same SVM") {
+    auto a = loanlens::TrainModel("svm", data, {}, ctx);
+    auto b = loanlens::TrainModel("svm", data, {{"platt_folds", "0"}}, ctx);
+    CHECK(a->ToJson()["dual_coef"] == b->ToJson()["dual_coef"]);
+    CHECK(a->ToJson()["platt"] != b->ToJson()["platt"]);
+    CHECK(b->ToJson()["platt"]["a"].get<double>() > 0);
+    CHECK_THROWS_AS(loanlens::TrainModel("svm", data, {{"platt_folds", "1"}}, ctx),
+                    loanlens::Error);
+  }
   SUBCASE("balanced class weights change the fit") {
     auto a = loanlens::TrainModel("svm", data, {}, ctx);
     auto b = loanlens::TrainModel("svm", data, {{"class_weight", "balanced"}}, ctx);

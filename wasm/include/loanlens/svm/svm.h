@@ -45,7 +45,9 @@ struct SvmParams {
   double cache_mb = 100;  ///< SMO kernel-column cache
   bool shrinking = true;
   int max_iter = 1000;  ///< linear: passes over the data
-  int platt_folds = 5;  ///< internal cross-validation folds for Platt scaling
+  /// Internal cross-validation folds for Platt scaling (LIBSVM: 5); 0 = fit Platt on the final
+  /// model's training decision values (one solver run, optimistic).
+  int platt_folds = 5;
 };
 /// Parses and validates `params` (unknown keys, bad values -> loanlens::Error naming the key).
 /// The seed comes from the TrainContext unless `seed` is given.
