@@ -4,12 +4,15 @@
 #include <cstdlib>
 
 #include "loanlens/error.h"
+#include "loanlens/linear/logistic.h"
 
 namespace loanlens {
 
 const std::vector<ModelFamily>& ModelFamilies() {
   // Each family adds one entry here (kind, loader, trainer, needs_scaling).
-  static const std::vector<ModelFamily> families = {};
+  static const std::vector<ModelFamily> families = {
+      {"logistic", LogisticRegression::Load, LogisticRegression::Train, true},
+  };
   return families;
 }
 
