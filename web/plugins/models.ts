@@ -20,9 +20,9 @@ function describe(file: string, text: string): ModelEntry {
   let target: string | undefined;
   try {
     const j = JSON.parse(text) as Record<string, any>;
-    kind = String(j.kind ?? j.model?.kind ?? j.model?.family ?? '');
+    kind = String(j.kind ?? j.model?.kind ?? j.model?.family ?? j.training?.model ?? '');
     const training = j.training ?? {};
-    const data = training.dataset ?? training.data ?? training.data_path ?? training.source ?? '';
+    const data = training.data_file ?? training.dataset ?? training.data ?? '';
     dataset = typeof data === 'string' ? basename(data).replace(/\.csv$/i, '') : '';
     target = j.target?.name;
   } catch {

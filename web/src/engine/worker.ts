@@ -38,7 +38,7 @@ function post(msg: FromWorker): void {
 async function runBatch(id: number, req: Api[typeof Kind.Batch]['req']): Promise<Api[typeof Kind.Batch]['res']> {
   const m = await engine();
   const batch = m.batchOpen(req.handle, req.explain, req.sourceName);
-  if (batch < 0) throw new EngineFailure('could not open a batch (is the model loaded?)');
+  if (batch <= 0) throw new EngineFailure('could not open a batch (is the model loaded?)');
   const step = req.chunkBytes ?? kChunkBytes;
   const decoder = new TextDecoder('utf-8'); // strips a leading BOM
   const file = req.file;
