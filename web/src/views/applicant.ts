@@ -183,7 +183,7 @@ export function mount(el: HTMLElement, state: AppState): void {
       ));
     }
     clear(warningsEl);
-    for (const w of r.warnings ?? []) warningsEl.append(h('li', { text: w.message }));
+    for (const w of r.warnings ?? []) warningsEl.append(h('li', { text: w.column ? `${w.column}${w.value ? ` = ${w.value}` : ''}: ${w.message}` : w.message }));
 
     const contributions = r.contributions ?? {};
     const byName = new Map(fields.map((f) => [f.feature.name, f]));
