@@ -59,7 +59,7 @@ TEST_CASE("logistic regression agrees with scikit-learn on the German credit des
     double max_diff = std::abs(lr.Intercept() - ref["intercept"].get<double>());
     for (std::size_t j = 0; j < d.cols; ++j)
       max_diff = std::max(max_diff, std::abs(lr.Coef()[j] - ref["coef"][j].get<double>()));
-    CHECK(max_diff < 1e-4);
+    CHECK(max_diff < 1e-6);  // the issue asks for 1e-4; both solvers reach the optimum
     for (std::size_t i = 0; i < ref["decision"].size(); ++i)
       CHECK(model->PredictMargin(d.x.data() + i * d.cols) ==
             doctest::Approx(ref["decision"][i].get<double>()).epsilon(1e-6));
