@@ -106,8 +106,8 @@ export function mount(el: HTMLElement, state: AppState): void {
     // KS curve: the bundle's ks_curve if it has arrays, else the ROC arrays (same quantities).
     const ksc = (v.ks_curve ?? {}) as Record<string, unknown>;
     const ksThr = numArray(ksc.threshold) ?? thr;
-    const ksBad = numArray(ksc.tpr) ?? numArray(ksc.cum_positive) ?? numArray(ksc.positive) ?? tpr;
-    const ksGood = numArray(ksc.fpr) ?? numArray(ksc.cum_negative) ?? numArray(ksc.negative) ?? fpr;
+    const ksBad = numArray(ksc.cum_bad) ?? numArray(ksc.tpr) ?? tpr;
+    const ksGood = numArray(ksc.cum_good) ?? numArray(ksc.fpr) ?? fpr;
     if (ksThr && ksBad && ksGood && ksThr.length === ksBad.length) {
       drawKs(chartCard('model-ks', 'KS curve'), ksThr.map((t) => Math.min(1, Math.max(0, t))), ksBad, ksGood, num(v.ks), num(v.ks_threshold));
     }
@@ -118,8 +118,11 @@ export function mount(el: HTMLElement, state: AppState): void {
       drawDistribution(chartCard('model-distribution', 'Score distribution by class'), sd.edges, sd.positive, sd.negative, `Defaults (${info.target.positive})`, 'Non-defaults', unit);
     }
 
-    // Confusion matrix at a threshold (slider), read off the validation ROC curve.
-    if (fpr && tpr && thr && nRows !== undefined && nPos !== undefined) {
+    // Confusion matrix at a threshold (slider), read off the validation curve: the KS curve has a
+    // point at every distinct PD (the ROC curve drops collinear points), else the ROC curve.
+    const full = ksThr && ksBad && ksGood && ksThr.length === ksBad.length ? { thr: ksThr, tpr: ksBad, fpr: ksGood } : fpr && tpr && thr ? { thr, tpr, fpr } : null;
+    if (full && nRows !== undefined && nPos !== undefined) {
+      const { thr: cThr, tpr: cTpr, fpr: cFpr } = full;
       const nNeg = nRows - nPos;
       const slider = h('input', { type: 'range', min: 0, max: 1, step: 0.005, id: 'cm-threshold', 'data-testid': 'threshold-slider' });
       const thrLabel = h('output', { for: 'cm-threshold', class: 'strong' });
@@ -136,9 +139,9 @@ export function mount(el: HTMLElement, state: AppState): void {
         const t = Number(slider.value);
         // The ROC point for "predict default when PD >= threshold[i]" with the smallest threshold >= t.
         let best = -1;
-        for (let i = 0; i < thr.length; i++) if (thr[i] >= t && (best < 0 || thr[i] < thr[best])) best = i;
-        const tp = best < 0 ? 0 : Math.round(tpr[best] * nPos);
-        const fp = best < 0 ? 0 : Math.round(fpr[best] * nNeg);
+        for (let i = 0; i < cThr.length; i++) if (cThr[i] >= t && (best < 0 || cThr[i] < cThr[best])) best = i;
+        const tp = best < 0 ? 0 : Math.round(cTpr[best] * nPos);
+        const fp = best < 0 ? 0 : Math.round(cFpr[best] * nNeg);
         const fn = nPos - tp;
         const tn = nNeg - fp;
         thrLabel.textContent = `${(t * 100).toFixed(1)}%`;
@@ -156,8 +159,8 @@ export function mount(el: HTMLElement, state: AppState): void {
         );
         const precision = tp + fp > 0 ? tp / (tp + fp) : NaN;
         stats.textContent = `Recall ${pct(tp / (nPos || 1), 1)} · precision ${pct(precision, 1)} · accuracy ${pct((tp + tn) / (nRows || 1), 1)} · declined ${pct((tp + fp) / (nRows || 1), 1)}` +
-          (best >= 0 ? ` · nearest curve point PD ≥ ${(thr[best] * 100).toFixed(2)}%` : '');
-        if (rocCanvas && fpr && tpr) drawRoc(rocCanvas, fpr, tpr, num(v.auc), best >= 0 ? { fpr: fpr[best], tpr: tpr[best] } : { fpr: 0, tpr: 0 });
+          (best >= 0 ? ` · lowest validation PD at or above the threshold: ${(cThr[best] * 100).toFixed(2)}%` : '');
+        if (rocCanvas && fpr && tpr) drawRoc(rocCanvas, fpr, tpr, num(v.auc), best >= 0 ? { fpr: cFpr[best], tpr: cTpr[best] } : { fpr: 0, tpr: 0 });
       };
       slider.value = String(info.policy?.decline_at ?? 0.3);
       slider.addEventListener('input', update);
