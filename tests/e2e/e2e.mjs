@@ -124,6 +124,7 @@ try {
     }
     const cliOut = JSON.parse(execFileSync(cli, ['explain', '--model', join(repo, 'models', `${model}.json`), '--row', JSON.stringify(record)], { encoding: 'utf8' }));
     assert.ok(Math.abs(cliOut.pd - pd) <= 1e-12, `browser pd ${pd} vs CLI ${cliOut.pd}`);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(out, 'applicant.png'), fullPage: true });
     await page.locator('[data-testid="waterfall-chart"]').screenshot({ path: join(out, 'waterfall.png') });
   });

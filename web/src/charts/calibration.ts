@@ -4,7 +4,7 @@ import { axis, colors, percentTick, renderChart } from './register';
 
 export function drawCalibration(canvas: HTMLCanvasElement, bins: CalibrationBin[]): void {
   const used = bins.filter((b) => b.n > 0);
-  const hi = Math.min(1, Math.max(0.05, ...used.map((b) => Math.max(b.mean_pd, b.observed))) * 1.05);
+  const hi = Math.min(1, Math.ceil(Math.max(0.05, ...used.map((b) => Math.max(b.mean_pd, b.observed))) * 10) / 10);
   renderChart(canvas, {
     type: 'scatter',
     data: {

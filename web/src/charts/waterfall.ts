@@ -34,7 +34,7 @@ export function drawWaterfall(canvas: HTMLCanvasElement, input: WaterfallInput):
   const fill: string[] = [colors.neutral];
   let cum = input.base;
   for (const s of shown) {
-    labels.push(s.label);
+    labels.push(`${s.label}  (${s.value >= 0 ? '+' : '−'}${Math.abs(s.value).toFixed(3)})`);
     data.push([cum, cum + s.value]);
     fill.push(s.value >= 0 ? colors.risk : colors.safe);
     cum += s.value;

@@ -111,7 +111,8 @@ export function mount(el: HTMLElement, state: AppState): void {
       const id = uid('f');
       const hintId = `${id}-hint`;
       const flagId = `${id}-flag`;
-      const label = feature.description?.trim() || feature.name.replace(/_/g, ' ');
+      const description = feature.description?.trim() ?? '';
+      const label = description || feature.name.replace(/_/g, ' ');
       let input: HTMLInputElement | HTMLSelectElement;
       let hint = '';
       if (feature.type === 'numeric') {
@@ -129,7 +130,7 @@ export function mount(el: HTMLElement, state: AppState): void {
       input.value = defaultValue(feature);
       const flag = h('div', { id: flagId, class: 'flag', hidden: true, 'aria-live': 'polite' });
       const wrap = h('div', { class: 'field' },
-        h('label', { for: id }, h('span', { text: label }), label !== feature.name ? h('code', { text: feature.name }) : null),
+        h('label', { for: id }, h('span', { text: label }), description && description !== feature.name ? h('code', { text: feature.name }) : null),
         input,
         h('div', { id: hintId, class: 'hint', text: hint }),
         flag,

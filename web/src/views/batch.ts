@@ -45,7 +45,7 @@ export function mount(el: HTMLElement, state: AppState): void {
     shap: h('canvas', { role: 'img', 'aria-label': 'Mean absolute SHAP per feature' }),
     summary: h('canvas', { role: 'img', 'aria-label': 'SHAP summary plot' }),
   };
-  const charts = h('div', { class: 'chart-grid', hidden: true },
+  const charts = h('div', { class: 'chart-grid two', hidden: true },
     h('div', { class: 'card chart', 'data-testid': 'batch-pd-chart' }, canvases.pd),
     h('div', { class: 'card chart', 'data-testid': 'batch-band-chart' }, canvases.bands),
     h('div', { class: 'card chart tall', 'data-testid': 'batch-shap-chart' }, canvases.shap),
@@ -244,6 +244,8 @@ export function mount(el: HTMLElement, state: AppState): void {
     const cols = [-1, ...tableColumns(r)];
     const pdCol = r.header.indexOf('pd');
     const bandCol = r.header.indexOf('band');
+    const pointsCol = r.header.indexOf('points');
+    const marginCol = r.header.indexOf('margin');
     const headRow = h('tr');
     for (const c of cols) {
       const name = c < 0 ? 'row' : r.header[c];
@@ -263,6 +265,8 @@ export function mount(el: HTMLElement, state: AppState): void {
       for (const c of cols) {
         const v = cellValue(row, c);
         if (c === pdCol) tr.append(h('td', { class: 'num', text: `${(Number(v) * 100).toFixed(2)}%`, title: v }));
+        else if (c === pointsCol) tr.append(h('td', { class: 'num', text: Number(v).toFixed(1), title: v }));
+        else if (c === marginCol) tr.append(h('td', { class: 'num', text: Number(v).toFixed(4), title: v }));
         else if (c === bandCol) tr.append(h('td', {}, h('span', { class: `chip band-${v}`, text: v })));
         else tr.append(h('td', { class: Number.isFinite(Number(v)) && v !== '' ? 'num' : '', text: v }));
       }

@@ -183,12 +183,13 @@ export function mount(el: HTMLElement, state: AppState): void {
     // Training data summary and parameters.
     const t = info.training ?? {};
     const fbody = h('tbody');
+    const withDescriptions = info.features.some((f) => (f.description ?? '').trim() !== '');
     for (const f of info.features) {
       const summary =
         f.type === 'numeric'
           ? `${fmt(f.min, 2)} – ${fmt(f.max, 2)} (median ${fmt(f.median, 2)})`
           : `${(f.categories ?? []).length} levels: ${(f.categories ?? []).slice(0, 4).join(', ')}${(f.categories ?? []).length > 4 ? ', …' : ''}`;
-      fbody.append(h('tr', {}, h('td', {}, h('code', { text: f.name })), h('td', { text: f.type }), h('td', { text: f.description ?? '' }), h('td', { text: summary }), h('td', { class: 'num', text: int(f.missing ?? 0) })));
+      fbody.append(h('tr', {}, h('td', {}, h('code', { text: f.name })), h('td', { text: f.type }), withDescriptions ? h('td', { text: f.description ?? '' }) : null, h('td', { class: 'wrap', text: summary }), h('td', { class: 'num', text: int(f.missing ?? 0) })));
     }
     const impCols = imp.metrics.filter((m) => m !== metric).slice(0, 2);
     void impCols;
@@ -210,13 +211,31 @@ export function mount(el: HTMLElement, state: AppState): void {
             ['Policy', `approve PD < ${pct(info.policy.approve_below, 1)}, decline PD ≥ ${pct(info.policy.decline_at, 1)}; ${info.policy.base_points} points at ${info.policy.base_odds}:1 odds, ${info.policy.pdo} points to double`],
           ]),
         ),
-        h('div', { class: 'card' }, h('h3', { text: 'Training parameters' }), params.length ? kv(params) : h('p', { class: 'muted', text: 'No parameters recorded.' })),
+        h('div', { class: 'card' },
+          h('h3', { text: 'Training' }),
+          kv(
+            (
+              [
+                ['Data file', t.data_file],
+                ['Model family', t.model],
+                ['Split', t.split],
+                ['Training rows', t.train_rows],
+                ['Validation rows', t.valid_rows],
+                ['Default rate (training)', typeof t.positive_rate_train === 'number' ? pct(t.positive_rate_train, 2) : undefined],
+              ] as [string, unknown][]
+            )
+              .filter(([, x]) => x !== undefined && x !== null && x !== '')
+              .map(([k, x]) => [k, typeof x === 'number' ? int(x) : String(x)] as [string, string]),
+          ),
+          h('h3', { text: 'Parameters' }),
+          params.length ? kv(params) : h('p', { class: 'muted small', text: 'None given: the model family\'s defaults were used.' }),
+        ),
       ),
       h('div', { class: 'card' },
         h('h3', { text: 'Training data summary' }),
         h('div', { class: 'table-wrap' },
           h('table', { class: 'data' },
-            h('thead', {}, h('tr', {}, ...['Feature', 'Type', 'Description', 'Range / levels', 'Missing'].map((x) => h('th', { scope: 'col', text: x })))),
+            h('thead', {}, h('tr', {}, ...['Feature', 'Type', ...(withDescriptions ? ['Description'] : []), 'Range / levels (training data)', 'Missing'].map((x) => h('th', { scope: 'col', text: x })))),
             fbody,
           ),
         ),
