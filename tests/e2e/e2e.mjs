@@ -269,6 +269,24 @@ try {
     await page.waitForSelector('[data-testid="result-pd"][data-pd]');
   });
 
+  await step('every shipped model loads, scores the typical applicant and shows its metrics', async () => {
+    const options = await page.$$eval('[data-testid="model-select"] option', (os) => os.map((o) => o.value).filter((v) => v.startsWith('models/')));
+    for (const value of options) {
+      const name = value.replace(/^models\//, '').replace(/\.json$/, '');
+      await page.click('#tab-applicant');
+      await page.selectOption('[data-testid="model-select"]', value);
+      await page.waitForSelector(`body[data-model="${name}"]`, { timeout: 20000 });
+      await page.waitForSelector('[data-testid="result-pd"][data-pd]', { timeout: 20000 });
+      const px = await painted('[data-testid="waterfall-chart"]');
+      assert.ok(px.n > 5000, `${name}: waterfall looks empty`);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: join(out, `applicant-${name}.png`), fullPage: true });
+      await page.click('#tab-model');
+      await page.locator('[data-testid="model-metrics"]').waitFor();
+      await page.screenshot({ path: join(out, `model-${name}.png`), fullPage: true });
+    }
+  });
+
   await step('tablet layout', async () => {
     await page.setViewportSize({ width: 820, height: 1180 });
     await page.click('#tab-applicant');
