@@ -296,6 +296,21 @@ try {
     assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px on a tablet`);
   });
 
+  await step('keyboard and labels: arrow keys move between tabs, every control has a label', async () => {
+    await page.focus('#tab-applicant');
+    await page.click('#tab-applicant');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.getAttribute('#tab-batch', 'aria-selected'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'tab-batch');
+    assert.equal(await page.isVisible('#view-batch'), true);
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await page.getAttribute('#tab-applicant', 'aria-selected'), 'true');
+    const unlabelled = await page.$$eval('input, select', (els) =>
+      els.filter((e) => e.labels.length === 0 && !e.getAttribute('aria-label')).map((e) => e.outerHTML.slice(0, 80)),
+    );
+    assert.deepEqual(unlabelled, []);
+  });
+
   await step('every request stayed on the own origin; no console errors', async () => {
     assert.deepEqual(offsite, [], `requests to other origins: ${offsite.join(', ')}`);
     assert.ok(requested.some((u) => u.endsWith('.wasm')), 'the .wasm request was not seen');
