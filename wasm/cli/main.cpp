@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -116,8 +117,8 @@ int Train(loanlens::TrainOptions& o, const std::vector<std::string>& params,
             << " rows (" << bundle.FeatureNames().size() << " features, "
             << bundle.GetPreprocessor().NumInputs() << " model inputs); wrote " << out << "\n";
   for (const auto& c : bundle.GetSchema().columns)
-    if (c.role == loanlens::Role::kProtected)
-      std::cout << "  kept out of the model (protected): " << c.name << "\n";
+    if (c.role == loanlens::Role::kProtected || c.role == loanlens::Role::kIgnore)
+      std::cout << "  not a model input (" << loanlens::ToString(c.role) << "): " << c.name << "\n";
   if (meta["metrics"].contains("validation")) {
     std::cout << "validation (" << meta["training"]["split"].get<std::string>() << "):\n";
     PrintMetrics(meta["metrics"]["validation"]);
@@ -284,6 +285,44 @@ int InferSchemaCommand(const std::string& data_path, const std::string& target) 
   return 0;
 }
 
+// ---- split -----------------------------------------------------------------------------------
+/// Writes the training and validation rows of the stratified split `train --valid-fraction` uses,
+/// so that other tools (scikit-learn in scripts/compare_sklearn.py, a validator's own code) can be
+/// run on exactly the same rows.
+int SplitCommand(const std::string& data_path, const std::string& target, std::string positive,
+                 double fraction, std::uint64_t seed, const std::string& out_train,
+                 const std::string& out_valid) {
+  std::ifstream in(data_path, std::ios::binary);
+  if (!in) throw Error(loanlens::Location{data_path, 0, "", ""}, "cannot be opened for reading");
+  loanlens::CsvReader reader(in, data_path);
+  const auto& header = reader.Header();
+  const auto col = std::find(header.begin(), header.end(), target);
+  if (col == header.end())
+    throw Error(loanlens::Location{data_path, 1, target, ""}, "target column not found");
+  const auto t = static_cast<std::size_t>(col - header.begin());
+  if (positive.empty()) positive = "1";
+  std::vector<loanlens::CsvRecord> records;
+  std::vector<double> y;
+  loanlens::CsvRecord r;
+  while (reader.Next(r)) {
+    if (r.fields.size() != header.size())
+      throw Error(loanlens::Location{data_path, r.row, "", ""},
+                  "expected " + std::to_string(header.size()) + " fields, got " +
+                      std::to_string(r.fields.size()));
+    y.push_back(r.fields[t] == positive ? 1.0 : 0.0);
+    records.push_back(r);
+  }
+  std::vector<std::size_t> train, valid;
+  loanlens::StratifiedSplit(y, fraction, seed, train, valid);
+  for (const auto& [path, rows] : {std::pair{out_train, &train}, std::pair{out_valid, &valid}}) {
+    std::string text = loanlens::CsvLine(header) + "\n";
+    for (std::size_t i : *rows) text += loanlens::CsvLine(records[i].fields) + "\n";
+    WriteFileAtomically(path, text);
+    std::cout << "wrote " << rows->size() << " rows to " << path << "\n";
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -352,6 +391,21 @@ int main(int argc, char** argv) {
   schema->add_option("--data", data_path, "CSV")->required()->check(CLI::ExistingFile);
   schema->add_option("--target", target, "Target column (read as categorical)");
   schema->callback([&] { rc = InferSchemaCommand(data_path, target); });
+
+  std::string out_valid;
+  auto* split = app.add_subcommand("split", "Write the stratified train/validation split to CSVs");
+  split->add_option("--data", data_path, "CSV")->required()->check(CLI::ExistingFile);
+  split->add_option("--target", target, "Target column")->required();
+  split->add_option("--positive", to.positive, "Target value meaning default (default: 1)");
+  split->add_option("--valid-fraction", to.valid_fraction, "Hold-out fraction")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  split->add_option("--seed", to.seed, "Random seed")->capture_default_str();
+  split->add_option("--out-train", out, "Training rows CSV")->required();
+  split->add_option("--out-valid", out_valid, "Validation rows CSV")->required();
+  split->callback([&] {
+    rc = SplitCommand(data_path, target, to.positive, to.valid_fraction, to.seed, out, out_valid);
+  });
 
   try {
     app.parse(argc, argv);

@@ -38,23 +38,6 @@ std::size_t UniformIndex(std::mt19937_64& rng, std::size_t n) {
   return static_cast<std::size_t>(v % n);
 }
 
-/// Stratified hold-out: shuffles each class (Fisher-Yates) and takes round(fraction * size) of it.
-void StratifiedSplit(const std::vector<double>& y, double fraction, std::uint64_t seed,
-                     std::vector<std::size_t>& train, std::vector<std::size_t>& valid) {
-  std::mt19937_64 rng(seed);
-  for (double cls : {0.0, 1.0}) {
-    std::vector<std::size_t> idx;
-    for (std::size_t i = 0; i < y.size(); ++i)
-      if (y[i] == cls) idx.push_back(i);
-    for (std::size_t i = idx.size(); i > 1; --i) std::swap(idx[i - 1], idx[UniformIndex(rng, i)]);
-    const auto n_valid = static_cast<std::size_t>(std::llround(fraction * idx.size()));
-    valid.insert(valid.end(), idx.begin(), idx.begin() + n_valid);
-    train.insert(train.end(), idx.begin() + n_valid, idx.end());
-  }
-  std::sort(train.begin(), train.end());
-  std::sort(valid.begin(), valid.end());
-}
-
 Frame Subset(const Frame& f, const std::vector<std::size_t>& rows) {
   Frame out;
   out.feature_names = f.feature_names;
@@ -97,6 +80,22 @@ std::string UtcNow() {
 }
 
 }  // namespace
+
+void StratifiedSplit(const std::vector<double>& y, double fraction, std::uint64_t seed,
+                     std::vector<std::size_t>& train, std::vector<std::size_t>& valid) {
+  std::mt19937_64 rng(seed);
+  for (double cls : {0.0, 1.0}) {
+    std::vector<std::size_t> idx;
+    for (std::size_t i = 0; i < y.size(); ++i)
+      if (y[i] == cls) idx.push_back(i);
+    for (std::size_t i = idx.size(); i > 1; --i) std::swap(idx[i - 1], idx[UniformIndex(rng, i)]);
+    const auto n_valid = static_cast<std::size_t>(std::llround(fraction * idx.size()));
+    valid.insert(valid.end(), idx.begin(), idx.begin() + n_valid);
+    train.insert(train.end(), idx.begin() + n_valid, idx.end());
+  }
+  std::sort(train.begin(), train.end());
+  std::sort(valid.begin(), valid.end());
+}
 
 void AssignDefaultRoles(Schema& schema, const std::string& target) {
   for (auto& c : schema.columns) {
@@ -236,7 +235,7 @@ Bundle TrainBundle(const TrainOptions& options) {
     StratifiedSplit(all.frame.target, options.valid_fraction, options.seed, tr, va);
     train_frame = Subset(all.frame, tr);
     valid_frame = Subset(all.frame, va);
-    split = "stratified " + std::to_string(options.valid_fraction) + ", seed " +
+    split = "stratified hold-out " + FormatNumber(options.valid_fraction) + ", seed " +
             std::to_string(options.seed);
   }
 

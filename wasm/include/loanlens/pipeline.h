@@ -46,6 +46,14 @@ void AssignDefaultRoles(Schema& schema, const std::string& target);
 /// Trains and returns the bundle; throws loanlens::Error for bad data or parameters.
 Bundle TrainBundle(const TrainOptions& options);
 
+/**
+ * Stratified hold-out used by training: per class (y = 0, then 1) a Fisher-Yates shuffle driven by
+ * std::mt19937_64(seed) (a generator the C++ standard fixes, so the split is the same on every
+ * platform), then round(fraction * class size) rows go to `valid`. Both lists come back sorted.
+ */
+void StratifiedSplit(const std::vector<double>& y, double fraction, std::uint64_t seed,
+                     std::vector<std::size_t>& train, std::vector<std::size_t>& valid);
+
 /// Reads a whole file; throws loanlens::Error naming it when it cannot be read.
 std::string ReadFile(const std::string& path);
 
