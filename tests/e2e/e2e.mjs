@@ -239,6 +239,23 @@ try {
     assert.match(await page.textContent('#view-batch .progress-text'), /Cancelled/);
   });
 
+  await step('batch by drag and drop (no SHAP): scores the dropped file', async () => {
+    await page.uncheck('#batch-explain');
+    const csv = [lines[0], ...body.slice(0, 40)].join('\n') + '\n';
+    const dt = await page.evaluateHandle((text) => {
+      const d = new DataTransfer();
+      d.items.add(new File([text], 'dropped.csv', { type: 'text/csv' }));
+      return d;
+    }, csv);
+    await page.dispatchEvent('#view-batch .dropzone', 'dragover', { dataTransfer: dt });
+    await page.dispatchEvent('#view-batch .dropzone', 'drop', { dataTransfer: dt });
+    await page.waitForSelector('#view-batch[data-done="1"]', { timeout: 20000 });
+    const s = await page.$eval('[data-testid="batch-summary"]', (e) => ({ rowsIn: +e.dataset.rowsIn, scored: +e.dataset.scored }));
+    assert.deepEqual(s, { rowsIn: 40, scored: 40 });
+    assert.equal(await page.isVisible('[data-testid="batch-shap-chart"]'), false);
+    await page.check('#batch-explain');
+  });
+
   await step('model screen: metrics and charts from the bundle', async () => {
     await page.click('#tab-model');
     const metrics = page.locator('[data-testid="model-metrics"]');
