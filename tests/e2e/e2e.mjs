@@ -42,6 +42,13 @@ await context.route('**/*', (route) => {
 });
 
 const page = await context.newPage();
+// Cumulative layout shift (shifts not caused by recent input), to check "no layout jumps".
+await page.addInitScript(() => {
+  window.__cls = 0;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value;
+  }).observe({ type: 'layout-shift', buffered: true });
+});
 page.on('console', (m) => {
   if (m.type() === 'error' || /Content Security Policy|Refused to/.test(m.text())) problems.push(`[console.${m.type()}] ${m.text()}`);
 });
@@ -72,6 +79,10 @@ try {
     await page.waitForSelector('body[data-engine]', { state: 'attached' });
     const options = await page.$$eval('[data-testid="model-select"] option', (os) => os.map((o) => o.value));
     assert.ok(options.length >= 1, 'no models listed');
+    await page.waitForSelector('[data-testid="result-pd"][data-pd]', { timeout: 20000 });
+    const cls = await page.evaluate(() => window.__cls);
+    console.log(`   cumulative layout shift during load and first score: ${cls.toFixed(4)}`);
+    assert.ok(cls < 0.1, `layout jumps while loading: CLS ${cls}`);
   });
 
   let model;
