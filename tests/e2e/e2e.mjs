@@ -320,6 +320,14 @@ try {
     await page.click('#tab-applicant');
     await page.waitForTimeout(200);
     await page.screenshot({ path: join(out, 'tablet-applicant.png'), fullPage: true });
+    for (const view of ['batch', 'model']) {
+      await page.click(`#tab-${view}`);
+      await page.waitForTimeout(200);
+      await page.screenshot({ path: join(out, `tablet-${view}.png`), fullPage: true });
+      const o = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(o <= 0, `${view} scrolls sideways by ${o}px on a tablet`);
+    }
+    await page.click('#tab-applicant');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px on a tablet`);
   });

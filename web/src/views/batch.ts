@@ -71,8 +71,6 @@ export function mount(el: HTMLElement, state: AppState): void {
     h('div', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', { text: 'Rejected rows' })), rejectedEl),
     h('div', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', { text: 'Scored rows' })), resultsEl),
   );
-  rejectedEl.append(h('p', { class: 'muted', text: 'Rows that cannot be scored are listed here with the reason.' }));
-  tableWrap.append(h('p', { class: 'muted', text: 'Scored rows appear here.' }));
 
   let bundle: LoadedBundle | null = null;
   let controller: AbortController | null = null;
@@ -92,8 +90,8 @@ export function mount(el: HTMLElement, state: AppState): void {
   function resetOutput(): void {
     result = null;
     clear(summaryEl);
-    clear(rejectedEl);
-    clear(tableWrap);
+    rejectedEl.replaceChildren(h('p', { class: 'muted', text: 'Rows that cannot be scored are listed here with the reason.' }));
+    tableWrap.replaceChildren(h('p', { class: 'muted empty', text: 'Scored rows appear here: pd, band, points and margin first, then the input columns. Click a column header to sort.' }));
     clear(pager);
     download.disabled = true;
     charts.hidden = true;
@@ -389,6 +387,7 @@ export function mount(el: HTMLElement, state: AppState): void {
     if (f) void run(f);
   });
 
+  resetOutput();
   state.onBundle((b) => {
     controller?.abort();
     bundle = b;
