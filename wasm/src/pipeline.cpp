@@ -194,6 +194,14 @@ Bundle TrainBundle(const TrainOptions& options) {
     c->role = Role::kProtected;
   }
   if (!user_schema.is_null()) ApplySchemaOverride(schema, user_schema);
+  // Identifiers and ignored columns carry no levels into the bundle (an id column would list
+  // every row's value).
+  for (auto& c : schema.columns) {
+    if (c.role == Role::kId || c.role == Role::kIgnore) {
+      c.categories.clear();
+      c.counts.clear();
+    }
+  }
   if (schema.Find(options.target)->role != Role::kTarget)
     throw Error("--schema gives the target column '" + options.target + "' another role");
   if (schema.FeatureNames().empty()) throw Error("train: no feature columns left");

@@ -1,5 +1,7 @@
 #include "loanlens/data/csv.h"
 
+#include <nlohmann/json.hpp>
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -322,12 +324,14 @@ std::string CsvLine(const std::vector<std::string>& fields, char delimiter) {
 
 std::string FormatNumber(double v) {
   if (std::isnan(v)) return "";
-  char buf[40];
-  for (int precision : {15, 16, 17}) {
-    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
-    if (std::strtod(buf, nullptr) == v) break;
-  }
-  return buf;
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  // Grisu2 from nlohmann::json (the code json::dump uses): a representation that reads back as
+  // exactly `v`, without printf/strtod, which are very slow in WebAssembly (software long double).
+  char buf[64];
+  char* end = nlohmann::detail::to_chars(buf, buf + sizeof buf, v);
+  std::string out(buf, end);
+  if (out.size() > 2 && out.compare(out.size() - 2, 2, ".0") == 0) out.resize(out.size() - 2);
+  return out;
 }
 
 }  // namespace loanlens
