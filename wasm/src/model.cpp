@@ -4,12 +4,16 @@
 #include <cstdlib>
 
 #include "loanlens/error.h"
+#include "loanlens/tree/gbdt.h"
 
 namespace loanlens {
 
 const std::vector<ModelFamily>& ModelFamilies() {
   // Each family adds one entry here (kind, loader, trainer, needs_scaling).
-  static const std::vector<ModelFamily> families = {};
+  static const std::vector<ModelFamily> families = {
+      {"gbdt", [](const nlohmann::json& j) -> std::unique_ptr<Model> { return tree::GbdtModel::FromJson(j); },
+       tree::TrainGbdtFamily, false},
+  };
   return families;
 }
 
