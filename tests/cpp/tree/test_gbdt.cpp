@@ -49,9 +49,10 @@ TEST_CASE("gbdt learns, explains exactly and round-trips through JSON") {
   CHECK(model->Kind() == "gbdt");
   CHECK(model->NumInputs() == 5);
   const double auc = Auc(*model, test);
-  // Close to the AUC of the generating log-odds themselves (the best any model can do).
+  // Close to the AUC of the generating log-odds themselves (which also see the 10% of x1 the
+  // model gets as missing, so no model reaches them).
   const double best = tree_test::PairAuc(test.true_margin, test.y);
-  CHECK(auc > best - 0.03);
+  CHECK(auc > best - 0.045);
   CHECK(auc < best + 0.01);
 
   SUBCASE("sum(phi) + base == margin on every row") {

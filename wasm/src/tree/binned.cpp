@@ -80,6 +80,43 @@ BinnedData BinData(const TrainData& data, int max_bins) {
     b.offset[f] = b.hist_size;
     b.hist_size += b.num_bins[f] + 1;
   }
+  // Greedy bundling of mutually exclusive 0/1 columns without missing values.
+  b.bundle_of.assign(m, -1);
+  std::vector<std::vector<char>> occupied;
+  for (std::size_t f = 0; f < m; ++f) {
+    if (b.num_bins[f] != 2 || b.edges[f][0] != 0.5) continue;
+    bool binary = true;
+    for (std::size_t r = 0; r < n && binary; ++r) {
+      const double v = data.x[r * m + f];
+      binary = v == 0 || v == 1;
+    }
+    if (!binary) continue;
+    const std::uint8_t* col = b.Column(f);
+    std::size_t k = 0;
+    for (; k < b.bundles.size(); ++k) {
+      if (b.bundles[k].members.size() >= 254) continue;
+      bool clash = false;
+      for (std::size_t r = 0; r < n && !clash; ++r) clash = col[r] && occupied[k][r];
+      if (!clash) break;
+    }
+    if (k == b.bundles.size()) {
+      b.bundles.emplace_back();
+      b.bundles.back().code.assign(n, 0);
+      occupied.emplace_back(n, 0);
+    }
+    auto& bundle = b.bundles[k];
+    bundle.members.push_back(static_cast<int>(f));
+    const auto code = static_cast<std::uint8_t>(bundle.members.size());
+    for (std::size_t r = 0; r < n; ++r)
+      if (col[r]) {
+        bundle.code[r] = code;
+        occupied[k][r] = 1;
+      }
+    b.bundle_of[f] = static_cast<int>(k);
+  }
+  // A bundle of one column is no saving; leave it alone.
+  for (std::size_t k = 0; k < b.bundles.size(); ++k)
+    if (b.bundles[k].members.size() == 1) b.bundle_of[b.bundles[k].members[0]] = -1;
   return b;
 }
 

@@ -23,6 +23,14 @@ struct BinnedData {
   std::vector<int> num_bins;                ///< real bins per feature (edges + 1)
   std::vector<std::size_t> offset;          ///< start of feature f in a flat histogram
   std::size_t hist_size = 0;                ///< slots in a flat histogram
+  /// Exclusive feature bundles (Ke et al. 2017, LightGBM): 0/1 columns never 1 on the same row
+  /// (one-hot groups) share one code column, so one histogram pass serves them all.
+  struct Bundle {
+    std::vector<int> members;         ///< design columns
+    std::vector<std::uint8_t> code;   ///< per row: 0 = none active, k = members[k-1] is 1
+  };
+  std::vector<Bundle> bundles;
+  std::vector<int> bundle_of;  ///< per feature: bundle index or -1
   const std::uint8_t* Column(std::size_t f) const { return bins.data() + f * num_rows; }
   int MissingBin(std::size_t f) const { return num_bins[f]; }
 };

@@ -252,6 +252,18 @@ class Booster {
     gh_ = &gh;
     rows_ = &rows;
     features_ = &features;
+    // Histogram work items: single features (>= 0) and bundles (-1 - index).
+    work_.clear();
+    std::vector<char> bundle_used(binned_.bundles.size(), 0);
+    for (int f : features) {
+      const int b = binned_.bundle_of[f];
+      if (b < 0) {
+        work_.push_back(f);
+      } else if (!bundle_used[b]) {
+        bundle_used[b] = 1;
+        work_.push_back(-1 - b);
+      }
+    }
     tmp_.resize(rows.size());
     ordered_.resize(rows.size());
     Tree tree;
@@ -373,20 +385,90 @@ class Booster {
     GradPair* ordered = ordered_.data();
     for (std::size_t i = 0; i < count; ++i) ordered[i] = gh[rows[i]];
     GradPair* hist = node.hist.data();
-    const std::vector<int>& features = *features_;
-    const int threads = count * features.size() >= 65536 ? threads_ : 1;
-    ParallelFor(features.size(), threads, [&](std::size_t fb, std::size_t fe) {
-      for (std::size_t fi = fb; fi < fe; ++fi) {
-        const int f = features[fi];
-        GradPair* hf = hist + binned_.offset[f];
-        const std::uint8_t* col = binned_.Column(f);
-        for (std::size_t i = 0; i < count; ++i) {
-          GradPair& slot = hf[col[rows[i]]];
-          slot.g += ordered[i].g;
-          slot.h += ordered[i].h;
+    const int threads = count * work_.size() >= 65536 ? threads_ : 1;
+    // The root of an unsampled tree holds every row in order: read the columns directly.
+    const bool identity = count == binned_.num_rows;
+    ParallelFor(work_.size(), threads, [&](std::size_t wb, std::size_t we) {
+      GradPair bundle_hist[256];
+      for (std::size_t w = wb; w < we; ++w) {
+        const int item = work_[w];
+        if (item >= 0) {
+          const int slots = binned_.num_bins[item] + 1;
+          Accumulate(binned_.Column(item), rows, ordered, count, slots, identity,
+                     hist + binned_.offset[item]);
+          continue;
+        }
+        // A bundle: one pass over its code column, then each member's two bins.
+        const auto& bundle = binned_.bundles[-item - 1];
+        const int slots = static_cast<int>(bundle.members.size()) + 1;
+        std::fill(bundle_hist, bundle_hist + slots, GradPair{});
+        Accumulate(bundle.code.data(), rows, ordered, count, slots, identity, bundle_hist);
+        GradPair total;
+        for (int s = 0; s < slots; ++s) {
+          total.g += bundle_hist[s].g;
+          total.h += bundle_hist[s].h;
+        }
+        for (int q = 1; q < slots; ++q) {
+          GradPair* hf = hist + binned_.offset[bundle.members[q - 1]];
+          hf[1] = bundle_hist[q];
+          hf[0].g = total.g - bundle_hist[q].g;
+          hf[0].h = total.h - bundle_hist[q].h;
         }
       }
     });
+  }
+
+  static void Accumulate(const std::uint8_t* col, const std::uint32_t* rows,
+                         const GradPair* ordered, std::size_t count, int slots, bool identity,
+                         GradPair* hf) {
+    if (slots <= kSmallSlots) {
+      if (identity)
+        AccumulateSmall<true>(col, rows, ordered, count, slots, hf);
+      else
+        AccumulateSmall<false>(col, rows, ordered, count, slots, hf);
+    } else if (identity) {
+      AccumulateLarge<true>(col, rows, ordered, count, hf);
+    } else {
+      AccumulateLarge<false>(col, rows, ordered, count, hf);
+    }
+  }
+
+  template <bool kDirect>
+  static void AccumulateLarge(const std::uint8_t* col, const std::uint32_t* rows,
+                              const GradPair* ordered, std::size_t count, GradPair* hf) {
+    for (std::size_t i = 0; i < count; ++i) {
+      GradPair& slot = hf[col[kDirect ? i : rows[i]]];
+      slot.g += ordered[i].g;
+      slot.h += ordered[i].h;
+    }
+  }
+
+  /// Few bins (one-hot, booleans): consecutive rows hit the same slot, so one running sum would
+  /// be a chain of dependent adds. Four interleaved copies keep the adds independent.
+  static constexpr int kSmallSlots = 32;
+  template <bool kDirect>
+  static void AccumulateSmall(const std::uint8_t* col, const std::uint32_t* rows,
+                              const GradPair* ordered, std::size_t count, int slots,
+                              GradPair* hf) {
+    GradPair acc[4][kSmallSlots];
+    for (auto& a : acc)
+      for (int s = 0; s < slots; ++s) a[s] = GradPair{};
+    std::size_t i = 0;
+    for (; i + 4 <= count; i += 4)
+      for (int k = 0; k < 4; ++k) {
+        GradPair& slot = acc[k][col[kDirect ? i + k : rows[i + k]]];
+        slot.g += ordered[i + k].g;
+        slot.h += ordered[i + k].h;
+      }
+    for (; i < count; ++i) {
+      GradPair& slot = acc[0][col[kDirect ? i : rows[i]]];
+      slot.g += ordered[i].g;
+      slot.h += ordered[i].h;
+    }
+    for (int s = 0; s < slots; ++s) {
+      hf[s].g += (acc[0][s].g + acc[1][s].g) + (acc[2][s].g + acc[3][s].g);
+      hf[s].h += (acc[0][s].h + acc[1][s].h) + (acc[2][s].h + acc[3][s].h);
+    }
   }
 
   Split BestSplit(const GrowNode& node) const {
@@ -465,6 +547,7 @@ class Booster {
   const std::vector<int>* features_ = nullptr;
   std::vector<std::uint32_t> tmp_;
   std::vector<GradPair> ordered_;
+  std::vector<int> work_;
 };
 
 double Sigmoid(double m) { return 1 / (1 + std::exp(-m)); }
