@@ -5,6 +5,7 @@
 
 #include "loanlens/error.h"
 #include "loanlens/tree/gbdt.h"
+#include "loanlens/tree/random_forest.h"
 
 namespace loanlens {
 
@@ -13,6 +14,11 @@ const std::vector<ModelFamily>& ModelFamilies() {
   static const std::vector<ModelFamily> families = {
       {"gbdt", [](const nlohmann::json& j) -> std::unique_ptr<Model> { return tree::GbdtModel::FromJson(j); },
        tree::TrainGbdtFamily, false},
+      {"random_forest",
+       [](const nlohmann::json& j) -> std::unique_ptr<Model> {
+         return tree::RandomForestModel::FromJson(j);
+       },
+       tree::TrainRandomForestFamily, false},
   };
   return families;
 }
