@@ -12,7 +12,10 @@ namespace loanlens {
 const std::vector<ModelFamily>& ModelFamilies() {
   // Each family adds one entry here (kind, loader, trainer, needs_scaling).
   static const std::vector<ModelFamily> families = {
-      {"gbdt", [](const nlohmann::json& j) -> std::unique_ptr<Model> { return tree::GbdtModel::FromJson(j); },
+      {"gbdt",
+       [](const nlohmann::json& j) -> std::unique_ptr<Model> {
+         return tree::GbdtModel::FromJson(j);
+       },
        tree::TrainGbdtFamily, false},
       {"random_forest",
        [](const nlohmann::json& j) -> std::unique_ptr<Model> {
@@ -70,7 +73,8 @@ std::string ParamString(const ParamMap& p, const std::string& key, const std::st
   return it == p.end() ? fallback : it->second;
 }
 
-void CheckParams(const ParamMap& p, const std::vector<std::string>& known, const std::string& kind) {
+void CheckParams(const ParamMap& p, const std::vector<std::string>& known,
+                 const std::string& kind) {
   for (const auto& [key, value] : p) {
     bool ok = false;
     for (const auto& k : known) ok = ok || k == key;

@@ -107,8 +107,8 @@ TEST_CASE("gbdt is deterministic for a seed (also with threads) and learns missi
 
 TEST_CASE("gbdt monotone constraints hold for every input") {
   const auto train = tree_test::MakeSynthetic(3000, 4);
-  auto model = Train(train, {{"n_trees", "40"}, {"learning_rate", "0.2"},
-                             {"monotone", "income:-1,a:+1"}});
+  auto model =
+      Train(train, {{"n_trees", "40"}, {"learning_rate", "0.2"}, {"monotone", "income:-1,a:+1"}});
   // Sweep income (x0) and a (x2) over a grid for random other values.
   const auto probe = tree_test::MakeSynthetic(200, 5);
   int violations = 0;
@@ -154,8 +154,8 @@ TEST_CASE("gbdt early stopping keeps the best iteration") {
   TrainData v = View(valid);
   TrainContext c;
   c.valid = &v;
-  auto model = Train(train, {{"n_trees", "400"}, {"learning_rate", "0.3"},
-                             {"early_stopping_rounds", "10"}}, c);
+  auto model = Train(
+      train, {{"n_trees", "400"}, {"learning_rate", "0.3"}, {"early_stopping_rounds", "10"}}, c);
   const auto& g = static_cast<const GbdtModel&>(*model);
   CHECK(g.Trees().size() < 400);
   CHECK(g.Trees().size() == model->ToJson()["info"]["best_iteration"].get<std::size_t>());

@@ -80,8 +80,7 @@ TEST_CASE("random_forest is deterministic for a seed, whatever the threads") {
   c.threads = 2;
   auto b = loanlens::TrainModel("random_forest", View(train), p, c);
   CHECK(a->ToJson() == b->ToJson());
-  for (const auto& t : static_cast<const RandomForestModel&>(*a).Trees())
-    CHECK(t.MaxDepth() <= 6);
+  for (const auto& t : static_cast<const RandomForestModel&>(*a).Trees()) CHECK(t.MaxDepth() <= 6);
 }
 
 TEST_CASE("random_forest max_features forms and parameter errors") {

@@ -46,8 +46,8 @@ TEST_CASE("XGBoost import matches xgboost's margins and pred_contribs") {
     double sum = base;
     for (std::size_t j = 0; j < m; ++j) {
       sum += phi[j];
-      worst_phi = std::max(worst_phi,
-                           std::abs(phi[m - 1 - j] - data["contribs"][r][j].get<double>()));
+      worst_phi =
+          std::max(worst_phi, std::abs(phi[m - 1 - j] - data["contribs"][r][j].get<double>()));
     }
     worst_phi = std::max(worst_phi, std::abs(base - data["contribs"][r][m].get<double>()));
     CHECK(std::abs(sum - margin) < 1e-9);
@@ -69,8 +69,8 @@ TEST_CASE("XGBoost import matches xgboost's margins and pred_contribs") {
                          doctest::Contains("reg:squarederror"), loanlens::Error);
     bad = xgb;
     bad["learner"]["gradient_booster"]["name"] = "dart";
-    CHECK_THROWS_WITH_AS(loanlens::tree::ImportXgboostJson(bad, inputs),
-                         doctest::Contains("dart"), loanlens::Error);
+    CHECK_THROWS_WITH_AS(loanlens::tree::ImportXgboostJson(bad, inputs), doctest::Contains("dart"),
+                         loanlens::Error);
     CHECK_THROWS_WITH_AS(loanlens::tree::ImportXgboostJson(xgb, {"a", "b"}),
                          doctest::Contains("person_age"), loanlens::Error);
   }

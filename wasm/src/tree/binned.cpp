@@ -143,9 +143,8 @@ double RankAuc(const std::vector<double>& score, const std::vector<double>& labe
   const std::size_t n = score.size();
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return score[a] < score[b];
-  });
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return score[a] < score[b]; });
   double rank_sum = 0, positives = 0;
   for (std::size_t i = 0; i < n;) {
     std::size_t j = i;

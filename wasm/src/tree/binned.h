@@ -18,16 +18,16 @@ namespace loanlens::tree {
 struct BinnedData {
   std::size_t num_rows = 0;
   std::size_t num_features = 0;
-  std::vector<std::uint8_t> bins;           ///< bins[f * num_rows + r]
-  std::vector<std::vector<double>> edges;   ///< per feature, ascending
-  std::vector<int> num_bins;                ///< real bins per feature (edges + 1)
-  std::vector<std::size_t> offset;          ///< start of feature f in a flat histogram
-  std::size_t hist_size = 0;                ///< slots in a flat histogram
+  std::vector<std::uint8_t> bins;          ///< bins[f * num_rows + r]
+  std::vector<std::vector<double>> edges;  ///< per feature, ascending
+  std::vector<int> num_bins;               ///< real bins per feature (edges + 1)
+  std::vector<std::size_t> offset;         ///< start of feature f in a flat histogram
+  std::size_t hist_size = 0;               ///< slots in a flat histogram
   /// Exclusive feature bundles (Ke et al. 2017, LightGBM): 0/1 columns never 1 on the same row
   /// (one-hot groups) share one code column, so one histogram pass serves them all.
   struct Bundle {
-    std::vector<int> members;         ///< design columns
-    std::vector<std::uint8_t> code;   ///< per row: 0 = none active, k = members[k-1] is 1
+    std::vector<int> members;        ///< design columns
+    std::vector<std::uint8_t> code;  ///< per row: 0 = none active, k = members[k-1] is 1
   };
   std::vector<Bundle> bundles;
   std::vector<int> bundle_of;  ///< per feature: bundle index or -1
@@ -58,7 +58,8 @@ class Rng {
 };
 
 /// Runs body(begin, end) over [0, n) split across `threads` (1 = inline; WebAssembly: inline).
-void ParallelFor(std::size_t n, int threads, const std::function<void(std::size_t, std::size_t)>& body);
+void ParallelFor(std::size_t n, int threads,
+                 const std::function<void(std::size_t, std::size_t)>& body);
 
 /// AUC by ranks (ties get the average rank); NaN when a class is absent.
 double RankAuc(const std::vector<double>& score, const std::vector<double>& label);

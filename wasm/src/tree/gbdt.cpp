@@ -140,8 +140,8 @@ std::unique_ptr<GbdtModel> GbdtModel::FromJson(const nlohmann::json& j) {
     throw Error(path + ": expected an object with kind 'gbdt'");
   if (!j.contains("input_names")) throw Error(path + ": missing 'input_names'");
   std::vector<std::string> names = ReadNames(j["input_names"], path + ".input_names");
-  if (j.contains("num_inputs") && (!j["num_inputs"].is_number_unsigned() ||
-                                   j["num_inputs"].get<std::size_t>() != names.size()))
+  if (j.contains("num_inputs") &&
+      (!j["num_inputs"].is_number_unsigned() || j["num_inputs"].get<std::size_t>() != names.size()))
     throw Error(path + ".num_inputs: expected " + std::to_string(names.size()) +
                 " (the number of input_names)");
   if (!j.contains("base_score") || !j["base_score"].is_number() ||
@@ -149,9 +149,9 @@ std::unique_ptr<GbdtModel> GbdtModel::FromJson(const nlohmann::json& j) {
     throw Error(path + ".base_score: expected a finite number");
   const bool float32 = j.value("float32", false);
   std::vector<Tree> trees = TreesFromJson(j, path, names.size());
-  auto model = std::make_unique<GbdtModel>(std::move(trees), j["base_score"].get<double>(),
-                                           std::move(names), float32,
-                                           j.value("info", nlohmann::json::object()));
+  auto model =
+      std::make_unique<GbdtModel>(std::move(trees), j["base_score"].get<double>(), std::move(names),
+                                  float32, j.value("info", nlohmann::json::object()));
   if (j.contains("group")) {
     std::vector<int> group = j["group"].get<std::vector<int>>();
     std::vector<std::string> group_names =
@@ -193,12 +193,15 @@ std::vector<int> ParseMonotone(const std::string& spec, const TrainData& data) {
                   "'");
     const std::string name = item.substr(0, colon), sign = item.substr(colon + 1);
     int c = 0;
-    if (sign == "1" || sign == "+1") c = 1;
-    else if (sign == "-1") c = -1;
-    else if (sign == "0") c = 0;
+    if (sign == "1" || sign == "+1")
+      c = 1;
+    else if (sign == "-1")
+      c = -1;
+    else if (sign == "0")
+      c = 0;
     else
-      throw Error("parameter 'monotone': constraint for '" + name +
-                  "' must be +1, -1 or 0, got '" + sign + "'");
+      throw Error("parameter 'monotone': constraint for '" + name + "' must be +1, -1 or 0, got '" +
+                  sign + "'");
     std::vector<std::size_t> columns;
     if (grouped) {
       for (std::size_t g = 0; g < data.group_names.size(); ++g)
@@ -209,8 +212,7 @@ std::vector<int> ParseMonotone(const std::string& spec, const TrainData& data) {
       for (std::size_t j = 0; j < data.input_names.size(); ++j)
         if (data.input_names[j] == name) columns.push_back(j);
     }
-    if (columns.empty())
-      throw Error("parameter 'monotone': no feature named '" + name + "'");
+    if (columns.empty()) throw Error("parameter 'monotone': no feature named '" + name + "'");
     if (columns.size() > 1)
       throw Error("parameter 'monotone': feature '" + name +
                   "' is one-hot encoded (categorical); a monotone constraint needs a numeric "
@@ -248,7 +250,8 @@ class Booster {
 
   /// Grows one tree on gradient pairs gh over `rows` (sampled) using `features`.
   Tree Grow(const std::vector<GradPair>& gh, std::vector<std::uint32_t>& rows,
-            const std::vector<int>& features, std::vector<std::pair<int, std::pair<std::size_t, std::size_t>>>& leaves) {
+            const std::vector<int>& features,
+            std::vector<std::pair<int, std::pair<std::size_t, std::size_t>>>& leaves) {
     gh_ = &gh;
     rows_ = &rows;
     features_ = &features;
@@ -448,8 +451,7 @@ class Booster {
   static constexpr int kSmallSlots = 32;
   template <bool kDirect>
   static void AccumulateSmall(const std::uint8_t* col, const std::uint32_t* rows,
-                              const GradPair* ordered, std::size_t count, int slots,
-                              GradPair* hf) {
+                              const GradPair* ordered, std::size_t count, int slots, GradPair* hf) {
     GradPair acc[4][kSmallSlots];
     for (auto& a : acc)
       for (int s = 0; s < slots; ++s) a[s] = GradPair{};
@@ -474,8 +476,9 @@ class Booster {
   Split BestSplit(const GrowNode& node) const {
     Split best;
     const double parent_gain =
-        constrained_ ? GainGivenWeight(node.g, node.h, Weight(node.g, node.h, node.lower, node.upper))
-                     : Gain(node.g, node.h);
+        constrained_
+            ? GainGivenWeight(node.g, node.h, Weight(node.g, node.h, node.lower, node.upper))
+            : Gain(node.g, node.h);
     const double mcw = p_.min_child_weight;
     for (int f : *features_) {
       const GradPair* hf = node.hist.data() + binned_.offset[f];
@@ -570,8 +573,8 @@ void CheckData(const TrainData& d, const std::string& what) {
     throw Error(what + ": no rows or no columns to train on");
   if (d.num_rows >= (std::size_t{1} << 32)) throw Error(what + ": too many rows");
   if (!d.input_names.empty() && d.input_names.size() != d.num_inputs)
-    throw Error(what + ": input_names has " + std::to_string(d.input_names.size()) +
-                " names for " + std::to_string(d.num_inputs) + " columns");
+    throw Error(what + ": input_names has " + std::to_string(d.input_names.size()) + " names for " +
+                std::to_string(d.num_inputs) + " columns");
   for (std::size_t i = 0; i < d.num_rows; ++i) {
     if (d.y[i] != 0 && d.y[i] != 1)
       throw Error(what + ": label of row " + std::to_string(i + 1) + " is " +
@@ -655,7 +658,8 @@ std::unique_ptr<GbdtModel> TrainGbdt(const TrainData& data, const GbdtParams& pa
     Tree tree = booster.Grow(gh, rows, features, leaves);
     // Update training margins from the leaf each row landed in.
     for (const auto& [id, range] : leaves)
-      for (std::size_t k = range.first; k < range.second; ++k) margin[rows[k]] += tree.nodes[id].value;
+      for (std::size_t k = range.first; k < range.second; ++k)
+        margin[rows[k]] += tree.nodes[id].value;
     if (params.subsample < 1)
       for (std::size_t i = 0; i < n; ++i)
         if (!in_sample[i]) margin[i] += tree.Predict(data.x_row(i));
@@ -668,7 +672,8 @@ std::unique_ptr<GbdtModel> TrainGbdt(const TrainData& data, const GbdtParams& pa
         best_loss = loss;
         best_trees = trees.size();
       } else if (params.early_stopping_rounds > 0 &&
-                 trees.size() - best_trees >= static_cast<std::size_t>(params.early_stopping_rounds)) {
+                 trees.size() - best_trees >=
+                     static_cast<std::size_t>(params.early_stopping_rounds)) {
         break;
       }
     }

@@ -50,26 +50,29 @@ std::size_t RandomForestParams::FeaturesPerSplit(std::size_t num_inputs) const {
     char* end = nullptr;
     const double v = std::strtod(s, &end);
     const bool integer = max_features.find_first_not_of("0123456789") == std::string::npos;
-    if (max_features.empty() || *end != '\0' || !(v > 0) ||
-        (!integer && v > 1))
-      throw Error("parameter 'max_features': expected 'sqrt', 'log2', a fraction in (0, 1] or "
-                  "a positive integer, got '" + max_features + "'");
+    if (max_features.empty() || *end != '\0' || !(v > 0) || (!integer && v > 1))
+      throw Error(
+          "parameter 'max_features': expected 'sqrt', 'log2', a fraction in (0, 1] or "
+          "a positive integer, got '" +
+          max_features + "'");
     k = integer ? v : std::floor(v * m);
   }
   return static_cast<std::size_t>(std::min(m, std::max(1.0, k)));
 }
 
 nlohmann::json RandomForestParams::ToJson() const {
-  return {{"n_trees", n_trees},       {"max_features", max_features},
-          {"min_samples_leaf", min_samples_leaf}, {"max_depth", max_depth},
-          {"max_bins", max_bins},     {"seed", seed}};
+  return {{"n_trees", n_trees},
+          {"max_features", max_features},
+          {"min_samples_leaf", min_samples_leaf},
+          {"max_depth", max_depth},
+          {"max_bins", max_bins},
+          {"seed", seed}};
 }
 
 // ---- Model -------------------------------------------------------------------------------------
 
-RandomForestModel::RandomForestModel(std::vector<Tree> trees,
-                                     std::vector<std::string> input_names, double oob_auc,
-                                     nlohmann::json info)
+RandomForestModel::RandomForestModel(std::vector<Tree> trees, std::vector<std::string> input_names,
+                                     double oob_auc, nlohmann::json info)
     : trees_(std::move(trees)),
       input_names_(std::move(input_names)),
       oob_auc_(oob_auc),
@@ -378,8 +381,8 @@ std::unique_ptr<RandomForestModel> TrainRandomForest(const TrainData& data,
   bool has0 = false, has1 = false;
   for (std::size_t i = 0; i < data.num_rows; ++i) {
     if (data.y[i] != 0 && data.y[i] != 1)
-      throw Error("random_forest training data: label of row " + std::to_string(i + 1) +
-                  " is " + std::to_string(data.y[i]) + ", expected 0 or 1");
+      throw Error("random_forest training data: label of row " + std::to_string(i + 1) + " is " +
+                  std::to_string(data.y[i]) + ", expected 0 or 1");
     (data.y[i] == 1 ? has1 : has0) = true;
   }
   if (!has0 || !has1)

@@ -45,7 +45,7 @@ nlohmann::json Tree::ToJson() const {
     cover[i] = node.cover;
     loss_change[i] = node.loss_change;
   }
-  return {{"left_children", left}, {"right_children", right}, {"split_feature", feature},
+  return {{"left_children", left},  {"right_children", right},      {"split_feature", feature},
           {"threshold", threshold}, {"default_left", default_left}, {"value", value},
           {"cover", cover},         {"loss_change", loss_change}};
 }
@@ -173,8 +173,8 @@ nlohmann::json TreeImportance(const std::vector<Tree>& trees,
         cover[n.feature] += n.cover;
         splits[n.feature] += 1;
       }
-  nlohmann::json out = {{"input_names", input_names}, {"gain", gain}, {"splits", splits},
-                        {"cover", cover}};
+  nlohmann::json out = {
+      {"input_names", input_names}, {"gain", gain}, {"splits", splits}, {"cover", cover}};
   if (group.size() == m && !group_names.empty()) {
     std::vector<double> g_gain(group_names.size(), 0);
     std::vector<long long> g_splits(group_names.size(), 0);

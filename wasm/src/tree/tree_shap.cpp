@@ -16,11 +16,11 @@ double CoverRatio(const Node& parent, const Node& child) {
 /// The root-to-leaf path of one leaf, with its distinct features.
 struct LeafPath {
   int leaf = 0;
-  std::vector<int> edge_node;        ///< internal node of each edge
-  std::vector<bool> edge_left;       ///< the path goes left there
-  std::vector<int> edge_unique;      ///< index into features
-  std::vector<int> features;         ///< distinct features in first-seen order
-  std::vector<double> zero_fraction; ///< z_j: product of the cover ratios of feature j's edges
+  std::vector<int> edge_node;         ///< internal node of each edge
+  std::vector<bool> edge_left;        ///< the path goes left there
+  std::vector<int> edge_unique;       ///< index into features
+  std::vector<int> features;          ///< distinct features in first-seen order
+  std::vector<double> zero_fraction;  ///< z_j: product of the cover ratios of feature j's edges
 };
 
 void CollectPaths(const Tree& tree, int node, LeafPath& path, std::vector<LeafPath>& out) {
@@ -178,7 +178,7 @@ void Recurse(const RecurseContext& c, int j, PathElement* parent, int l, double 
   if (cold_zero != 0) Recurse(c, cold, m, l + 1, cold_zero, 0, n.feature);
 }
 
-constexpr int kMaxTableUnique = 10;             // 2^10 x 10 entries per leaf at most
+constexpr int kMaxTableUnique = 10;               // 2^10 x 10 entries per leaf at most
 constexpr std::uint64_t kTableBudget = 1u << 22;  // doubles (32 MB) for the whole ensemble
 
 }  // namespace
@@ -245,8 +245,8 @@ double ShapInteractions(const std::vector<Tree>& trees, std::size_t num_inputs, 
           double sum = 0;
           for (int s = 0; s <= t; ++s) sum += w2[s] * e[t - s];
           const double oi = sat[i] ? 1.0 : 0.0, oj = sat[j] ? 1.0 : 0.0;
-          out[p.features[i] * m + p.features[j]] += value * (oi - p.zero_fraction[i]) *
-                                                    (oj - p.zero_fraction[j]) * rest * sum;
+          out[p.features[i] * m + p.features[j]] +=
+              value * (oi - p.zero_fraction[i]) * (oj - p.zero_fraction[j]) * rest * sum;
         }
       }
     }

@@ -43,14 +43,16 @@ double Num(const nlohmann::json& a, std::size_t i, const std::string& where) {
 std::unique_ptr<GbdtModel> ImportXgboostJson(const nlohmann::json& xgb_model,
                                              const std::vector<std::string>& input_names) {
   if (!xgb_model.is_object() || !xgb_model.contains("learner"))
-    throw Error("xgboost model: expected a JSON object with 'learner' (Booster.save_model with a "
-                ".json file name)");
+    throw Error(
+        "xgboost model: expected a JSON object with 'learner' (Booster.save_model with a "
+        ".json file name)");
   std::string version = "unknown";
   if (xgb_model.contains("version") && xgb_model["version"].is_array() &&
       !xgb_model["version"].empty()) {
     version.clear();
     for (const auto& v : xgb_model["version"])
-      version += (version.empty() ? "" : ".") + (v.is_number() ? std::to_string(v.get<int>()) : "?");
+      version +=
+          (version.empty() ? "" : ".") + (v.is_number() ? std::to_string(v.get<int>()) : "?");
     const int major = xgb_model["version"][0].is_number() ? xgb_model["version"][0].get<int>() : 0;
     if (major < 1 || major > 3)
       throw Error("xgboost model: version " + version + " is not supported (1.x to 3.x)");
@@ -67,9 +69,8 @@ std::unique_ptr<GbdtModel> ImportXgboostJson(const nlohmann::json& xgb_model,
   if (mparam.contains("num_target") &&
       NumberField(mparam["num_target"], "learner_model_param.num_target") > 1)
     throw Error("xgboost model: multi-target models are not supported");
-  const double base_prob =
-      NumberField(Get(mparam, "base_score", "learner.learner_model_param"),
-                  "learner.learner_model_param.base_score");
+  const double base_prob = NumberField(Get(mparam, "base_score", "learner.learner_model_param"),
+                                       "learner.learner_model_param.base_score");
   if (!(base_prob > 0 && base_prob < 1))
     throw Error("xgboost model: base_score " + std::to_string(base_prob) +
                 " is not a probability in (0, 1)");
@@ -102,8 +103,8 @@ std::unique_ptr<GbdtModel> ImportXgboostJson(const nlohmann::json& xgb_model,
     const double nf = NumberField(Get(mparam, "num_feature", "learner.learner_model_param"),
                                   "learner.learner_model_param.num_feature");
     if (nf > static_cast<double>(input_names.size()))
-      throw Error("xgboost model: " + std::to_string(static_cast<int>(nf)) +
-                  " features but only " + std::to_string(input_names.size()) + " inputs given");
+      throw Error("xgboost model: " + std::to_string(static_cast<int>(nf)) + " features but only " +
+                  std::to_string(input_names.size()) + " inputs given");
     for (int i = 0; i < static_cast<int>(nf); ++i) column.push_back(i);
   }
 
@@ -153,8 +154,8 @@ std::unique_ptr<GbdtModel> ImportXgboostJson(const nlohmann::json& xgb_model,
     tree = Tree::FromJson(tree.ToJson(), "xgboost model: " + path, input_names.size());
     trees.push_back(std::move(tree));
   }
-  nlohmann::json info = {{"source", "xgboost"}, {"xgboost_version", version},
-                         {"xgboost_base_score", base_prob}};
+  nlohmann::json info = {
+      {"source", "xgboost"}, {"xgboost_version", version}, {"xgboost_base_score", base_prob}};
   return std::make_unique<GbdtModel>(std::move(trees), base_score, input_names, true, info);
 }
 

@@ -6,10 +6,9 @@
 /// The margin is base_score + the sum of the trees' leaf values; Explain() is exact TreeSHAP.
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "loanlens/model.h"
 #include "loanlens/tree/tree.h"

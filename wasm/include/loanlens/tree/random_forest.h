@@ -9,10 +9,9 @@
 /// Explain() returns base + phi summing to PredictMargin(x).
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "loanlens/model.h"
 #include "loanlens/tree/tree.h"
@@ -38,8 +37,8 @@ struct RandomForestParams {
 class RandomForestModel : public Model {
  public:
   /** \param trees leaf values are class-1 probabilities; \param oob_auc NaN when unknown */
-  RandomForestModel(std::vector<Tree> trees, std::vector<std::string> input_names,
-                    double oob_auc, nlohmann::json info = nlohmann::json::object());
+  RandomForestModel(std::vector<Tree> trees, std::vector<std::string> input_names, double oob_auc,
+                    nlohmann::json info = nlohmann::json::object());
   RandomForestModel(const RandomForestModel&) = delete;
   RandomForestModel& operator=(const RandomForestModel&) = delete;
 

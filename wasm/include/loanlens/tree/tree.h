@@ -7,10 +7,9 @@
 /// the node (sum of hessians for gbdt, sample weight for random_forest): TreeSHAP needs it.
 #include <cmath>
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace loanlens::tree {
 
@@ -21,8 +20,8 @@ struct Node {
   int feature = -1;
   double threshold = 0;
   bool default_left = true;
-  double value = 0;      ///< leaf value (also recorded for internal nodes: their weight)
-  double cover = 0;      ///< training weight that reached the node
+  double value = 0;        ///< leaf value (also recorded for internal nodes: their weight)
+  double cover = 0;        ///< training weight that reached the node
   double loss_change = 0;  ///< gain of the split (0 for leaves)
   bool IsLeaf() const { return left < 0; }
 };

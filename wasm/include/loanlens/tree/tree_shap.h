@@ -7,8 +7,8 @@
 /// sends the row down both branches weighted by the children's covers. Because a tree is a sum
 /// of its leaves, v is a sum of per-leaf games: with U the distinct features on a leaf's path,
 /// z_j the product of the cover ratios of the path's edges on feature j and o_j = 1 when x
-/// follows all of them (else 0), leaf value v contributes v * prod_{j in S} o_j * prod_{j in U\S} z_j.
-/// `TreeShapExplainer` precomputes, per leaf, the Shapley values of that game for each of the
+/// follows all of them (else 0), leaf value v contributes v * prod_{j in S} o_j * prod_{j in U\S}
+/// z_j. `TreeShapExplainer` precomputes, per leaf, the Shapley values of that game for each of the
 /// 2^|U| patterns of o (the idea of Fast TreeSHAP v2, Yang 2021, arXiv:2109.09847), so
 /// explaining a row costs one pass over each tree's leaf paths. Trees whose tables would be too
 /// large (deep random-forest trees) fall back to the paper's Algorithm 2.

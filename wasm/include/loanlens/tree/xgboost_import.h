@@ -9,10 +9,9 @@
 /// summed in double: the margin then differs from XGBoost's float sum by float rounding only
 /// (~1e-7 relative), and TreeSHAP stays exactly additive (sum(phi) + base == margin).
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "loanlens/tree/gbdt.h"
 
