@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "loanlens/error.h"
+#include "loanlens/linear/logistic.h"
 #include "loanlens/tree/gbdt.h"
 #include "loanlens/tree/random_forest.h"
 
@@ -12,6 +13,7 @@ namespace loanlens {
 const std::vector<ModelFamily>& ModelFamilies() {
   // Each family adds one entry here (kind, loader, trainer, needs_scaling).
   static const std::vector<ModelFamily> families = {
+      {"logistic", LogisticRegression::Load, LogisticRegression::Train, true},
       {"gbdt",
        [](const nlohmann::json& j) -> std::unique_ptr<Model> {
          return tree::GbdtModel::FromJson(j);

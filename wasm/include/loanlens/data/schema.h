@@ -3,12 +3,11 @@
 /// Column types and roles, inferred from data or given by the user (--schema schema.json).
 #include <cstddef>
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "loanlens/data/csv.h"
 
@@ -31,8 +30,9 @@ struct ColumnSpec {
   // Observed in the data the schema was fitted on:
   std::size_t missing = 0;
   double min = 0, max = 0;  ///< numeric and boolean columns
-  /// Categorical: the levels, most frequent first (ties by name). Boolean: {"false-token","true-token"}
-  /// as spelled in the data (e.g. {"no","yes"}); parsing is case-insensitive.
+  /// Categorical: the levels, most frequent first (ties by name). Boolean:
+  /// {"false-token","true-token"} as spelled in the data (e.g. {"no","yes"}); parsing is
+  /// case-insensitive.
   std::vector<std::string> categories;
   std::vector<std::size_t> counts;  ///< count per category (same order)
 };
@@ -60,7 +60,8 @@ struct InferOptions {
 /// throw loanlens::Error naming file and row. Roles are all kFeature; the caller sets roles.
 Schema InferSchema(CsvReader& reader, const InferOptions& options = {});
 
-/// Types named in a user schema JSON ({"columns":[{"name":..,"type":..,"role":..,"description":..}]}).
+/// Types named in a user schema JSON
+/// ({"columns":[{"name":..,"type":..,"role":..,"description":..}]}).
 std::map<std::string, ColumnType> SchemaOverrideTypes(const nlohmann::json& override_json);
 
 /// Applies roles and descriptions from a user schema JSON. Unknown column names throw

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# End-to-end tests of the `loanlens` CLI: every subcommand on real data, exit codes (0 ok,
+# 2 usage, 1 data/model error) and the messages users see. Run by CTest with the CLI's path.
+set -uo pipefail
+CLI=$1
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+DATA=$ROOT/models/data/german_credit.csv
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+failures=0
+passed=0
+
+check() {  # description, then a command that must succeed
+  local what=$1
+  shift
+  if "$@"; then passed=$((passed + 1)); else echo "FAIL: $what"; failures=$((failures + 1)); fi
+}
+expect_exit() {  # code, stderr-pattern, command...
+  local code=$1 pattern=$2
+  shift 2
+  "$@" >"$TMP/out" 2>"$TMP/err"
+  local rc=$?
+  if [ "$rc" = "$code" ] && grep -qF -- "$pattern" "$TMP/err"; then
+    passed=$((passed + 1))
+  else
+    echo "FAIL: '$*' exited $rc (expected $code) with stderr:"; cat "$TMP/err"
+    failures=$((failures + 1))
+  fi
+}
+
+# --help everywhere
+for sub in "" train evaluate score explain inspect schema split; do
+  check "help $sub" bash -c "'$CLI' $sub --help | grep -q Usage"
+done
+check "version" bash -c "'$CLI' --version | grep -q 'loanlens 0.1.0'"
+
+# usage errors: exit 2
+expect_exit 2 "required" "$CLI" train --data "$DATA"
+expect_exit 2 "expected key=value" "$CLI" train --data "$DATA" --target class --positive 2 --out "$TMP/x.json" --param C
+expect_exit 2 "" "$CLI" frobnicate
+
+# train, then everything else on the bundle
+check "train" "$CLI" train --data "$DATA" --target class --positive 2 --out "$TMP/m.json" --seed 7
+check "bundle written" test -s "$TMP/m.json"
+"$CLI" evaluate --model "$TMP/m.json" --data "$DATA" --json >"$TMP/eval.json"
+check "evaluate --json keys" node -e '
+  const m = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  for (const k of ["auc","gini","ks","pr_auc","log_loss","brier","n_rows","n_positive"])
+    if (!(k in m)) { console.error("missing", k); process.exit(1); }
+  if (m.n_rows !== 1000 || m.n_positive !== 300 || !(m.auc > 0.7 && m.auc < 0.9)) process.exit(1);' "$TMP/eval.json"
+check "evaluate text" bash -c "'$CLI' evaluate --model '$TMP/m.json' --data '$DATA' | grep -q 'AUC'"
+
+# score with malformed rows: every good row scored, every bad row reported
+{ head -n 4 "$DATA"
+  echo '< 0 DM,forty,critical account / other credits existing (not at this bank),radio/television,1169,unknown / no savings account,>= 7 years,4,male : single,none,4,real estate,67,none,own,2,skilled employee / official,1,none,yes,1'
+  echo 'only,three,fields'
+  sed -n 5,7p "$DATA"; } >"$TMP/in.csv"
+"$CLI" score --model "$TMP/m.json" --data "$TMP/in.csv" --out "$TMP/out.csv" --explain 2>"$TMP/score.err"
+check "score exit 0" test $? = 0
+check "score counts" grep -q "rows in 8, scored 6, rejected 2" "$TMP/score.err"
+check "score names the bad cell" grep -qF "row 5, column 'duration_months', value 'forty'" "$TMP/score.err"
+check "rejected file" bash -c "[ \$(wc -l < '$TMP/out.csv.rejected.csv') = 3 ]"
+check "scored rows" bash -c "[ \$(wc -l < '$TMP/out.csv') = 7 ]"
+check "score columns" bash -c "head -1 '$TMP/out.csv' | grep -q ',pd,margin,points,band,shap_checking_status,.*,base_value\$'"
+
+# explain
+"$CLI" explain --model "$TMP/m.json" --row '{"checking_status": "< 0 DM", "duration_months": 48}' >"$TMP/explain.json" 2>/dev/null
+check "explain additivity" node -e '
+  const e = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const s = e.base_value + Object.values(e.contributions).reduce((a, b) => a + b, 0);
+  process.exit(Math.abs(s - e.margin) < 1e-9 && e.pd > 0 && e.pd < 1 ? 0 : 1);' "$TMP/explain.json"
+expect_exit 1 "column 'duration_month', value '48': unknown column" "$CLI" explain --model "$TMP/m.json" --row '{"duration_month": 48}'
+expect_exit 1 "--row: not valid JSON" "$CLI" explain --model "$TMP/m.json" --row '{nope'
+
+# inspect, schema, split
+check "inspect" bash -c "'$CLI' inspect --model '$TMP/m.json' | grep -q 'content sha256.*(verified)'"
+check "schema" bash -c "'$CLI' schema --data '$DATA' --target class | grep -q '\"role\": \"protected\"'"
+check "split" "$CLI" split --data "$DATA" --target class --positive 2 --out-train "$TMP/tr.csv" --out-valid "$TMP/va.csv"
+check "split sizes" bash -c "[ \$(wc -l < '$TMP/va.csv') = 201 ]"
+
+# data and model errors: exit 1 with a message naming file, row, column, value
+sed 's/"intercept": -/"intercept": -9/' "$TMP/m.json" >"$TMP/tampered.json"
+check "tampered differs" bash -c "! cmp -s '$TMP/m.json' '$TMP/tampered.json'"
+expect_exit 1 "does not match its hash" "$CLI" score --model "$TMP/tampered.json" --data "$DATA" --out "$TMP/o.csv"
+printf 'a,b\n' >"$TMP/header_only.csv"
+expect_exit 1 "missing" "$CLI" score --model "$TMP/m.json" --data "$TMP/header_only.csv" --out "$TMP/o.csv"
+: >"$TMP/empty.csv"
+expect_exit 1 "is empty" "$CLI" train --data "$TMP/empty.csv" --target class --out "$TMP/x.json"
+expect_exit 1 "--positive is required" "$CLI" train --data "$ROOT/models/data/credit_data.csv" --target Status --out "$TMP/x.json"
+expect_exit 1 "unknown model kind 'forest'" "$CLI" train --data "$DATA" --target class --positive 2 --model forest --out "$TMP/x.json"
+expect_exit 1 "parameter 'C': expected a number" "$CLI" train --data "$DATA" --target class --positive 2 --param C=abc --out "$TMP/x.json"
+{ head -n 3 "$DATA"; sed -n 4p "$DATA" | sed 's/,1$/,3/'; } >"$TMP/badtarget.csv"
+expect_exit 1 "the target must have exactly two values" "$CLI" train --data "$TMP/badtarget.csv" --target class --positive 2 --out "$TMP/x.json"
+
+echo "$passed passed, $failures failed"
+[ "$failures" = 0 ]

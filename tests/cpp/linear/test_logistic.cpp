@@ -1,0 +1,130 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "loanlens/error.h"
+#include "loanlens/linear/logistic.h"
+
+using loanlens::ParamMap;
+
+namespace {
+
+nlohmann::json ReadJson(const std::string& rel) {
+  std::ifstream in(std::string(LOANLENS_SOURCE_DIR) + "/" + rel);
+  REQUIRE(in.good());
+  return nlohmann::json::parse(in);
+}
+
+struct Design {
+  std::vector<double> x, y;
+  std::size_t rows = 0, cols = 0;
+};
+
+Design LoadDesign(const nlohmann::json& f) {
+  Design d;
+  d.rows = f["x"].size();
+  d.cols = f["x"][0].size();
+  for (const auto& row : f["x"])
+    for (const auto& v : row) d.x.push_back(v.get<double>());
+  for (const auto& v : f["y"]) d.y.push_back(v.get<double>());
+  return d;
+}
+
+loanlens::TrainData AsTrainData(const Design& d) {
+  loanlens::TrainData t;
+  t.x = d.x.data();
+  t.y = d.y.data();
+  t.num_rows = d.rows;
+  t.num_inputs = d.cols;
+  for (std::size_t j = 0; j < d.cols; ++j) t.group.push_back(static_cast<int>(j));
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("logistic regression agrees with scikit-learn on the German credit design") {
+  const auto f = ReadJson("tests/fixtures/logistic/german_design.json");
+  const Design d = LoadDesign(f);
+  const auto data = AsTrainData(d);
+  for (const auto& c : f["cases"]) {
+    ParamMap p{{"C", std::to_string(c["C"].get<double>())}};
+    if (!c["class_weight"].is_null()) p["class_weight"] = c["class_weight"].get<std::string>();
+    CAPTURE(c["C"].get<double>());
+    CAPTURE(p["class_weight"]);
+    auto model = loanlens::LogisticRegression::Train(data, p, {});
+    const auto& lr = dynamic_cast<const loanlens::LogisticRegression&>(*model);
+    const auto& ref = c["sklearn_converged"];
+    double max_diff = std::abs(lr.Intercept() - ref["intercept"].get<double>());
+    for (std::size_t j = 0; j < d.cols; ++j)
+      max_diff = std::max(max_diff, std::abs(lr.Coef()[j] - ref["coef"][j].get<double>()));
+    CHECK(max_diff < 1e-6);  // the issue asks for 1e-4; both solvers reach the optimum
+    for (std::size_t i = 0; i < ref["decision"].size(); ++i)
+      CHECK(model->PredictMargin(d.x.data() + i * d.cols) ==
+            doctest::Approx(ref["decision"][i].get<double>()).epsilon(1e-6));
+  }
+}
+
+TEST_CASE("linear SHAP is exact: phi_j = w_j (x_j - mean_j), sum + base = margin") {
+  const auto f = ReadJson("tests/fixtures/logistic/german_design.json");
+  const Design d = LoadDesign(f);
+  auto model = loanlens::LogisticRegression::Train(AsTrainData(d), {}, {});
+  std::vector<double> phi(d.cols);
+  for (std::size_t i = 0; i < d.rows; i += 7) {
+    const double* x = d.x.data() + i * d.cols;
+    const double base = model->Explain(x, phi.data());
+    double sum = base;
+    for (double v : phi) sum += v;
+    CHECK(std::abs(sum - model->PredictMargin(x)) < 1e-9);
+  }
+  SUBCASE("the base value is the margin at the training mean") {
+    std::vector<double> mean(d.cols, 0.0);
+    for (std::size_t i = 0; i < d.rows; ++i)
+      for (std::size_t j = 0; j < d.cols; ++j) mean[j] += d.x[i * d.cols + j] / d.rows;
+    CHECK(model->Explain(mean.data(), phi.data()) ==
+          doctest::Approx(model->PredictMargin(mean.data())).epsilon(1e-12));
+    for (double v : phi) CHECK(std::abs(v) < 1e-12);
+  }
+}
+
+TEST_CASE("logistic save -> load -> predict is bit-identical") {
+  const auto f = ReadJson("tests/fixtures/logistic/german_design.json");
+  const Design d = LoadDesign(f);
+  auto model = loanlens::LogisticRegression::Train(AsTrainData(d), {{"C", "0.5"}}, {});
+  const std::string text = model->ToJson().dump();
+  auto loaded = loanlens::LogisticRegression::Load(nlohmann::json::parse(text));
+  for (std::size_t i = 0; i < d.rows; ++i) {
+    const double* x = d.x.data() + i * d.cols;
+    CHECK(loaded->PredictMargin(x) == model->PredictMargin(x));
+  }
+  CHECK(loaded->ToJson().dump() == text);
+}
+
+TEST_CASE("logistic rejects bad parameters and data with clear messages") {
+  Design d;
+  d.rows = 4;
+  d.cols = 1;
+  d.x = {0, 1, 2, 3};
+  d.y = {0, 0, 1, 1};
+  const auto data = AsTrainData(d);
+  CHECK_THROWS_WITH_AS(loanlens::LogisticRegression::Train(data, {{"C", "-1"}}, {}),
+                       "parameter 'C': expected a positive number", loanlens::Error);
+  CHECK_THROWS_WITH_AS(loanlens::LogisticRegression::Train(data, {{"depth", "3"}}, {}),
+                       doctest::Contains("parameter 'depth' is not known"), loanlens::Error);
+  d.y = {1, 1, 1, 1};
+  CHECK_THROWS_WITH_AS(loanlens::LogisticRegression::Train(AsTrainData(d), {}, {}),
+                       doctest::Contains("only one class"), loanlens::Error);
+  SUBCASE("a tampered model is rejected on load") {
+    auto m = loanlens::LogisticRegression::Train(AsTrainData(Design{{0, 1, 2, 3}, {0, 1, 0, 1}, 4, 1}),
+                                                 {}, {});
+    auto j = m->ToJson();
+    j["input_mean"] = {1.0, 2.0};
+    CHECK_THROWS_WITH_AS(loanlens::LogisticRegression::Load(j),
+                         "model.input_mean: expected 1 values, got 2", loanlens::Error);
+    j = m->ToJson();
+    j["coef"][0] = "x";
+    CHECK_THROWS_WITH_AS(loanlens::LogisticRegression::Load(j),
+                         "model.coef[0]: expected a finite number", loanlens::Error);
+  }
+}

@@ -1,0 +1,60 @@
+#pragma once
+/// \file
+/// Training end to end: CSV -> schema -> split -> preprocessing -> model -> metrics and
+/// explanations -> bundle. Shared by `loanlens train` and the tests; the browser only scores.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "loanlens/bundle.h"
+#include "loanlens/model.h"
+
+namespace loanlens {
+
+struct TrainOptions {
+  std::string data_path;  ///< training CSV
+  std::string target;     ///< target column
+  std::string positive;   ///< value meaning default; "" = "1" when the target is 0/1
+  std::string model = "logistic";
+  std::string valid_path;        ///< separate validation CSV ("" = split off valid_fraction)
+  double valid_fraction = 0.2;   ///< stratified hold-out when no valid_path
+  std::uint64_t seed = 7;
+  ParamMap params;  ///< model parameters plus the pipeline keys listed in PipelineParamKeys()
+  std::string schema_path;       ///< optional user schema JSON (types, roles, descriptions)
+  std::vector<std::string> exclude;    ///< columns to ignore
+  std::vector<std::string> protected_columns;  ///< extra columns to keep out of the model
+  int threads = 1;
+  std::function<void(std::size_t, std::size_t)> progress;
+};
+
+/// Parameters handled by the pipeline rather than the model: encoding (onehot|woe), woe_bins,
+/// min_frequency, missing_indicators (0|1), clip_quantile, calibration (none|platt|isotonic),
+/// and the policy keys base_points, base_odds, pdo, approve_below, decline_at, max_reasons.
+const std::vector<std::string>& PipelineParamKeys();
+
+/// Columns kept out of model inputs by default because they are, or stand in for, a prohibited
+/// basis for credit decisions (sex, marital status, national origin, race, religion, age).
+bool IsDefaultProtected(const std::string& column_name);
+
+/// Sets the roles a user would expect: `target` -> target; "ID", "id", "*_id", "*ID" -> id;
+/// IsDefaultProtected() names -> protected; everything else stays a feature.
+void AssignDefaultRoles(Schema& schema, const std::string& target);
+
+/// Trains and returns the bundle; throws loanlens::Error for bad data or parameters.
+Bundle TrainBundle(const TrainOptions& options);
+
+/**
+ * Stratified hold-out used by training: per class (y = 0, then 1) a Fisher-Yates shuffle driven by
+ * std::mt19937_64(seed) (a generator the C++ standard fixes, so the split is the same on every
+ * platform), then round(fraction * class size) rows go to `valid`. Both lists come back sorted.
+ */
+void StratifiedSplit(const std::vector<double>& y, double fraction, std::uint64_t seed,
+                     std::vector<std::size_t>& train, std::vector<std::size_t>& valid);
+
+/// Reads a whole file; throws loanlens::Error naming it when it cannot be read.
+std::string ReadFile(const std::string& path);
+
+}  // namespace loanlens

@@ -1,0 +1,67 @@
+#pragma once
+/// \file
+/// Batch scoring of CSV text with a bundle: streams records (from a file natively, from File
+/// slices in the browser), scores each good row, and reports every bad one. Rows in = rows scored
+/// + rows rejected, always. The output columns are the input columns plus pd, margin, points,
+/// band and, with explanations, shap_<feature> per original feature and base_value.
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "loanlens/bundle.h"
+#include "loanlens/data/csv.h"
+#include "loanlens/data/frame.h"
+
+namespace loanlens {
+
+struct ScoredRow {
+  std::size_t row = 0;  ///< spreadsheet row in the input
+  std::vector<std::string> cells;  ///< output cells (OutputHeader() order)
+  Score score;
+};
+
+class BatchScorer {
+ public:
+  BatchScorer(const Bundle& bundle, std::string source_name, bool explain,
+              CsvOptions options = {});
+  /// Parses `chunk` and scores every record it completes; results accumulate until Take*().
+  void Feed(std::string_view chunk);
+  /// End of input (flushes the last record). An input with no header throws loanlens::Error.
+  void Finish();
+  /// Output header; empty until the input header has been read.
+  const std::vector<std::string>& OutputHeader() const { return output_header_; }
+  std::vector<ScoredRow> TakeRows();
+  std::vector<RejectedRow> TakeRejected();
+  std::vector<RowWarning> TakeWarnings();
+  std::size_t RowsIn() const { return rows_in_; }
+  std::size_t RowsScored() const { return rows_scored_; }
+  std::size_t RowsRejected() const { return rows_rejected_; }
+
+ private:
+  void OnRecord(CsvRecord&& record);
+  const Bundle& bundle_;
+  std::string source_;
+  bool explain_;
+  CsvOptions options_;
+  CsvParser parser_;
+  std::vector<std::string> header_, output_header_;
+  std::unique_ptr<RowParser> row_parser_;
+  std::vector<double> raw_;
+  std::vector<ScoredRow> rows_;
+  std::vector<RejectedRow> rejected_;
+  std::vector<RowWarning> warnings_;
+  std::size_t rows_in_ = 0, rows_scored_ = 0, rows_rejected_ = 0;
+};
+
+/// Scores one applicant given as JSON {"column": value, ...} (numbers, strings, booleans or null
+/// for missing). Unknown keys and missing feature keys are errors; returns the JSON that
+/// `loanlens explain` prints: pd, margin, points, band, base_value, contributions (feature ->
+/// value), reasons, warnings.
+nlohmann::json ExplainRecord(const Bundle& bundle, const nlohmann::json& record,
+                             const std::string& source = "--row");
+
+}  // namespace loanlens

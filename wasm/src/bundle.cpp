@@ -1,0 +1,128 @@
+#include "loanlens/bundle.h"
+
+#include <cmath>
+
+#include "loanlens/error.h"
+#include "loanlens/json_util.h"
+#include "loanlens/version.h"
+
+namespace loanlens {
+namespace {
+
+/// The hashed content: everything except the hash itself and the creation time, so that two
+/// trainings with the same data, parameters and seed have the same content_sha256.
+std::string CanonicalContent(nlohmann::json j) {
+  j.erase("content_sha256");
+  j.erase("created_at");
+  return j.dump();  // keys sorted (std::map), shortest round-trip numbers, no whitespace
+}
+
+}  // namespace
+
+Bundle::Bundle(Schema schema, Preprocessor preprocess, std::unique_ptr<Model> model,
+               nlohmann::json meta)
+    : schema_(std::move(schema)),
+      preprocess_(std::move(preprocess)),
+      model_(std::move(model)),
+      meta_(std::move(meta)) {
+  if (!model_) throw Error("bundle: no model");
+  if (model_->NumInputs() != preprocess_.NumInputs())
+    throw Error("bundle: the model expects " + std::to_string(model_->NumInputs()) +
+                " inputs but preprocessing produces " + std::to_string(preprocess_.NumInputs()));
+  if (meta_.contains("policy")) policy_ = Policy::FromJson(meta_["policy"]);
+  meta_["policy"] = policy_.ToJson();
+}
+
+std::string Bundle::TargetName() const { return meta_.at("target").at("name").get<std::string>(); }
+std::string Bundle::Positive() const {
+  return meta_.at("target").at("positive").get<std::string>();
+}
+
+nlohmann::json Bundle::ToJson() const {
+  nlohmann::json j = meta_;
+  j["format"] = kBundleFormat;
+  j["format_version"] = kBundleFormatVersion;
+  j["kind"] = model_->Kind();
+  j["schema"] = schema_.ToJson();
+  j["preprocess"] = preprocess_.ToJson();
+  j["model"] = model_->ToJson();
+  j["policy"] = policy_.ToJson();
+  j["content_sha256"] = Sha256Hex(CanonicalContent(j));
+  return j;
+}
+
+std::string Bundle::Dump() const { return ToJson().dump(1) + "\n"; }
+
+Bundle Bundle::Parse(const std::string& text, const std::string& source) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw Error(source + ": not valid JSON (" + e.what() + ")");
+  }
+  return FromJson(std::move(j), source);
+}
+
+Bundle Bundle::FromJson(nlohmann::json j, const std::string& source) {
+  try {
+    JsonReader r(j, "bundle");
+    if (r.String("format") != kBundleFormat)
+      r.Fail("format", std::string("expected '") + kBundleFormat + "' (is this a LoanLens model?)");
+    if (r.Int("format_version") != kBundleFormatVersion)
+      r.Fail("format_version", "this engine reads version " +
+                                   std::to_string(kBundleFormatVersion) + ", the bundle has " +
+                                   j["format_version"].dump());
+    const std::string stored = r.String("content_sha256");
+    const std::string actual = Sha256Hex(CanonicalContent(j));
+    if (stored != actual)
+      throw Error("bundle.content_sha256: the content does not match its hash (the file was "
+                  "modified after training); stored " + stored + ", computed " + actual);
+    r.String("engine_version");
+    JsonReader target = r.Child("target");
+    const std::string target_name = target.String("name");
+    target.String("positive");
+
+    Schema schema = Schema::FromJson(r.Get("schema"));
+    const ColumnSpec* t = schema.Find(target_name);
+    if (!t || t->role != Role::kTarget)
+      throw Error("bundle.target.name: '" + target_name + "' is not the schema's target column");
+    if (schema.FeatureNames().empty()) throw Error("bundle.schema: no feature columns");
+    Preprocessor preprocess = Preprocessor::FromJson(r.Object("preprocess"), schema);
+    std::unique_ptr<Model> model = ModelFromJson(r.Object("model"));
+    if (r.String("kind") != model->Kind())
+      r.Fail("kind", "says '" + j["kind"].get<std::string>() + "' but the model is '" +
+                         model->Kind() + "'");
+    r.Object("metrics");
+    r.Object("training");
+    JsonReader explain = r.Child("explain");
+    explain.Double("base_value");
+    nlohmann::json meta = j;
+    for (const char* key : {"schema", "preprocess", "model", "content_sha256"}) meta.erase(key);
+    return Bundle(std::move(schema), std::move(preprocess), std::move(model), std::move(meta));
+  } catch (const Error& e) {
+    throw Error(source + ": " + e.what());
+  }
+}
+
+double Bundle::MarginToPd(double margin) const { return 1.0 / (1.0 + std::exp(-margin)); }
+
+Score Bundle::ScoreRow(const double* raw, bool explain) const {
+  Score s;
+  std::vector<double> x(preprocess_.NumInputs());
+  preprocess_.Transform(raw, x.data());
+  s.margin = model_->PredictMargin(x.data());
+  s.pd = MarginToPd(s.margin);
+  s.points = policy_.Points(s.pd);
+  s.band = policy_.Band(s.pd);
+  s.base_value = meta_.at("explain").at("base_value").get<double>();
+  if (explain) {
+    std::vector<double> phi(x.size());
+    s.base_value = model_->Explain(x.data(), phi.data());
+    s.contributions.assign(preprocess_.NumFeatures(), 0.0);
+    const auto& group = preprocess_.Group();
+    for (std::size_t c = 0; c < phi.size(); ++c) s.contributions[group[c]] += phi[c];
+  }
+  return s;
+}
+
+}  // namespace loanlens

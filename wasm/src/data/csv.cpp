@@ -1,0 +1,303 @@
+#include "loanlens/data/csv.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <utility>
+
+#include "loanlens/error.h"
+
+namespace loanlens {
+namespace {
+
+constexpr std::string_view kBom = "\xEF\xBB\xBF";
+/// A field buffer that grew past this (one huge field) is released after the field ends.
+constexpr std::size_t kMaxKeptFieldCapacity = 64 * 1024;
+
+std::string_view StripBom(std::string_view s) {
+  return s.substr(0, kBom.size()) == kBom ? s.substr(kBom.size()) : s;
+}
+
+/// The header line is scanned before the delimiter is known: a quote opens a quoted field only at
+/// the start of a field (after a line end or any candidate delimiter) or right after a closing
+/// quote (a doubled quote); elsewhere it is literal, as in the parser.
+void HeaderQuoteStep(bool& quoted, char prev, char c) {
+  if (c != '"') return;
+  bool field_start =
+      prev == 0 || prev == '\r' || prev == '\n' || prev == ',' || prev == ';' || prev == '\t';
+  if (quoted || field_start || prev == '"') quoted = !quoted;
+}
+
+/// Longest first line buffered while looking for its end (a longer one means an open quote).
+constexpr std::size_t kMaxHeaderLine = 1 << 20;
+
+/// Most frequent of ',', ';', '\t' outside quotes in the header line; ',' when none occurs
+/// (ties prefer ',' then ';').
+char DetectDelimiter(std::string_view line) {
+  std::size_t comma = 0, semicolon = 0, tab = 0;
+  bool quoted = false;
+  char prev = 0;
+  for (char c : line) {
+    HeaderQuoteStep(quoted, prev, c);
+    prev = c;
+    if (quoted || c == '"') continue;
+    if (c == ',') ++comma;
+    if (c == ';') ++semicolon;
+    if (c == '\t') ++tab;
+  }
+  if (tab > comma && tab > semicolon) return '\t';
+  if (semicolon > comma) return ';';
+  return ',';
+}
+
+std::string DelimiterName(char d) {
+  if (d == '\t') return "tab";
+  return std::string("'") + d + "'";
+}
+
+}  // namespace
+
+std::string_view TrimSpaces(std::string_view s) {
+  std::size_t b = 0, e = s.size();
+  while (b < e && (s[b] == ' ' || s[b] == '\t')) ++b;
+  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t')) --e;
+  return s.substr(b, e - b);
+}
+
+bool IsMissingToken(std::string_view token, const CsvOptions& options) {
+  std::string_view t = TrimSpaces(token);
+  for (const auto& m : options.missing_tokens)
+    if (t == m) return true;
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// CsvParser
+// ---------------------------------------------------------------------------------------------
+
+CsvParser::CsvParser(std::string source_name, CsvOptions options)
+    : source_(std::move(source_name)),
+      options_(std::move(options)),
+      delimiter_(options_.delimiter) {
+  char d = options_.delimiter;
+  if (d == '"' || d == '\r' || d == '\n')
+    throw Error(Location{source_, 0, "", ""},
+                "the delimiter cannot be a quote or a line break; use ',', ';' or tab");
+}
+
+void CsvParser::Feed(std::string_view chunk, const Callback& on_record) {
+  std::size_t i = 0;
+  // Buffer the first line (up to an unquoted line end after some content) to strip a BOM and
+  // detect the delimiter before any field is split.
+  while (!header_done_ && i < chunk.size()) {
+    char c = chunk[i++];
+    std::string_view seen = StripBom(header_line_);
+    HeaderQuoteStep(header_quote_, seen.empty() ? 0 : seen.back(), c);
+    header_line_ += c;
+    if ((c == '\r' || c == '\n') && !header_quote_) {
+      std::string_view content = StripBom(header_line_);
+      if (content.find_first_not_of("\r\n") != std::string_view::npos) FinishHeaderLine(on_record);
+    } else if (header_line_.size() > kMaxHeaderLine) {
+      throw Error(Location{source_, 1, "", ""},
+                  "the header line is longer than 1 MiB; is a quote '\"' in it never closed?");
+    }
+  }
+  for (; i < chunk.size(); ++i) Consume(chunk[i], on_record);
+}
+
+void CsvParser::FinishHeaderLine(const Callback& on_record) {
+  header_done_ = true;
+  bom_checked_ = true;
+  std::string line = std::move(header_line_);
+  header_line_ = std::string();  // release the buffer
+  std::string_view text = StripBom(line);
+  if (delimiter_ == 0) delimiter_ = DetectDelimiter(text);
+  for (char c : text) Consume(c, on_record);
+}
+
+void CsvParser::Consume(char c, const Callback& on_record) {
+  if (quote_pending_) {
+    quote_pending_ = false;
+    if (c == '"') {  // "" inside quotes: a literal quote
+      field_ += '"';
+      return;
+    }
+    in_quotes_ = false;  // the pending quote closed the field; handle c as unquoted
+  }
+  if (in_quotes_) {
+    if (c == '"') {
+      quote_pending_ = true;
+      after_cr_ = false;
+      return;
+    }
+    // Embedded line break: kept in the field, counted as a physical line (CRLF once).
+    if (c == '\r') {
+      ++line_;
+      after_cr_ = true;
+    } else if (c == '\n') {
+      if (!after_cr_) ++line_;
+      after_cr_ = false;
+    } else {
+      after_cr_ = false;
+    }
+    field_ += c;
+    return;
+  }
+  if (c == '\n' && after_cr_) {  // LF of a CRLF already counted
+    after_cr_ = false;
+    return;
+  }
+  after_cr_ = false;
+  if (c == delimiter_) {
+    EndField();
+    return;
+  }
+  if (c == '\r' || c == '\n') {
+    EndRecord(on_record);
+    after_cr_ = c == '\r';
+    ++line_;
+    record_start_ = line_;
+    return;
+  }
+  if (c == '"' && field_.empty() && !field_was_quoted_) {
+    in_quotes_ = true;
+    field_was_quoted_ = true;
+    field_start_ = line_;
+    return;
+  }
+  field_ += c;
+}
+
+void CsvParser::EndField() {
+  record_.fields.push_back(field_);
+  field_.clear();
+  if (field_.capacity() > kMaxKeptFieldCapacity) field_.shrink_to_fit();
+  field_was_quoted_ = false;
+}
+
+void CsvParser::EndRecord(const Callback& on_record) {
+  // A line with nothing on it (not even "") is blank: skipped, but counted.
+  if (record_.fields.empty() && field_.empty() && !field_was_quoted_) return;
+  EndField();
+  record_.row = record_start_;
+  std::size_t width = record_.fields.size();
+  CsvRecord done = std::move(record_);
+  record_ = CsvRecord();
+  record_.fields.reserve(width);
+  on_record(std::move(done));
+}
+
+void CsvParser::Finish(const Callback& on_record) {
+  if (!header_done_) FinishHeaderLine(on_record);
+  if (quote_pending_) {  // a closing quote was the last character
+    quote_pending_ = false;
+    in_quotes_ = false;
+  }
+  if (in_quotes_) {
+    throw Error(Location{source_, field_start_, "", ""},
+                "field " + std::to_string(record_.fields.size() + 1) +
+                    " opens a quote '\"' that is never closed (unterminated quoted field at end "
+                    "of file)");
+  }
+  EndRecord(on_record);
+  after_cr_ = false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// CsvReader
+// ---------------------------------------------------------------------------------------------
+
+CsvReader::CsvReader(std::istream& in, std::string source_name, CsvOptions options)
+    : in_(in), options_(options), parser_(source_name, std::move(options)) {
+  if (!in_) throw Error(Location{SourceName(), 0, "", ""}, "cannot be read");
+  while (queue_.empty() && Fill()) {
+  }
+  if (queue_.empty())
+    throw Error(Location{SourceName(), 0, "", ""}, "is empty; expected a header row");
+  CsvRecord header = std::move(queue_[queue_pos_++]);
+  header_ = std::move(header.fields);
+  // Every column needs a distinct, non-empty name.
+  std::string empty, duplicate;
+  std::map<std::string_view, std::size_t> first_seen;
+  for (std::size_t j = 0; j < header_.size(); ++j) {
+    std::string_view name = TrimSpaces(header_[j]);
+    if (name.empty()) {
+      empty += (empty.empty() ? "" : ", ") + std::to_string(j + 1);
+      continue;
+    }
+    auto [it, inserted] = first_seen.emplace(name, j);
+    if (!inserted)
+      duplicate += std::string(duplicate.empty() ? "" : ", ") + "'" + std::string(name) +
+                   "' (columns " + std::to_string(it->second + 1) + " and " +
+                   std::to_string(j + 1) + ")";
+  }
+  Location where{SourceName(), header.row, "", ""};
+  if (!empty.empty())
+    throw Error(where, "the header has empty column names at column(s) " + empty + " (delimiter " +
+                           DelimiterName(Delimiter()) + "); every column needs a name");
+  if (!duplicate.empty())
+    throw Error(where, "the header has duplicate column names: " + duplicate +
+                           "; column names must be unique");
+}
+
+bool CsvReader::Fill() {
+  queue_.clear();
+  queue_pos_ = 0;
+  if (eof_) return false;
+  auto push = [this](CsvRecord&& r) { queue_.push_back(std::move(r)); };
+  block_.resize(kBlockSize);
+  in_.read(block_.data(), static_cast<std::streamsize>(block_.size()));
+  std::size_t got = static_cast<std::size_t>(in_.gcount());
+  if (in_.bad()) throw Error(Location{SourceName(), 0, "", ""}, "read error");
+  if (got > 0) parser_.Feed(std::string_view(block_.data(), got), push);
+  if (got < block_.size()) {
+    eof_ = true;
+    parser_.Finish(push);
+  }
+  return true;
+}
+
+bool CsvReader::Next(CsvRecord& out) {
+  while (queue_pos_ >= queue_.size()) {
+    if (!Fill()) return false;
+  }
+  out = std::move(queue_[queue_pos_++]);
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+// ---------------------------------------------------------------------------------------------
+
+std::string CsvLine(const std::vector<std::string>& fields, char delimiter) {
+  std::string out;
+  for (std::size_t j = 0; j < fields.size(); ++j) {
+    if (j) out += delimiter;
+    const std::string& f = fields[j];
+    bool quote = f.find_first_of(std::string{delimiter, '"', '\r', '\n'}) != std::string::npos;
+    if (!quote) {
+      out += f;
+      continue;
+    }
+    out += '"';
+    for (char c : f) {
+      if (c == '"') out += '"';
+      out += c;
+    }
+    out += '"';
+  }
+  return out;
+}
+
+std::string FormatNumber(double v) {
+  if (std::isnan(v)) return "";
+  char buf[40];
+  for (int precision : {15, 16, 17}) {
+    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  return buf;
+}
+
+}  // namespace loanlens

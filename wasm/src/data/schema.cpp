@@ -1,0 +1,517 @@
+#include "loanlens/data/schema.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <unordered_map>
+
+#include "loanlens/error.h"
+
+namespace loanlens {
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+/// Error about a schema JSON column: "schema, column 'x', value 'v': what" (value left out when
+/// empty).
+Error SchemaError(const std::string& column, const std::string& value, const std::string& what) {
+  std::string where = "schema, column '" + column + "'";
+  if (!value.empty()) where += ", value '" + value + "'";
+  Error e(where + ": " + what);
+  e.where = Location{"schema", 0, column, value};
+  return e;
+}
+
+const nlohmann::json& ColumnsArray(const nlohmann::json& j) {
+  if (!j.is_object() || !j.contains("columns") || !j["columns"].is_array())
+    throw Error("schema: expected an object {\"columns\": [...]} with an array of columns");
+  return j["columns"];
+}
+
+/// Name of entry i of a schema "columns" array (validated: object with a non-empty string name).
+std::string EntryName(const nlohmann::json& entry, std::size_t i) {
+  if (!entry.is_object() || !entry.contains("name") || !entry["name"].is_string() ||
+      entry["name"].get<std::string>().empty())
+    throw Error("schema: columns[" + std::to_string(i) +
+                "] must be an object with a non-empty string \"name\"");
+  return entry["name"].get<std::string>();
+}
+
+std::string StringField(const nlohmann::json& entry, const char* key, const std::string& name) {
+  const auto& v = entry[key];
+  if (!v.is_string())
+    throw SchemaError(name, v.dump(), std::string("\"") + key + "\" must be a string");
+  return v.get<std::string>();
+}
+
+/// A non-negative integer (built in C++ it may be signed, parsed from text it is unsigned).
+bool IsCount(const nlohmann::json& v) {
+  return v.is_number_unsigned() || (v.is_number_integer() && v.get<std::int64_t>() >= 0);
+}
+
+/// Per-column accumulator for InferSchema.
+/// Distinct numbers kept per column, so that a column of amounts does not hold every value; only a
+/// column that also has text needs them (as categories).
+constexpr std::size_t kMaxNumberLevels = 1024;
+
+struct ColumnStats {
+  std::size_t missing = 0;
+  double min = std::numeric_limits<double>::infinity();
+  double max = -std::numeric_limits<double>::infinity();
+  std::unordered_map<std::string, std::size_t> number_counts;  ///< values that parse as numbers
+  bool numbers_overflow = false;  ///< more than kMaxNumberLevels distinct numbers seen
+  std::unordered_map<std::string, std::size_t> text_counts;  ///< other non-missing values
+  std::size_t first_text_row = 0;
+  std::string first_text;
+  /// All distinct non-missing values with counts (numbers only when not overflowed).
+  std::unordered_map<std::string, std::size_t> AllCounts() const {
+    auto all = text_counts;
+    all.insert(number_counts.begin(), number_counts.end());
+    return all;
+  }
+};
+
+/// Categories most frequent first, ties by name.
+void SortedLevels(const std::unordered_map<std::string, std::size_t>& counts, ColumnSpec& spec) {
+  std::vector<std::pair<std::string, std::size_t>> levels(counts.begin(), counts.end());
+  std::sort(levels.begin(), levels.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  spec.categories.clear();
+  spec.counts.clear();
+  for (auto& [level, count] : levels) {
+    spec.categories.push_back(level);
+    spec.counts.push_back(count);
+  }
+}
+
+/// Boolean spec from value counts: categories {false-token, true-token}, each the most frequent
+/// spelling of that truth value ("false"/"true" when a value never occurs); counts summed.
+void BooleanLevels(const std::unordered_map<std::string, std::size_t>& counts, ColumnSpec& spec) {
+  std::string token[2] = {"false", "true"};
+  std::size_t best[2] = {0, 0}, total[2] = {0, 0};
+  for (const auto& [level, count] : counts) {
+    int b = *ParseBool(level) ? 1 : 0;
+    total[b] += count;
+    if (count > best[b] || (count == best[b] && level < token[b])) {
+      best[b] = count;
+      token[b] = level;
+    }
+  }
+  spec.categories = {token[0], token[1]};
+  spec.counts = {total[0], total[1]};
+  spec.min = total[0] > 0 ? 0 : (total[1] > 0 ? 1 : 0);
+  spec.max = total[1] > 0 ? 1 : 0;
+}
+
+/// Inferred boolean: exactly two distinct values, both boolean tokens of opposite truth, not both
+/// numbers (a 0/1 column stays numeric).
+bool LooksBoolean(const std::unordered_map<std::string, std::size_t>& counts) {
+  if (counts.size() != 2) return false;
+  auto a = counts.begin(), b = std::next(a);
+  auto va = ParseBool(a->first), vb = ParseBool(b->first);
+  if (!va || !vb || *va == *vb) return false;
+  return !(ParseNumber(a->first) && ParseNumber(b->first));
+}
+
+}  // namespace
+
+std::string ToString(ColumnType t) {
+  switch (t) {
+    case ColumnType::kNumeric:
+      return "numeric";
+    case ColumnType::kCategorical:
+      return "categorical";
+    case ColumnType::kBoolean:
+      return "boolean";
+  }
+  return "numeric";
+}
+
+std::string ToString(Role r) {
+  switch (r) {
+    case Role::kFeature:
+      return "feature";
+    case Role::kTarget:
+      return "target";
+    case Role::kId:
+      return "id";
+    case Role::kProtected:
+      return "protected";
+    case Role::kIgnore:
+      return "ignore";
+  }
+  return "feature";
+}
+
+ColumnType ColumnTypeFromString(const std::string& s) {
+  for (auto t : {ColumnType::kNumeric, ColumnType::kCategorical, ColumnType::kBoolean})
+    if (ToString(t) == s) return t;
+  throw Error("unknown column type '" + s + "'; expected 'numeric', 'categorical' or 'boolean'");
+}
+
+Role RoleFromString(const std::string& s) {
+  for (auto r : {Role::kFeature, Role::kTarget, Role::kId, Role::kProtected, Role::kIgnore})
+    if (ToString(r) == s) return r;
+  throw Error("unknown role '" + s +
+              "'; expected 'feature', 'target', 'id', 'protected' or 'ignore'");
+}
+
+const ColumnSpec* Schema::Find(std::string_view name) const {
+  for (const auto& c : columns)
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+ColumnSpec* Schema::Find(std::string_view name) {
+  for (auto& c : columns)
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+std::vector<std::string> Schema::FeatureNames() const {
+  std::vector<std::string> names;
+  for (const auto& c : columns)
+    if (c.role == Role::kFeature) names.push_back(c.name);
+  return names;
+}
+
+nlohmann::json Schema::ToJson() const {
+  nlohmann::json cols = nlohmann::json::array();
+  for (const auto& c : columns) {
+    cols.push_back({{"name", c.name},
+                    {"type", ToString(c.type)},
+                    {"role", ToString(c.role)},
+                    {"description", c.description},
+                    {"missing", c.missing},
+                    {"min", c.min},
+                    {"max", c.max},
+                    {"categories", c.categories},
+                    {"counts", c.counts}});
+  }
+  return {{"columns", cols}};
+}
+
+Schema Schema::FromJson(const nlohmann::json& j) {
+  const auto& cols = ColumnsArray(j);
+  Schema schema;
+  std::set<std::string> names;
+  std::string target;
+  for (std::size_t i = 0; i < cols.size(); ++i) {
+    const auto& e = cols[i];
+    ColumnSpec c;
+    c.name = EntryName(e, i);
+    if (!names.insert(c.name).second)
+      throw SchemaError(c.name, "", "column listed twice; column names must be unique");
+    if (e.contains("type")) {
+      std::string type = StringField(e, "type", c.name);
+      try {
+        c.type = ColumnTypeFromString(type);
+      } catch (const Error& err) {
+        throw SchemaError(c.name, type, err.what());
+      }
+    }
+    if (e.contains("role")) {
+      std::string role = StringField(e, "role", c.name);
+      try {
+        c.role = RoleFromString(role);
+      } catch (const Error& err) {
+        throw SchemaError(c.name, role, err.what());
+      }
+    }
+    if (c.role == Role::kTarget) {
+      if (!target.empty())
+        throw SchemaError(c.name, "",
+                          "a second target column (the first is '" + target +
+                              "'); a schema has at most one target");
+      target = c.name;
+    }
+    if (e.contains("description")) c.description = StringField(e, "description", c.name);
+    auto number = [&](const char* key, double& out) {
+      if (!e.contains(key) || e[key].is_null()) return;  // NaN is written as null
+      if (!e[key].is_number())
+        throw SchemaError(c.name, e[key].dump(), std::string("\"") + key + "\" must be a number");
+      out = e[key].get<double>();
+    };
+    number("min", c.min);
+    number("max", c.max);
+    if (e.contains("missing")) {
+      if (!IsCount(e["missing"]))
+        throw SchemaError(c.name, e["missing"].dump(),
+                          "\"missing\" must be a non-negative integer");
+      c.missing = e["missing"].get<std::size_t>();
+    }
+    if (e.contains("categories")) {
+      const auto& cats = e["categories"];
+      if (!cats.is_array())
+        throw SchemaError(c.name, cats.dump(), "\"categories\" must be an array of strings");
+      std::set<std::string> seen;
+      for (const auto& level : cats) {
+        if (!level.is_string())
+          throw SchemaError(c.name, level.dump(), "\"categories\" must be an array of strings");
+        if (!seen.insert(level.get<std::string>()).second)
+          throw SchemaError(c.name, level.get<std::string>(), "category listed twice");
+        c.categories.push_back(level.get<std::string>());
+      }
+    }
+    if (e.contains("counts")) {
+      const auto& counts = e["counts"];
+      if (!counts.is_array())
+        throw SchemaError(c.name, counts.dump(), "\"counts\" must be an array of integers");
+      for (const auto& n : counts) {
+        if (!IsCount(n))
+          throw SchemaError(c.name, n.dump(), "\"counts\" must be an array of integers");
+        c.counts.push_back(n.get<std::size_t>());
+      }
+      if (c.counts.size() != c.categories.size())
+        throw SchemaError(c.name, "",
+                          "\"counts\" has " + std::to_string(c.counts.size()) +
+                              " entries but \"categories\" has " +
+                              std::to_string(c.categories.size()) + "; they must match");
+    } else {
+      c.counts.assign(c.categories.size(), 0);
+    }
+    if (c.type == ColumnType::kBoolean) {
+      if (c.categories.empty()) {
+        c.categories = {"false", "true"};
+        c.counts = {0, 0};
+      }
+      if (c.categories.size() != 2 || ParseBool(c.categories[0]) != false ||
+          ParseBool(c.categories[1]) != true)
+        throw SchemaError(c.name, "",
+                          "a boolean column's \"categories\" must be [false-token, true-token], "
+                          "e.g. [\"no\", \"yes\"]");
+    }
+    if (c.type == ColumnType::kCategorical && c.categories.empty() && c.role == Role::kFeature)
+      throw SchemaError(c.name, "", "a categorical feature needs its \"categories\"");
+    schema.columns.push_back(std::move(c));
+  }
+  return schema;
+}
+
+std::optional<bool> ParseBool(std::string_view token) {
+  std::string t = Lower(TrimSpaces(token));
+  if (t == "1" || t == "true" || t == "yes" || t == "y" || t == "t") return true;
+  if (t == "0" || t == "false" || t == "no" || t == "n" || t == "f") return false;
+  return std::nullopt;
+}
+
+std::optional<double> ParseNumber(std::string_view token) {
+  std::string_view t = TrimSpaces(token);
+  if (t.empty()) return std::nullopt;
+  // Plain decimal only: strtod would also take hex, "inf", "nan" and a locale's separators.
+  for (char c : t) {
+    bool ok = (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E';
+    if (!ok) return std::nullopt;
+  }
+  // Fast path (Clinger 1990): [sign] digits [. digits] with at most 15 digits is an exact integer
+  // mantissa m < 2^53 over an exact power of ten, so m / 10^k is correctly rounded.
+  static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  std::size_t i = 0;
+  bool negative = t[0] == '-';
+  if (t[0] == '-' || t[0] == '+') ++i;
+  std::uint64_t mantissa = 0;
+  int digits = 0, fraction = -1;
+  for (; i < t.size(); ++i) {
+    char c = t[i];
+    if (c >= '0' && c <= '9') {
+      mantissa = mantissa * 10 + static_cast<std::uint64_t>(c - '0');
+      ++digits;
+      if (fraction >= 0) ++fraction;
+    } else if (c == '.' && fraction < 0) {
+      fraction = 0;
+    } else {
+      break;
+    }
+  }
+  if (i == t.size() && digits > 0 && digits <= 15) {
+    double v = static_cast<double>(mantissa);
+    if (fraction > 0) v /= kPow10[fraction];
+    return negative ? -v : v;
+  }
+  // General case: strtod on a NUL-terminated copy, which must consume the whole token.
+  std::string copy(t);
+  char* end = nullptr;
+  double v = std::strtod(copy.c_str(), &end);
+  if (end != copy.c_str() + copy.size() || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+Schema InferSchema(CsvReader& reader, const InferOptions& options) {
+  const auto& header = reader.Header();
+  const std::string& file = reader.SourceName();
+  std::size_t n = header.size();
+  for (const auto& [name, type] : options.forced_types) {
+    if (std::find(header.begin(), header.end(), name) == header.end())
+      throw Error(Location{file, 0, name, ""},
+                  "the schema gives a type for this column but the header has no such column");
+  }
+  std::vector<const ColumnType*> forced(n, nullptr);
+  for (std::size_t j = 0; j < n; ++j) {
+    auto it = options.forced_types.find(header[j]);
+    if (it != options.forced_types.end()) forced[j] = &it->second;
+  }
+  std::vector<ColumnStats> stats(n);
+  CsvRecord record;
+  std::string key;  // scratch, reused across cells
+  auto count = [&key](std::unordered_map<std::string, std::size_t>& counts) {
+    auto it = counts.find(key);
+    if (it == counts.end())
+      counts.emplace(key, 1);
+    else
+      ++it->second;
+  };
+  while (reader.Next(record)) {
+    if (record.fields.size() != n)
+      throw Error(Location{file, record.row, "", ""}, "expected " + std::to_string(n) +
+                                                          " fields (as in the header), got " +
+                                                          std::to_string(record.fields.size()));
+    for (std::size_t j = 0; j < n; ++j) {
+      ColumnStats& s = stats[j];
+      const std::string& cell = record.fields[j];
+      if (IsMissingToken(cell, reader.Options())) {
+        ++s.missing;
+        continue;
+      }
+      std::string_view value = TrimSpaces(cell);
+      key.assign(value.data(), value.size());
+      const ColumnType* type = forced[j];
+      if (type && *type == ColumnType::kBoolean) {
+        if (!ParseBool(value))
+          throw Error(Location{file, record.row, header[j], cell},
+                      "expected a boolean (1/0, true/false, yes/no, y/n, t/f): the schema says "
+                      "this column is boolean");
+        count(s.text_counts);
+        continue;
+      }
+      if (type && *type == ColumnType::kCategorical) {  // every level is needed
+        count(s.text_counts);
+        continue;
+      }
+      auto v = ParseNumber(value);
+      if (!v) {
+        if (type)  // forced numeric
+          throw Error(Location{file, record.row, header[j], cell},
+                      "expected a number: the schema says this column is numeric");
+        if (s.text_counts.empty()) {
+          s.first_text_row = record.row;
+          s.first_text = cell;
+        }
+        count(s.text_counts);
+        continue;
+      }
+      s.min = std::min(s.min, *v);
+      s.max = std::max(s.max, *v);
+      if (type || s.numbers_overflow) continue;
+      count(s.number_counts);
+      if (s.number_counts.size() > kMaxNumberLevels) {
+        s.numbers_overflow = true;
+        s.number_counts = {};
+      }
+    }
+  }
+  Schema schema;
+  for (std::size_t j = 0; j < n; ++j) {
+    const ColumnStats& s = stats[j];
+    ColumnSpec c;
+    c.name = header[j];
+    c.missing = s.missing;
+    auto all = s.AllCounts();
+    if (forced[j])
+      c.type = *forced[j];
+    else if (s.text_counts.empty())
+      c.type = ColumnType::kNumeric;
+    else if (LooksBoolean(all))
+      c.type = ColumnType::kBoolean;
+    else
+      c.type = ColumnType::kCategorical;
+    if (c.type == ColumnType::kCategorical && s.numbers_overflow)
+      throw Error(Location{file, s.first_text_row, c.name, s.first_text},
+                  "expected a number like the rest of this column (more than " +
+                      std::to_string(kMaxNumberLevels) +
+                      " distinct numbers); if this value means missing, add it to the missing "
+                      "tokens, or give the column type 'categorical' in the schema");
+    if (c.type == ColumnType::kNumeric) {
+      bool any = s.min <= s.max;
+      c.min = any ? s.min : 0;
+      c.max = any ? s.max : 0;
+    } else if (c.type == ColumnType::kBoolean) {
+      BooleanLevels(all, c);
+    } else {
+      SortedLevels(all, c);
+    }
+    schema.columns.push_back(std::move(c));
+  }
+  return schema;
+}
+
+std::map<std::string, ColumnType> SchemaOverrideTypes(const nlohmann::json& override_json) {
+  const auto& cols = ColumnsArray(override_json);
+  std::map<std::string, ColumnType> types;
+  for (std::size_t i = 0; i < cols.size(); ++i) {
+    std::string name = EntryName(cols[i], i);
+    if (!cols[i].contains("type")) continue;
+    std::string type = StringField(cols[i], "type", name);
+    try {
+      types[name] = ColumnTypeFromString(type);
+    } catch (const Error& e) {
+      throw SchemaError(name, type, e.what());
+    }
+  }
+  return types;
+}
+
+void ApplySchemaOverride(Schema& schema, const nlohmann::json& override_json) {
+  const auto& cols = ColumnsArray(override_json);
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < cols.size(); ++i) {
+    std::string name = EntryName(cols[i], i);
+    if (!seen.insert(name).second)
+      throw SchemaError(name, "", "column listed twice; column names must be unique");
+    ColumnSpec* c = schema.Find(name);
+    if (!c) {
+      std::string known;
+      for (const auto& col : schema.columns)
+        known += (known.empty() ? "'" : ", '") + col.name + "'";
+      throw SchemaError(name, "", "no such column in the data (columns: " + known + ")");
+    }
+    const auto& e = cols[i];
+    if (e.contains("type")) {
+      std::string type = StringField(e, "type", name);
+      if (type != ToString(c->type))
+        throw SchemaError(name, type,
+                          "the data was read with type '" + ToString(c->type) +
+                              "'; pass SchemaOverrideTypes() to InferSchema so the type applies");
+    }
+    if (e.contains("role")) {
+      std::string role = StringField(e, "role", name);
+      try {
+        c->role = RoleFromString(role);
+      } catch (const Error& err) {
+        throw SchemaError(name, role, err.what());
+      }
+    }
+    if (e.contains("description")) c->description = StringField(e, "description", name);
+  }
+  std::string target;
+  for (const auto& c : schema.columns) {
+    if (c.role != Role::kTarget) continue;
+    if (!target.empty())
+      throw SchemaError(c.name, "",
+                        "a second target column (the first is '" + target +
+                            "'); a schema has at most one target");
+    target = c.name;
+  }
+}
+
+}  // namespace loanlens

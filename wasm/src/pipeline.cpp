@@ -1,0 +1,354 @@
+#include "loanlens/pipeline.h"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <numeric>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "loanlens/data/frame.h"
+#include "loanlens/error.h"
+#include "loanlens/metrics.h"
+#include "loanlens/version.h"
+
+namespace loanlens {
+namespace {
+
+std::string Lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string BaseName(const std::string& path) {
+  const auto slash = path.find_last_of("/\\");
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+/// Uniform integer in [0, n) from a 64-bit Mersenne Twister (whose output sequence the C++
+/// standard fixes), so splits are the same on every platform, natively and in WebAssembly.
+std::size_t UniformIndex(std::mt19937_64& rng, std::size_t n) {
+  const std::uint64_t limit = UINT64_MAX - UINT64_MAX % n;
+  std::uint64_t v;
+  do v = rng();
+  while (v >= limit);
+  return static_cast<std::size_t>(v % n);
+}
+
+Frame Subset(const Frame& f, const std::vector<std::size_t>& rows) {
+  Frame out;
+  out.feature_names = f.feature_names;
+  out.num_rows = rows.size();
+  const std::size_t nf = f.feature_names.size();
+  for (std::size_t i : rows) {
+    out.values.insert(out.values.end(), f.Row(i), f.Row(i) + nf);
+    if (!f.target.empty()) out.target.push_back(f.target[i]);
+    out.source_rows.push_back(f.source_rows[i]);
+  }
+  return out;
+}
+
+ReadResult ReadCsv(const std::string& text, const std::string& name, const Schema& schema,
+                   const ReadOptions& options) {
+  std::istringstream in(text);
+  CsvReader reader(in, name);
+  return ReadFrame(reader, schema, options);
+}
+
+/// Pipeline parameters (see PipelineParamKeys) are taken out; the rest go to the model.
+ParamMap SplitParams(const ParamMap& all, ParamMap& pipeline) {
+  ParamMap model;
+  const auto& keys = PipelineParamKeys();
+  for (const auto& [k, v] : all) {
+    if (std::find(keys.begin(), keys.end(), k) != keys.end()) {
+      pipeline[k] = v;
+    } else {
+      model[k] = v;
+    }
+  }
+  return model;
+}
+
+std::string UtcNow() {
+  const std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+}  // namespace
+
+void StratifiedSplit(const std::vector<double>& y, double fraction, std::uint64_t seed,
+                     std::vector<std::size_t>& train, std::vector<std::size_t>& valid) {
+  std::mt19937_64 rng(seed);
+  for (double cls : {0.0, 1.0}) {
+    std::vector<std::size_t> idx;
+    for (std::size_t i = 0; i < y.size(); ++i)
+      if (y[i] == cls) idx.push_back(i);
+    for (std::size_t i = idx.size(); i > 1; --i) std::swap(idx[i - 1], idx[UniformIndex(rng, i)]);
+    const auto n_valid = static_cast<std::size_t>(std::llround(fraction * idx.size()));
+    valid.insert(valid.end(), idx.begin(), idx.begin() + n_valid);
+    train.insert(train.end(), idx.begin() + n_valid, idx.end());
+  }
+  std::sort(train.begin(), train.end());
+  std::sort(valid.begin(), valid.end());
+}
+
+void AssignDefaultRoles(Schema& schema, const std::string& target) {
+  for (auto& c : schema.columns) {
+    const std::string lower = Lower(c.name);
+    const bool id_name = lower == "id" || (c.name.size() > 2 && c.name.substr(c.name.size() - 2) == "ID") ||
+                         (lower.size() > 3 && lower.substr(lower.size() - 3) == "_id");
+    if (c.name == target) {
+      c.role = Role::kTarget;
+    } else if (id_name) {
+      c.role = Role::kId;
+    } else if (IsDefaultProtected(c.name)) {
+      c.role = Role::kProtected;
+    }
+  }
+}
+
+const std::vector<std::string>& PipelineParamKeys() {
+  static const std::vector<std::string> keys = {
+      "encoding",    "woe_bins",  "min_frequency", "missing_indicators", "clip_quantile",
+      "calibration", "base_points", "base_odds",   "pdo",                "approve_below",
+      "decline_at",  "max_reasons"};
+  return keys;
+}
+
+bool IsDefaultProtected(const std::string& column_name) {
+  const std::string n = Lower(column_name);
+  for (const char* word : {"sex", "gender", "marital", "marriage", "personal_status", "race",
+                           "ethnic", "religion", "national", "foreign", "age"}) {
+    const std::string w = word;
+    const auto pos = n.find(w);
+    if (pos == std::string::npos) continue;
+    // "age" only as a whole word ("age", "age_years", "person_age"), not "mortgage" or "page".
+    const bool start = pos == 0 || !std::isalpha(static_cast<unsigned char>(n[pos - 1]));
+    const bool end = pos + w.size() == n.size() ||
+                     !std::isalpha(static_cast<unsigned char>(n[pos + w.size()]));
+    if (w != "age" || (start && end)) return true;
+  }
+  return false;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(Location{path, 0, "", ""}, "cannot be opened for reading");
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+Bundle TrainBundle(const TrainOptions& options) {
+  if (options.target.empty()) throw Error("train: --target is required");
+  const ModelFamily& family = FindModelFamily(options.model);
+  ParamMap pipeline_params;
+  const ParamMap model_params = SplitParams(options.params, pipeline_params);
+
+  // 1. Schema: infer from the training file; the target is read as categorical values.
+  const std::string text = ReadFile(options.data_path);
+  const std::string name = BaseName(options.data_path);
+  nlohmann::json user_schema;
+  InferOptions infer;
+  if (!options.schema_path.empty()) {
+    try {
+      user_schema = nlohmann::json::parse(ReadFile(options.schema_path));
+    } catch (const nlohmann::json::parse_error& e) {
+      throw Error(options.schema_path + ": not valid JSON (" + e.what() + ")");
+    }
+    infer.forced_types = SchemaOverrideTypes(user_schema);
+  }
+  infer.forced_types[options.target] = ColumnType::kCategorical;
+  Schema schema;
+  {
+    std::istringstream in(text);
+    CsvReader reader(in, name);
+    schema = InferSchema(reader, infer);
+  }
+  ColumnSpec* target = schema.Find(options.target);
+  if (!target) throw Error(Location{name, 1, options.target, ""}, "target column not found");
+  // Roles: target, ids, protected attributes, excluded columns; then the user's schema wins.
+  AssignDefaultRoles(schema, options.target);
+  for (const auto& col : options.exclude) {
+    ColumnSpec* c = schema.Find(col);
+    if (!c) throw Error(Location{name, 1, col, ""}, "--exclude names a column that is not in the file");
+    c->role = Role::kIgnore;
+  }
+  for (const auto& col : options.protected_columns) {
+    ColumnSpec* c = schema.Find(col);
+    if (!c) throw Error(Location{name, 1, col, ""}, "--protected names a column that is not in the file");
+    c->role = Role::kProtected;
+  }
+  if (!user_schema.is_null()) ApplySchemaOverride(schema, user_schema);
+  if (schema.Find(options.target)->role != Role::kTarget)
+    throw Error("--schema gives the target column '" + options.target + "' another role");
+  if (schema.FeatureNames().empty()) throw Error("train: no feature columns left");
+
+  // 2. Target coding: exactly two values; positive = --positive, or "1" for a 0/1 target.
+  target = schema.Find(options.target);
+  std::string positive = options.positive;
+  const auto& values = target->categories;
+  if (values.size() != 2) {
+    std::string list;
+    for (const auto& v : values) list += (list.empty() ? "'" : ", '") + v + "'";
+    throw Error(Location{name, 0, options.target, ""},
+                "the target must have exactly two values, found " +
+                    std::to_string(values.size()) + ": " + list);
+  }
+  if (positive.empty()) {
+    const bool zero_one = (values[0] == "0" || values[0] == "1") &&
+                          (values[1] == "0" || values[1] == "1");
+    if (!zero_one)
+      throw Error(Location{name, 0, options.target, ""},
+                  "--positive is required: which of '" + values[0] + "' and '" + values[1] +
+                      "' means default?");
+    positive = "1";
+  }
+  if (positive != values[0] && positive != values[1])
+    throw Error(Location{name, 0, options.target, positive},
+                "--positive is not a value of the target; expected '" + values[0] + "' or '" +
+                    values[1] + "'");
+  const std::string negative = positive == values[0] ? values[1] : values[0];
+
+  // 3. Rows, then the split (a separate validation file, or a stratified hold-out).
+  ReadOptions ro;
+  ro.target = options.target;
+  ro.positive = positive;
+  ro.negatives = {negative};
+  ReadResult all = ReadCsv(text, name, schema, ro);
+  Frame train_frame, valid_frame;
+  std::string split;
+  if (!options.valid_path.empty()) {
+    train_frame = std::move(all.frame);
+    valid_frame =
+        ReadCsv(ReadFile(options.valid_path), BaseName(options.valid_path), schema, ro).frame;
+    split = "file " + BaseName(options.valid_path);
+  } else {
+    if (!(options.valid_fraction > 0 && options.valid_fraction < 1))
+      throw Error("--valid-fraction: expected a number between 0 and 1");
+    std::vector<std::size_t> tr, va;
+    StratifiedSplit(all.frame.target, options.valid_fraction, options.seed, tr, va);
+    train_frame = Subset(all.frame, tr);
+    valid_frame = Subset(all.frame, va);
+    split = "stratified hold-out " + FormatNumber(options.valid_fraction) + ", seed " +
+            std::to_string(options.seed);
+  }
+
+  // 4. Preprocessing fitted on the training rows only.
+  PreprocessOptions po;
+  po.impute = family.needs_scaling;
+  po.scale = family.needs_scaling;
+  po.encoding = EncodingFromString(ParamString(pipeline_params, "encoding", "onehot"));
+  po.woe_bins = ParamInt(pipeline_params, "woe_bins", po.woe_bins);
+  po.min_frequency =
+      static_cast<std::size_t>(ParamInt(pipeline_params, "min_frequency", 10));
+  po.missing_indicators = ParamInt(pipeline_params, "missing_indicators", 0) != 0;
+  po.clip_quantile = ParamDouble(pipeline_params, "clip_quantile", 0.0);
+  if (po.woe_bins < 2) throw Error("parameter 'woe_bins': expected at least 2");
+  if (po.clip_quantile < 0 || po.clip_quantile >= 0.5)
+    throw Error("parameter 'clip_quantile': expected a number in [0, 0.5)");
+  const Preprocessor pre = Preprocessor::Fit(train_frame, schema, po, train_frame.target);
+
+  const std::vector<double> x_train = pre.TransformAll(train_frame);
+  const std::vector<double> x_valid = pre.TransformAll(valid_frame);
+  auto make_data = [&](const std::vector<double>& x, const Frame& f) {
+    TrainData d;
+    d.x = x.data();
+    d.num_rows = f.num_rows;
+    d.num_inputs = pre.NumInputs();
+    d.y = f.target.data();
+    d.input_names = pre.InputNames();
+    d.group = pre.Group();
+    d.group_names = train_frame.feature_names;
+    return d;
+  };
+  const TrainData train_data = make_data(x_train, train_frame);
+  const TrainData valid_data = make_data(x_valid, valid_frame);
+
+  // 5. The model.
+  TrainContext context;
+  context.seed = options.seed;
+  context.threads = options.threads;
+  context.progress = options.progress;
+  if (valid_frame.num_rows > 0) context.valid = &valid_data;
+  std::unique_ptr<Model> model = family.train(train_data, model_params, context);
+
+  // 6. Policy, then validation metrics and explanations, all computed from the held-out rows.
+  Policy policy;
+  policy.base_points = ParamDouble(pipeline_params, "base_points", policy.base_points);
+  policy.base_odds = ParamDouble(pipeline_params, "base_odds", policy.base_odds);
+  policy.pdo = ParamDouble(pipeline_params, "pdo", policy.pdo);
+  policy.approve_below = ParamDouble(pipeline_params, "approve_below", policy.approve_below);
+  policy.decline_at = ParamDouble(pipeline_params, "decline_at", policy.decline_at);
+  policy.max_reasons = ParamInt(pipeline_params, "max_reasons", policy.max_reasons);
+  policy = Policy::FromJson(policy.ToJson());  // validates
+
+  ParamMap all_params = options.params;
+  nlohmann::json meta = {
+      {"engine_version", kEngineVersion},
+      {"created_at", UtcNow()},
+      {"target", {{"name", options.target}, {"positive", positive}, {"negative", negative}}},
+      {"policy", policy.ToJson()},
+      {"training",
+       {{"data_file", name},
+        {"data_sha256", Sha256Hex(text)},
+        {"rows", all.rows_read},
+        {"train_rows", train_frame.num_rows},
+        {"valid_rows", valid_frame.num_rows},
+        {"positive_rate_train",
+         train_frame.num_rows ? std::accumulate(train_frame.target.begin(),
+                                                train_frame.target.end(), 0.0) /
+                                    train_frame.num_rows
+                              : 0.0},
+        {"split", split},
+        {"seed", options.seed},
+        {"model", options.model},
+        {"params", all_params}}},
+      {"explain", {{"base_value", 0.0}}},
+      {"metrics", nlohmann::json::object()}};
+  Bundle bundle(std::move(schema), pre, std::move(model), std::move(meta));
+
+  // Explanations on the validation rows: base value and mean |SHAP| per feature.
+  const Frame& ef = valid_frame.num_rows > 0 ? valid_frame : train_frame;
+  std::vector<double> pd(ef.num_rows), mean_abs(pre.NumFeatures(), 0.0);
+  double base = 0;
+  const bool exact = bundle.GetModel().HasExactExplainer();
+  for (std::size_t i = 0; i < ef.num_rows; ++i) {
+    const Score s = bundle.ScoreRow(ef.Row(i), exact);
+    pd[i] = s.pd;
+    if (exact) {
+      base = s.base_value;
+      for (std::size_t j = 0; j < mean_abs.size(); ++j) mean_abs[j] += std::abs(s.contributions[j]);
+    }
+  }
+  nlohmann::json mas = nlohmann::json::object();
+  for (std::size_t j = 0; j < mean_abs.size(); ++j)
+    mas[pre.Features()[j].name] = ef.num_rows ? mean_abs[j] / ef.num_rows : 0.0;
+  auto& m = bundle.Meta();
+  m["explain"] = {{"base_value", base},
+                  {"method", exact ? bundle.GetModel().Kind() == "logistic" ? "linear_shap"
+                                                                            : "tree_shap"
+                                   : "none"},
+                  {"rows", ef.num_rows},
+                  {"mean_abs_shap", mas}};
+  nlohmann::json importance = bundle.GetModel().Importance();
+  importance["mean_abs_shap"] = mas;
+  if (po.encoding == Encoding::kWoe) {
+    nlohmann::json iv = nlohmann::json::object();
+    for (const auto& f : pre.Features()) iv[f.name] = f.information_value;
+    importance["information_value"] = iv;
+  }
+  m["importance"] = importance;
+  if (valid_frame.num_rows > 0) {
+    EvalOptions eo;
+    m["metrics"]["validation"] = EvaluateBinary(valid_frame.target, pd, eo);
+  }
+  return bundle;
+}
+
+}  // namespace loanlens

@@ -1,0 +1,369 @@
+#include "loanlens/preprocess.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "loanlens/error.h"
+#include "loanlens/json_util.h"
+
+namespace loanlens {
+namespace {
+
+constexpr const char* kOther = "__other__";
+constexpr const char* kMissingLevel = "__missing__";
+
+/// Linear-interpolated quantile of sorted values (numpy's default "linear" method).
+double Quantile(const std::vector<double>& sorted, double q) {
+  if (sorted.empty()) return 0;
+  const double pos = q * static_cast<double>(sorted.size() - 1);
+  const auto lo = static_cast<std::size_t>(std::floor(pos));
+  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
+  return sorted[lo] + (pos - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+}
+
+/// Weight of evidence of one bin, with 0.5 added to each count so empty bins stay finite:
+/// WoE = ln(share of goods / share of bads); positive = lower risk, as on a scorecard.
+struct WoeTotals {
+  double good = 0, bad = 0;
+};
+double Woe(double good, double bad, const WoeTotals& t, std::size_t bins) {
+  const double g = (good + 0.5) / (t.good + 0.5 * bins);
+  const double b = (bad + 0.5) / (t.bad + 0.5 * bins);
+  return std::log(g / b);
+}
+double IvTerm(double good, double bad, const WoeTotals& t, std::size_t bins) {
+  const double g = (good + 0.5) / (t.good + 0.5 * bins);
+  const double b = (bad + 0.5) / (t.bad + 0.5 * bins);
+  return (g - b) * std::log(g / b);
+}
+
+/// Per-bin good/bad counts -> WoE values and the feature's information value.
+void FitWoe(const std::vector<double>& good, const std::vector<double>& bad, const WoeTotals& t,
+            FeatureTransform& f, double missing_good, double missing_bad, bool has_missing) {
+  const std::size_t bins = good.size() + (has_missing ? 1 : 0);
+  f.woe_values.clear();
+  f.information_value = 0;
+  for (std::size_t b = 0; b < good.size(); ++b) {
+    f.woe_values.push_back(Woe(good[b], bad[b], t, bins));
+    f.information_value += IvTerm(good[b], bad[b], t, bins);
+  }
+  f.woe_missing = 0;
+  if (has_missing) {
+    f.woe_missing = Woe(missing_good, missing_bad, t, bins);
+    f.information_value += IvTerm(missing_good, missing_bad, t, bins);
+  }
+}
+
+std::size_t WoeBin(const std::vector<double>& edges, double v) {
+  // edges are upper bounds (exclusive) of all but the last bin
+  return static_cast<std::size_t>(std::upper_bound(edges.begin(), edges.end(), v) - edges.begin());
+}
+
+}  // namespace
+
+std::string ToString(Encoding e) { return e == Encoding::kWoe ? "woe" : "onehot"; }
+
+Encoding EncodingFromString(const std::string& s) {
+  if (s == "onehot") return Encoding::kOneHot;
+  if (s == "woe") return Encoding::kWoe;
+  throw Error("encoding: expected 'onehot' or 'woe', got '" + s + "'");
+}
+
+Preprocessor Preprocessor::Fit(const Frame& train, const Schema& schema,
+                               const PreprocessOptions& options, const std::vector<double>& y) {
+  Preprocessor p;
+  p.options_ = options;
+  const std::size_t nf = train.feature_names.size();
+  const std::size_t n = train.num_rows;
+  if (n == 0) throw Error("preprocess: no training rows");
+  const bool woe = options.encoding == Encoding::kWoe;
+  if (woe && y.size() != n) throw Error("preprocess: weight of evidence needs the target");
+  WoeTotals totals;
+  for (double v : y) (v > 0.5 ? totals.bad : totals.good) += 1;
+
+  for (std::size_t j = 0; j < nf; ++j) {
+    const ColumnSpec* spec = schema.Find(train.feature_names[j]);
+    if (!spec) throw Error("preprocess: feature '" + train.feature_names[j] + "' not in schema");
+    FeatureTransform f;
+    f.name = spec->name;
+    f.type = spec->type;
+    f.first_column = p.input_names_.size();
+    std::vector<double> present;
+    std::size_t missing = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double v = train.Row(i)[j];
+      if (std::isnan(v)) {
+        ++missing;
+      } else {
+        present.push_back(v);
+      }
+    }
+
+    if (spec->type == ColumnType::kCategorical) {
+      const std::size_t levels = spec->categories.size();
+      std::vector<std::size_t> count(levels, 0);
+      for (double v : present)
+        if (v >= 0 && v < static_cast<double>(levels)) ++count[static_cast<std::size_t>(v)];
+      f.level_column.assign(levels, -1);
+      for (std::size_t c = 0; c < levels; ++c) {
+        if (count[c] >= std::max<std::size_t>(options.min_frequency, 1)) {
+          f.level_column[c] = static_cast<int>(f.kept_levels.size());
+          f.kept_levels.push_back(spec->categories[c]);
+        }
+      }
+      const int other = static_cast<int>(f.kept_levels.size());
+      for (auto& col : f.level_column)
+        if (col < 0) col = other;
+      f.has_missing_column = missing > 0;
+      if (woe) {
+        // One WoE value per kept level, then __other__; missing has its own value.
+        std::vector<double> good(f.kept_levels.size() + 1, 0), bad(good.size(), 0);
+        double mg = 0, mb = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+          const double v = train.Row(i)[j];
+          const bool is_bad = y[i] > 0.5;
+          if (std::isnan(v)) {
+            (is_bad ? mb : mg) += 1;
+            continue;
+          }
+          const std::size_t slot = v >= 0 ? f.level_column[static_cast<std::size_t>(v)] : other;
+          (is_bad ? bad : good)[slot] += 1;
+        }
+        FitWoe(good, bad, totals, f, mg, mb, missing > 0);
+        p.input_names_.push_back(f.name);
+      } else {
+        for (const auto& level : f.kept_levels) p.input_names_.push_back(f.name + "=" + level);
+        p.input_names_.push_back(f.name + "=" + kOther);
+        if (f.has_missing_column) p.input_names_.push_back(f.name + "=" + kMissingLevel);
+      }
+    } else {
+      // Numeric and boolean (0/1) columns.
+      std::sort(present.begin(), present.end());
+      if (present.empty())
+        throw Error("preprocess: feature '" + f.name + "' has no values in the training data");
+      if (spec->type == ColumnType::kBoolean) {
+        const auto ones = static_cast<std::size_t>(std::count(present.begin(), present.end(), 1.0));
+        f.median = ones * 2 > present.size() ? 1.0 : 0.0;  // the mode
+      } else {
+        f.median = Quantile(present, 0.5);
+      }
+      if (options.clip_quantile > 0 && spec->type == ColumnType::kNumeric) {
+        f.clip = true;
+        f.clip_low = Quantile(present, options.clip_quantile);
+        f.clip_high = Quantile(present, 1 - options.clip_quantile);
+      }
+      f.indicator = options.missing_indicators && missing > 0 && !woe;
+      if (woe) {
+        // Quantile bins (unique edges), one WoE value each; missing has its own value.
+        std::vector<double> edges;
+        for (int b = 1; b < options.woe_bins; ++b) {
+          const double e = Quantile(present, static_cast<double>(b) / options.woe_bins);
+          if (edges.empty() || e > edges.back()) edges.push_back(e);
+        }
+        if (!edges.empty() && edges.back() >= present.back()) edges.pop_back();
+        f.woe_edges = edges;
+        std::vector<double> good(edges.size() + 1, 0), bad(edges.size() + 1, 0);
+        double mg = 0, mb = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+          const double v = train.Row(i)[j];
+          const bool is_bad = y[i] > 0.5;
+          if (std::isnan(v)) {
+            (is_bad ? mb : mg) += 1;
+          } else {
+            (is_bad ? bad : good)[WoeBin(edges, v)] += 1;
+          }
+        }
+        FitWoe(good, bad, totals, f, mg, mb, missing > 0);
+      } else if (options.scale) {
+        // Standardise the imputed (and clipped) column with the population standard deviation.
+        double sum = 0, sum2 = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+          double v = train.Row(i)[j];
+          if (std::isnan(v)) v = f.median;
+          if (f.clip) v = std::clamp(v, f.clip_low, f.clip_high);
+          sum += v;
+        }
+        f.mean = sum / n;
+        for (std::size_t i = 0; i < n; ++i) {
+          double v = train.Row(i)[j];
+          if (std::isnan(v)) v = f.median;
+          if (f.clip) v = std::clamp(v, f.clip_low, f.clip_high);
+          sum2 += (v - f.mean) * (v - f.mean);
+        }
+        const double sd = std::sqrt(sum2 / n);
+        f.scale = sd > 0 ? sd : 1.0;
+      }
+      p.input_names_.push_back(f.name);
+      if (f.indicator) p.input_names_.push_back(f.name + "__missing");
+    }
+    f.num_columns = p.input_names_.size() - f.first_column;
+    for (std::size_t c = 0; c < f.num_columns; ++c) p.group_.push_back(static_cast<int>(j));
+    p.features_.push_back(std::move(f));
+  }
+  return p;
+}
+
+void Preprocessor::Transform(const double* raw, double* x) const {
+  const bool woe = options_.encoding == Encoding::kWoe;
+  for (std::size_t j = 0; j < features_.size(); ++j) {
+    const FeatureTransform& f = features_[j];
+    double* out = x + f.first_column;
+    const double v = raw[j];
+    if (f.type == ColumnType::kCategorical) {
+      // Unseen and rare levels go to __other__; missing to __missing__ (or all zeros).
+      const int other = static_cast<int>(f.kept_levels.size());
+      int slot = other;
+      if (std::isnan(v)) {
+        slot = -1;
+      } else if (v >= 0 && v < static_cast<double>(f.level_column.size())) {
+        slot = f.level_column[static_cast<std::size_t>(v)];
+      }
+      if (woe) {
+        out[0] = slot < 0 ? f.woe_missing : f.woe_values[static_cast<std::size_t>(slot)];
+        continue;
+      }
+      std::fill(out, out + f.num_columns, 0.0);
+      if (slot >= 0) {
+        out[slot] = 1.0;
+      } else if (f.has_missing_column) {
+        out[other + 1] = 1.0;
+      }
+      continue;
+    }
+    if (woe) {
+      out[0] = std::isnan(v) ? f.woe_missing : f.woe_values[WoeBin(f.woe_edges, v)];
+      continue;
+    }
+    double value = v;
+    if (std::isnan(value)) {
+      if (options_.impute) value = f.median;
+    }
+    if (f.clip && !std::isnan(value)) value = std::clamp(value, f.clip_low, f.clip_high);
+    out[0] = (value - f.mean) / f.scale;
+    if (f.indicator) out[1] = std::isnan(v) ? 1.0 : 0.0;
+  }
+}
+
+std::vector<double> Preprocessor::TransformAll(const Frame& frame) const {
+  std::vector<double> x(frame.num_rows * NumInputs());
+  for (std::size_t i = 0; i < frame.num_rows; ++i)
+    Transform(frame.Row(i), x.data() + i * NumInputs());
+  return x;
+}
+
+nlohmann::json Preprocessor::ToJson() const {
+  nlohmann::json features = nlohmann::json::array();
+  for (const auto& f : features_) {
+    nlohmann::json jf = {{"name", f.name}, {"type", ToString(f.type)}};
+    if (f.type == ColumnType::kCategorical) {
+      jf["kept_levels"] = f.kept_levels;
+      jf["level_column"] = f.level_column;
+      jf["has_missing_column"] = f.has_missing_column;
+    } else {
+      jf["median"] = f.median;
+      jf["mean"] = f.mean;
+      jf["scale"] = f.scale;
+      jf["indicator"] = f.indicator;
+      if (f.clip) jf["clip"] = {f.clip_low, f.clip_high};
+    }
+    if (options_.encoding == Encoding::kWoe) {
+      jf["woe_edges"] = f.woe_edges;
+      jf["woe_values"] = f.woe_values;
+      jf["woe_missing"] = f.woe_missing;
+      jf["information_value"] = f.information_value;
+    }
+    features.push_back(std::move(jf));
+  }
+  return {{"impute", options_.impute},
+          {"scale", options_.scale},
+          {"missing_indicators", options_.missing_indicators},
+          {"clip_quantile", options_.clip_quantile},
+          {"min_frequency", options_.min_frequency},
+          {"encoding", ToString(options_.encoding)},
+          {"woe_bins", options_.woe_bins},
+          {"features", std::move(features)},
+          {"input_names", input_names_}};
+}
+
+Preprocessor Preprocessor::FromJson(const nlohmann::json& j, const Schema& schema) {
+  JsonReader r(j, "preprocess");
+  Preprocessor p;
+  p.options_.impute = r.Bool("impute");
+  p.options_.scale = r.Bool("scale");
+  p.options_.missing_indicators = r.Bool("missing_indicators");
+  p.options_.clip_quantile = r.Double("clip_quantile");
+  p.options_.min_frequency = static_cast<std::size_t>(r.Int("min_frequency"));
+  p.options_.encoding = EncodingFromString(r.String("encoding"));
+  p.options_.woe_bins = static_cast<int>(r.Int("woe_bins"));
+  const bool woe = p.options_.encoding == Encoding::kWoe;
+  const auto names = schema.FeatureNames();
+  const auto& jfs = r.Array("features");
+  if (jfs.size() != names.size())
+    r.Fail("features", "expected " + std::to_string(names.size()) +
+                           " features (the schema's), got " + std::to_string(jfs.size()));
+  for (std::size_t j2 = 0; j2 < jfs.size(); ++j2) {
+    JsonReader fr(jfs[j2], "preprocess.features[" + std::to_string(j2) + "]");
+    FeatureTransform f;
+    f.name = fr.String("name");
+    if (f.name != names[j2])
+      fr.Fail("name", "expected '" + names[j2] + "' (schema order), got '" + f.name + "'");
+    const ColumnSpec* spec = schema.Find(f.name);
+    f.type = ColumnTypeFromString(fr.String("type"));
+    if (f.type != spec->type) fr.Fail("type", "does not match the schema");
+    f.first_column = p.input_names_.size();
+    if (f.type == ColumnType::kCategorical) {
+      f.kept_levels = fr.StringArray("kept_levels");
+      for (long long c : fr.IntArray("level_column")) {
+        if (c < 0 || c > static_cast<long long>(f.kept_levels.size()))
+          fr.Fail("level_column", "value out of range");
+        f.level_column.push_back(static_cast<int>(c));
+      }
+      if (f.level_column.size() != spec->categories.size())
+        fr.Fail("level_column", "expected one entry per schema category");
+      f.has_missing_column = fr.Bool("has_missing_column");
+      if (woe) {
+        p.input_names_.push_back(f.name);
+      } else {
+        for (const auto& level : f.kept_levels) p.input_names_.push_back(f.name + "=" + level);
+        p.input_names_.push_back(f.name + "=" + kOther);
+        if (f.has_missing_column) p.input_names_.push_back(f.name + "=" + kMissingLevel);
+      }
+    } else {
+      f.median = fr.Double("median");
+      f.mean = fr.Double("mean");
+      f.scale = fr.Double("scale");
+      if (!(f.scale > 0)) fr.Fail("scale", "expected a positive number");
+      f.indicator = fr.Bool("indicator");
+      if (fr.Has("clip")) {
+        const auto clip = fr.DoubleArray("clip");
+        if (clip.size() != 2 || clip[0] > clip[1]) fr.Fail("clip", "expected [low, high]");
+        f.clip = true;
+        f.clip_low = clip[0];
+        f.clip_high = clip[1];
+      }
+      p.input_names_.push_back(f.name);
+      if (f.indicator) p.input_names_.push_back(f.name + "__missing");
+    }
+    if (woe) {
+      f.woe_edges = fr.DoubleArray("woe_edges");
+      f.woe_values = fr.DoubleArray("woe_values");
+      f.woe_missing = fr.Double("woe_missing");
+      f.information_value = fr.Double("information_value");
+      const std::size_t expected = f.type == ColumnType::kCategorical ? f.kept_levels.size() + 1
+                                                                       : f.woe_edges.size() + 1;
+      if (f.woe_values.size() != expected)
+        fr.Fail("woe_values", "expected " + std::to_string(expected) + " values");
+      if (!std::is_sorted(f.woe_edges.begin(), f.woe_edges.end()))
+        fr.Fail("woe_edges", "expected ascending bin edges");
+    }
+    f.num_columns = p.input_names_.size() - f.first_column;
+    for (std::size_t c = 0; c < f.num_columns; ++c) p.group_.push_back(static_cast<int>(j2));
+    p.features_.push_back(std::move(f));
+  }
+  if (r.StringArray("input_names") != p.input_names_)
+    r.Fail("input_names", "do not match the features' design columns");
+  return p;
+}
+
+}  // namespace loanlens
