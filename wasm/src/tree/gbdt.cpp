@@ -571,7 +571,8 @@ double LogLoss(const std::vector<double>& margin, const TrainData& d) {
 void CheckData(const TrainData& d, const std::string& what) {
   if (d.num_rows == 0 || d.num_inputs == 0 || !d.x || !d.y)
     throw Error(what + ": no rows or no columns to train on");
-  if (d.num_rows >= (std::size_t{1} << 32)) throw Error(what + ": too many rows");
+  if (static_cast<std::uint64_t>(d.num_rows) >= 0xffffffffULL)
+    throw Error(what + ": too many rows");
   if (!d.input_names.empty() && d.input_names.size() != d.num_inputs)
     throw Error(what + ": input_names has " + std::to_string(d.input_names.size()) + " names for " +
                 std::to_string(d.num_inputs) + " columns");

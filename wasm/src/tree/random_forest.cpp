@@ -376,7 +376,7 @@ std::unique_ptr<RandomForestModel> TrainRandomForest(const TrainData& data,
                                                      const TrainContext& context) {
   if (data.num_rows == 0 || data.num_inputs == 0 || !data.x || !data.y)
     throw Error("random_forest training data: no rows or no columns to train on");
-  if (data.num_rows >= (std::size_t{1} << 32))
+  if (static_cast<std::uint64_t>(data.num_rows) >= 0xffffffffULL)
     throw Error("random_forest training data: too many rows");
   bool has0 = false, has1 = false;
   for (std::size_t i = 0; i < data.num_rows; ++i) {
