@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -99,7 +100,8 @@ void PrintMetrics(const nlohmann::json& m) {
 
 // ---- train ---------------------------------------------------------------------------------
 int Train(loanlens::TrainOptions& o, const std::vector<std::string>& params,
-          const std::string& exclude, const std::string& protect, const std::string& out) {
+          const std::string& exclude, const std::string& protect, const std::string& out,
+          bool timings) {
   for (const auto& kv : params) {
     const auto eq = kv.find('=');
     if (eq == std::string::npos || eq == 0)
@@ -110,15 +112,18 @@ int Train(loanlens::TrainOptions& o, const std::vector<std::string>& params,
   o.protected_columns = SplitList(protect);
   Progress progress("training");
   o.progress = [&progress](std::size_t d, std::size_t t) { progress(d, t); };
+  nlohmann::json phase_seconds;
+  if (timings) o.timings = &phase_seconds;
   const loanlens::Bundle bundle = loanlens::TrainBundle(o);
   WriteFileAtomically(out, bundle.Dump());
+  if (timings) std::cerr << phase_seconds.dump() << "\n";
   const auto& meta = bundle.Meta();
   std::cout << "trained " << bundle.GetModel().Kind() << " on " << meta["training"]["train_rows"]
             << " rows (" << bundle.FeatureNames().size() << " features, "
             << bundle.GetPreprocessor().NumInputs() << " model inputs); wrote " << out << "\n";
   for (const auto& c : bundle.GetSchema().columns)
-    if (c.role == loanlens::Role::kProtected)
-      std::cout << "  kept out of the model (protected): " << c.name << "\n";
+    if (c.role == loanlens::Role::kProtected || c.role == loanlens::Role::kIgnore)
+      std::cout << "  not a model input (" << loanlens::ToString(c.role) << "): " << c.name << "\n";
   if (meta["metrics"].contains("validation")) {
     std::cout << "validation (" << meta["training"]["split"].get<std::string>() << "):\n";
     PrintMetrics(meta["metrics"]["validation"]);
@@ -285,6 +290,40 @@ int InferSchemaCommand(const std::string& data_path, const std::string& target) 
   return 0;
 }
 
+// ---- bench -----------------------------------------------------------------------------------
+/// Times the engine alone on rows already in memory (parsed and preprocessed), as the reference
+/// libraries are timed in scripts/bench.py: margins for every row, then exact SHAP for every row.
+int BenchCommand(const std::string& model_path, const std::string& data_path, int repeat) {
+  using Clock = std::chrono::steady_clock;
+  const loanlens::Bundle bundle = LoadBundle(model_path);
+  std::ifstream in(data_path, std::ios::binary);
+  if (!in) throw Error(loanlens::Location{data_path, 0, "", ""}, "cannot be opened for reading");
+  loanlens::CsvReader reader(in, data_path);
+  loanlens::ReadOptions ro;
+  const loanlens::ReadResult rr = loanlens::ReadFrame(reader, bundle.GetSchema(), ro);
+  const auto& pre = bundle.GetPreprocessor();
+  const std::vector<double> x = pre.TransformAll(rr.frame);
+  const std::size_t n = rr.frame.num_rows, k = pre.NumInputs();
+  const loanlens::Model& model = bundle.GetModel();
+  double best_predict = 1e300, best_shap = 1e300, checksum = 0;
+  std::vector<double> phi(k);
+  for (int r = 0; r < repeat; ++r) {
+    auto t0 = Clock::now();
+    for (std::size_t i = 0; i < n; ++i) checksum += model.PredictMargin(x.data() + i * k);
+    best_predict = std::min(best_predict, std::chrono::duration<double>(Clock::now() - t0).count());
+    if (model.HasExactExplainer()) {
+      t0 = Clock::now();
+      for (std::size_t i = 0; i < n; ++i) checksum += model.Explain(x.data() + i * k, phi.data());
+      best_shap = std::min(best_shap, std::chrono::duration<double>(Clock::now() - t0).count());
+    }
+  }
+  nlohmann::json out = {{"rows", n}, {"inputs", k}, {"predict_seconds", best_predict},
+                        {"checksum", checksum}};
+  if (model.HasExactExplainer()) out["shap_seconds"] = best_shap;
+  std::cout << out.dump() << "\n";
+  return 0;
+}
+
 // ---- split -----------------------------------------------------------------------------------
 /// Writes the training and validation rows of the stratified split `train --valid-fraction` uses,
 /// so that other tools (scikit-learn in scripts/compare_sklearn.py, a validator's own code) can be
@@ -359,7 +398,10 @@ int main(int argc, char** argv) {
   train->add_option("--threads", to.threads, "Threads for training (native only)")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
-  train->callback([&] { rc = Train(to, params, exclude, protect, out); });
+  bool timings = false;
+  train->add_flag("--timings", timings, "Print seconds per phase (read, preprocess, fit, "
+                                        "evaluate) as JSON on stderr");
+  train->callback([&] { rc = Train(to, params, exclude, protect, out, timings); });
 
   auto* evaluate = app.add_subcommand("evaluate", "Metrics of a bundle on labelled data");
   evaluate->add_option("--model", model_path, "Bundle JSON")->required()->check(CLI::ExistingFile);
@@ -406,6 +448,15 @@ int main(int argc, char** argv) {
   split->callback([&] {
     rc = SplitCommand(data_path, target, to.positive, to.valid_fraction, to.seed, out, out_valid);
   });
+
+  int repeat = 3;
+  auto* bench = app.add_subcommand("bench", "Time margins and SHAP for every row of a CSV (JSON)");
+  bench->add_option("--model", model_path, "Bundle JSON")->required()->check(CLI::ExistingFile);
+  bench->add_option("--data", data_path, "CSV")->required()->check(CLI::ExistingFile);
+  bench->add_option("--repeat", repeat, "Repetitions (the fastest is reported)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
+  bench->callback([&] { rc = BenchCommand(model_path, data_path, repeat); });
 
   try {
     app.parse(argc, argv);

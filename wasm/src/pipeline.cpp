@@ -144,7 +144,16 @@ std::string ReadFile(const std::string& path) {
   return s.str();
 }
 
+namespace {
+using Clock = std::chrono::steady_clock;
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+}  // namespace
+
 Bundle TrainBundle(const TrainOptions& options) {
+  auto phase_start = Clock::now();
+  nlohmann::json timings;
   if (options.target.empty()) throw Error("train: --target is required");
   const ModelFamily& family = FindModelFamily(options.model);
   ParamMap pipeline_params;
@@ -185,6 +194,14 @@ Bundle TrainBundle(const TrainOptions& options) {
     c->role = Role::kProtected;
   }
   if (!user_schema.is_null()) ApplySchemaOverride(schema, user_schema);
+  // Identifiers and ignored columns carry no levels into the bundle (an id column would list
+  // every row's value).
+  for (auto& c : schema.columns) {
+    if (c.role == Role::kId || c.role == Role::kIgnore) {
+      c.categories.clear();
+      c.counts.clear();
+    }
+  }
   if (schema.Find(options.target)->role != Role::kTarget)
     throw Error("--schema gives the target column '" + options.target + "' another role");
   if (schema.FeatureNames().empty()) throw Error("train: no feature columns left");
@@ -239,6 +256,9 @@ Bundle TrainBundle(const TrainOptions& options) {
             std::to_string(options.seed);
   }
 
+  timings["read_seconds"] = Seconds(phase_start);
+  phase_start = Clock::now();
+
   // 4. Preprocessing fitted on the training rows only.
   PreprocessOptions po;
   po.impute = family.needs_scaling;
@@ -270,6 +290,9 @@ Bundle TrainBundle(const TrainOptions& options) {
   const TrainData train_data = make_data(x_train, train_frame);
   const TrainData valid_data = make_data(x_valid, valid_frame);
 
+  timings["preprocess_seconds"] = Seconds(phase_start);
+  phase_start = Clock::now();
+
   // 5. The model.
   TrainContext context;
   context.seed = options.seed;
@@ -277,6 +300,8 @@ Bundle TrainBundle(const TrainOptions& options) {
   context.progress = options.progress;
   if (valid_frame.num_rows > 0) context.valid = &valid_data;
   std::unique_ptr<Model> model = family.train(train_data, model_params, context);
+  timings["fit_seconds"] = Seconds(phase_start);
+  phase_start = Clock::now();
 
   // 6. Policy, then validation metrics and explanations, all computed from the held-out rows.
   Policy policy;
@@ -348,6 +373,8 @@ Bundle TrainBundle(const TrainOptions& options) {
     EvalOptions eo;
     m["metrics"]["validation"] = EvaluateBinary(valid_frame.target, pd, eo);
   }
+  timings["evaluate_seconds"] = Seconds(phase_start);
+  if (options.timings) *options.timings = timings;
   return bundle;
 }
 

@@ -28,6 +28,7 @@ void BatchScorer::OnRecord(CsvRecord&& record) {
   if (header_.empty()) {
     // The header: check the model's feature columns are all present (throws, naming them).
     header_ = std::move(record.fields);
+    CheckHeader(header_, source_, record.row, parser_.Delimiter());
     row_parser_ = std::make_unique<RowParser>(bundle_.GetSchema(), header_, source_, options_);
     raw_.assign(row_parser_->NumFeatures(), 0.0);
     output_header_ = header_;

@@ -48,8 +48,10 @@ TEST_CASE("logistic regression agrees with scikit-learn on the German credit des
   const auto f = ReadJson("tests/fixtures/logistic/german_design.json");
   const Design d = LoadDesign(f);
   const auto data = AsTrainData(d);
+  for (const char* solver : {"newton", "lbfgs"})
   for (const auto& c : f["cases"]) {
-    ParamMap p{{"C", std::to_string(c["C"].get<double>())}};
+    ParamMap p{{"C", std::to_string(c["C"].get<double>())}, {"solver", solver}};
+    CAPTURE(solver);
     if (!c["class_weight"].is_null()) p["class_weight"] = c["class_weight"].get<std::string>();
     CAPTURE(c["C"].get<double>());
     CAPTURE(p["class_weight"]);
@@ -59,7 +61,9 @@ TEST_CASE("logistic regression agrees with scikit-learn on the German credit des
     double max_diff = std::abs(lr.Intercept() - ref["intercept"].get<double>());
     for (std::size_t j = 0; j < d.cols; ++j)
       max_diff = std::max(max_diff, std::abs(lr.Coef()[j] - ref["coef"][j].get<double>()));
-    CHECK(max_diff < 1e-6);  // the issue asks for 1e-4; both solvers reach the optimum
+    // The issue asks for 1e-4. Newton reaches the optimum to rounding; L-BFGS stops at a gradient
+    // norm of 1e-10 along a flat direction (all one-hot levels kept), i.e. within ~1e-6.
+    CHECK(max_diff < (std::string(solver) == "newton" ? 1e-9 : 1e-5));
     for (std::size_t i = 0; i < ref["decision"].size(); ++i)
       CHECK(model->PredictMargin(d.x.data() + i * d.cols) ==
             doctest::Approx(ref["decision"][i].get<double>()).epsilon(1e-6));

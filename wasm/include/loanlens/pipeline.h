@@ -28,6 +28,9 @@ struct TrainOptions {
   std::vector<std::string> protected_columns;  ///< extra columns to keep out of the model
   int threads = 1;
   std::function<void(std::size_t, std::size_t)> progress;
+  /// If set, receives wall-clock seconds per phase (read, preprocess, fit, evaluate). Kept out of
+  /// the bundle so that its content stays a function of data, parameters and seed.
+  nlohmann::json* timings = nullptr;
 };
 
 /// Parameters handled by the pipeline rather than the model: encoding (onehot|woe), woe_bins,

@@ -1,5 +1,7 @@
 #include "loanlens/data/csv.h"
 
+#include <nlohmann/json.hpp>
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -103,7 +105,32 @@ void CsvParser::Feed(std::string_view chunk, const Callback& on_record) {
                   "the header line is longer than 1 MiB; is a quote '\"' in it never closed?");
     }
   }
-  for (; i < chunk.size(); ++i) Consume(chunk[i], on_record);
+  ConsumeText(chunk.substr(i), on_record);
+}
+
+void CsvParser::ConsumeText(std::string_view text, const Callback& on_record) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    // Fast path: a run of ordinary characters goes into the field at once; the state machine
+    // sees only quotes, delimiters and line ends.
+    if (!quote_pending_) {
+      std::size_t j = i;
+      if (in_quotes_) {
+        while (j < text.size() && text[j] != '"' && text[j] != '\r' && text[j] != '\n') ++j;
+      } else {
+        while (j < text.size() && text[j] != delimiter_ && text[j] != '"' && text[j] != '\r' &&
+               text[j] != '\n')
+          ++j;
+      }
+      if (j > i) {
+        field_.append(text.data() + i, j - i);
+        after_cr_ = false;
+        i = j;
+        continue;
+      }
+    }
+    Consume(text[i++], on_record);
+  }
 }
 
 void CsvParser::FinishHeaderLine(const Callback& on_record) {
@@ -113,7 +140,7 @@ void CsvParser::FinishHeaderLine(const Callback& on_record) {
   header_line_ = std::string();  // release the buffer
   std::string_view text = StripBom(line);
   if (delimiter_ == 0) delimiter_ = DetectDelimiter(text);
-  for (char c : text) Consume(c, on_record);
+  ConsumeText(text, on_record);
 }
 
 void CsvParser::Consume(char c, const Callback& on_record) {
@@ -217,11 +244,16 @@ CsvReader::CsvReader(std::istream& in, std::string source_name, CsvOptions optio
     throw Error(Location{SourceName(), 0, "", ""}, "is empty; expected a header row");
   CsvRecord header = std::move(queue_[queue_pos_++]);
   header_ = std::move(header.fields);
+  CheckHeader(header_, SourceName(), header.row, Delimiter());
+}
+
+void CheckHeader(const std::vector<std::string>& header, const std::string& source_name,
+                 std::size_t row, char delimiter) {
   // Every column needs a distinct, non-empty name.
   std::string empty, duplicate;
   std::map<std::string_view, std::size_t> first_seen;
-  for (std::size_t j = 0; j < header_.size(); ++j) {
-    std::string_view name = TrimSpaces(header_[j]);
+  for (std::size_t j = 0; j < header.size(); ++j) {
+    std::string_view name = TrimSpaces(header[j]);
     if (name.empty()) {
       empty += (empty.empty() ? "" : ", ") + std::to_string(j + 1);
       continue;
@@ -232,10 +264,10 @@ CsvReader::CsvReader(std::istream& in, std::string source_name, CsvOptions optio
                    "' (columns " + std::to_string(it->second + 1) + " and " +
                    std::to_string(j + 1) + ")";
   }
-  Location where{SourceName(), header.row, "", ""};
+  Location where{source_name, row, "", ""};
   if (!empty.empty())
     throw Error(where, "the header has empty column names at column(s) " + empty + " (delimiter " +
-                           DelimiterName(Delimiter()) + "); every column needs a name");
+                           DelimiterName(delimiter) + "); every column needs a name");
   if (!duplicate.empty())
     throw Error(where, "the header has duplicate column names: " + duplicate +
                            "; column names must be unique");
@@ -292,12 +324,14 @@ std::string CsvLine(const std::vector<std::string>& fields, char delimiter) {
 
 std::string FormatNumber(double v) {
   if (std::isnan(v)) return "";
-  char buf[40];
-  for (int precision : {15, 16, 17}) {
-    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
-    if (std::strtod(buf, nullptr) == v) break;
-  }
-  return buf;
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  // Grisu2 from nlohmann::json (the code json::dump uses): a representation that reads back as
+  // exactly `v`, without printf/strtod, which are very slow in WebAssembly (software long double).
+  char buf[64];
+  char* end = nlohmann::detail::to_chars(buf, buf + sizeof buf, v);
+  std::string out(buf, end);
+  if (out.size() > 2 && out.compare(out.size() - 2, 2, ".0") == 0) out.resize(out.size() - 2);
+  return out;
 }
 
 }  // namespace loanlens

@@ -351,11 +351,6 @@ Schema InferSchema(CsvReader& reader, const InferOptions& options) {
   const auto& header = reader.Header();
   const std::string& file = reader.SourceName();
   std::size_t n = header.size();
-  for (const auto& [name, type] : options.forced_types) {
-    if (std::find(header.begin(), header.end(), name) == header.end())
-      throw Error(Location{file, 0, name, ""},
-                  "the schema gives a type for this column but the header has no such column");
-  }
   std::vector<const ColumnType*> forced(n, nullptr);
   for (std::size_t j = 0; j < n; ++j) {
     auto it = options.forced_types.find(header[j]);

@@ -56,13 +56,15 @@ class Objective {
     Eigen::MatrixXd xa(x_.rows(), p + 1);
     xa.leftCols(p) = x_;
     xa.col(p).setOnes();
-    Eigen::VectorXd margin = xa * theta;
-    Eigen::VectorXd w(margin.size());
+    const Eigen::VectorXd margin = xa * theta;
+    // H = X' W X / n with W = s q (1 - q): scale the rows by sqrt(W) and take the Gram matrix.
     for (Eigen::Index i = 0; i < margin.size(); ++i) {
       const double q = 1.0 / (1.0 + std::exp(-margin[i]));
-      w[i] = s_[i] * q * (1 - q) / n;
+      xa.row(i) *= std::sqrt(s_[i] * q * (1 - q) / n);
     }
-    Eigen::MatrixXd h = xa.transpose() * w.asDiagonal() * xa;
+    Eigen::MatrixXd h = Eigen::MatrixXd::Zero(p + 1, p + 1);
+    h.selfadjointView<Eigen::Lower>().rankUpdate(xa.transpose());
+    h.triangularView<Eigen::StrictlyUpper>() = h.transpose();
     h.diagonal().head(p).array() += ridge_;
     return h;
   }
@@ -83,7 +85,7 @@ class Objective {
 }  // namespace
 
 LogisticParams LogisticParams::FromParams(const ParamMap& p) {
-  CheckParams(p, {"C", "class_weight", "max_iterations", "tolerance"}, "logistic");
+  CheckParams(p, {"C", "class_weight", "max_iterations", "tolerance", "solver"}, "logistic");
   LogisticParams out;
   out.c = ParamDouble(p, "C", out.c);
   if (!(out.c > 0)) throw Error("parameter 'C': expected a positive number");
@@ -91,6 +93,10 @@ LogisticParams LogisticParams::FromParams(const ParamMap& p) {
   if (out.class_weight != "none" && out.class_weight != "balanced")
     throw Error("parameter 'class_weight': expected 'none' or 'balanced', got '" +
                 out.class_weight + "'");
+  out.solver = ParamString(p, "solver", out.solver);
+  if (out.solver != "auto" && out.solver != "newton" && out.solver != "lbfgs")
+    throw Error("parameter 'solver': expected 'auto', 'newton' or 'lbfgs', got '" + out.solver +
+                "'");
   out.max_iterations = ParamInt(p, "max_iterations", out.max_iterations);
   out.tolerance = ParamDouble(p, "tolerance", out.tolerance);
   if (out.max_iterations <= 0 || !(out.tolerance > 0))
@@ -101,6 +107,7 @@ LogisticParams LogisticParams::FromParams(const ParamMap& p) {
 nlohmann::json LogisticParams::ToJson() const {
   return {{"C", c},
           {"class_weight", class_weight},
+          {"solver", solver},
           {"max_iterations", max_iterations},
           {"tolerance", tolerance}};
 }
@@ -137,42 +144,45 @@ std::unique_ptr<Model> LogisticRegression::Train(const TrainData& data, const Pa
     for (Eigen::Index i = 0; i < n; ++i) s[i] *= y[i] > 0.5 ? w1 : w0;
   }
 
-  // 1. Quasi-Newton (L-BFGS, LBFGSpp) from zero to a small gradient.
   Objective objective(x, y, s, lp.c);
-  LBFGSpp::LBFGSParam<double> param;
-  param.epsilon = 1e-8;
-  param.epsilon_rel = 0;
-  param.max_iterations = lp.max_iterations;
-  param.max_linesearch = 60;
-  LBFGSpp::LBFGSSolver<double> solver(param);
-  Eigen::VectorXd theta = Eigen::VectorXd::Zero(p + 1);
-  double fx = 0;
+  Eigen::VectorXd theta = Eigen::VectorXd::Zero(p + 1), grad;
+  double fx = objective(theta, grad);
+  const bool newton = lp.solver == "newton" || (lp.solver == "auto" && p <= kNewtonMaxInputs);
   int iterations = 0;
-  try {
-    iterations = solver.minimize(objective, theta, fx);
-  } catch (const std::exception&) {
-    // The line search ran out of floating-point room: continue from the best point seen.
-  }
-  theta = objective.best_theta_;
-  Eigen::VectorXd grad;
-  fx = objective(theta, grad);
-
-  // 2. Newton polish with the exact Hessian (positive definite thanks to the L2 term): quadratic
-  //    convergence takes the gradient to rounding level, so the answer is the optimum, not an
-  //    approximation of it. Skipped for very wide designs where the Hessian would be costly.
-  int newton_steps = 0;
-  if (p <= 2000) {
-    for (; newton_steps < 20 && grad.norm() > lp.tolerance; ++newton_steps) {
+  if (!newton) {
+    // Quasi-Newton (L-BFGS, LBFGSpp) for wide designs, where the Hessian would be costly.
+    LBFGSpp::LBFGSParam<double> param;
+    param.epsilon = lp.tolerance;
+    param.epsilon_rel = 0;
+    param.max_iterations = lp.max_iterations;
+    param.max_linesearch = 60;
+    LBFGSpp::LBFGSSolver<double> solver(param);
+    try {
+      iterations = solver.minimize(objective, theta, fx);
+    } catch (const std::exception&) {
+      // The line search ran out of floating-point room near the optimum: keep the best point.
+    }
+    theta = objective.best_theta_;
+    fx = objective(theta, grad);
+  } else {
+    // Damped Newton with the exact Hessian (positive definite thanks to the L2 term; the loss is
+    // convex, so halving the step until the objective decreases converges from zero). Quadratic
+    // convergence takes the gradient to rounding level in a handful of steps: the answer is the
+    // optimum, not an approximation of it.
+    // At the limit of floating-point resolution the objective stops decreasing: a step is kept
+    // only if it lowers the objective or, at equal objective, the gradient.
+    const int max_newton = std::min(lp.max_iterations, 100);
+    for (; iterations < max_newton && grad.norm() > lp.tolerance; ++iterations) {
       const Eigen::VectorXd step = objective.Hessian(theta).ldlt().solve(grad);
-      double t = 1.0;
+      double t = 1.0, ft = 0;
       Eigen::VectorXd trial, trial_grad;
-      double ft = 0;
-      for (int k = 0; k < 30; ++k, t *= 0.5) {
+      bool improved = false;
+      for (int k = 0; k < 40 && !improved; ++k, t *= 0.5) {
         trial = theta - t * step;
         ft = objective(trial, trial_grad);
-        if (ft <= fx) break;
+        improved = ft < fx || (ft == fx && trial_grad.norm() < grad.norm());
       }
-      if (!(ft <= fx)) break;  // no decrease left at this precision
+      if (!improved) break;
       theta = trial;
       grad = trial_grad;
       fx = ft;
@@ -186,11 +196,11 @@ std::unique_ptr<Model> LogisticRegression::Train(const TrainData& data, const Pa
 
   std::vector<double> mean(p, 0.0);
   for (Eigen::Index j = 0; j < p; ++j) mean[j] = x.col(j).mean();
-  nlohmann::json info = {{"iterations", iterations},
-                         {"newton_steps", newton_steps},
+  nlohmann::json info = {{"solver", newton ? "newton" : "lbfgs"},
+                         {"iterations", iterations},
                          {"objective", fx},
                          {"gradient_norm", gnorm},
-                         {"converged", gnorm <= lp.tolerance}};
+                         {"converged", gnorm <= std::max(lp.tolerance, 1e-8)}};
   return std::make_unique<LogisticRegression>(
       std::vector<double>(theta.data(), theta.data() + p), theta[p], std::move(mean), lp,
       std::move(info));

@@ -58,6 +58,7 @@ class CsvParser {
 
  private:
   void Consume(char c, const Callback& on_record);
+  void ConsumeText(std::string_view text, const Callback& on_record);
   void FinishHeaderLine(const Callback& on_record);
   void EndField();
   void EndRecord(const Callback& on_record);
@@ -110,6 +111,12 @@ class CsvReader {
   std::size_t queue_pos_ = 0;
   bool eof_ = false;
 };
+
+/// Checks that header names are non-empty (after trimming) and unique; throws loanlens::Error
+/// naming the file, `row`, and the offending columns (1-based). CsvReader calls it; a CsvParser
+/// user (streaming in the browser) should call it on the first record.
+void CheckHeader(const std::vector<std::string>& header, const std::string& source_name,
+                 std::size_t row = 1, char delimiter = ',');
 
 /// Writes one CSV line (RFC 4180 quoting where needed: delimiter, quote, CR or LF in a field).
 std::string CsvLine(const std::vector<std::string>& fields, char delimiter = ',');

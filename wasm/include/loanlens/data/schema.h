@@ -49,10 +49,13 @@ struct Schema {
 };
 
 struct InferOptions {
-  /// Types given by the user (--schema); other columns are inferred: a column whose non-missing
-  /// values all parse as numbers is numeric, unless it has exactly two distinct values that are
-  /// boolean tokens {0,1,true,false,yes,no,y,n,t,f} (case-insensitive) other than 0/1 numbers, in
-  /// which case it is boolean; everything else is categorical.
+  /// Types given by the user (--schema); names the file lacks are ignored here (the caller checks
+  /// them: ApplySchemaOverride names unknown columns). Other columns are inferred from their
+  /// non-missing values (trimmed): all numbers -> numeric (so a 0/1 column is numeric); exactly
+  /// two distinct values that are boolean tokens of opposite truth {1/0, true/false, yes/no, y/n,
+  /// t/f} (case-insensitive), not both numbers -> boolean; else categorical. A column mixing text
+  /// with more than 1024 distinct numbers is an error naming its first text value (most likely an
+  /// unlisted missing-value marker); force its type to say otherwise.
   std::map<std::string, ColumnType> forced_types;
 };
 

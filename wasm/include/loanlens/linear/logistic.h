@@ -9,13 +9,20 @@
 
 namespace loanlens {
 
+inline constexpr long kNewtonMaxInputs = 2000;
+
 /// Hyper-parameters, with scikit-learn's meaning: minimise 0.5 |w|^2 + C * sum_i s_i logloss_i, where
 /// s_i is the class weight of row i (intercept not penalised).
 struct LogisticParams {
   double c = 1.0;
   std::string class_weight = "none";  ///< "none" | "balanced" (n / (2 * n_class))
+  /// "auto": Newton with the exact Hessian up to kNewtonMaxInputs design columns, L-BFGS
+  /// (LBFGSpp) beyond; "newton" or "lbfgs" to force one.
+  std::string solver = "auto";
   int max_iterations = 10000;
-  double tolerance = 1e-10;  ///< on the gradient norm of the objective divided by (C * n)
+  /// Target gradient norm of the objective divided by (C * n); a fit whose gradient norm is at
+  /// most max(tolerance, 1e-8) (coefficients then within about 1e-6) is marked converged.
+  double tolerance = 1e-10;
   static LogisticParams FromParams(const ParamMap& p);  ///< validates; throws loanlens::Error
   nlohmann::json ToJson() const;
 };

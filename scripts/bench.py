@@ -1,0 +1,219 @@
+#!/usr/bin/python3
+"""LoanLens against the reference libraries, side by side in one run, single-threaded.
+
+Run with Debian's interpreter (python3-sklearn, python3-xgboost): /usr/bin/python3 scripts/bench.py
+(`npm run bench` does, and writes docs/benchmarks.md). Options: --datasets a,b  --models m,n
+--repeat N (fits are repeated N times; the fastest is kept, on both sides).
+
+For each dataset, `loanlens split` writes the 80/20 stratified split (seed 7); both sides then use
+exactly these rows and the same columns (every column but the target and the row id: the
+benchmark compares algorithms, so protected attributes are inputs here on both sides).
+- LoanLens: `loanlens train --timings` (fit seconds: the model family's training alone, including
+  its binning), `loanlens evaluate --json` (AUC), `loanlens bench` (margins and SHAP for every
+  test row, from rows already parsed and preprocessed).
+- gbdt vs XGBoost `tree_method=hist` (300 trees, depth 4, eta 0.05, 256 bins, nthread=1):
+  fit = DMatrix construction + training; predict = margins; SHAP = pred_contribs.
+- random_forest vs scikit-learn RandomForestClassifier(300 trees, min_samples_leaf=5,
+  max_features="sqrt", n_jobs=1), median-imputed (scikit-learn 1.2 trees reject NaN).
+- svm (rbf, linear) vs scikit-learn SVC(C=1, gamma="scale") and LinearSVC(C=1, hinge), on
+  standardised inputs, training capped at 10,000 rows (stratified subsample on both sides).
+- logistic vs scikit-learn LogisticRegression(C=1).
+Prints one JSON line per case and returns the rows for the Markdown report.
+"""
+import os
+
+for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_v] = "1"
+for _v in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+    os.environ.pop(_v, None)
+
+import argparse  # noqa: E402
+import datetime  # noqa: E402
+import json  # noqa: E402
+import platform  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import sklearn  # noqa: E402
+import xgboost as xgb  # noqa: E402
+from sklearn.ensemble import RandomForestClassifier  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.metrics import roc_auc_score  # noqa: E402
+from sklearn.model_selection import train_test_split  # noqa: E402
+from sklearn.svm import SVC, LinearSVC  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CLI = os.environ.get("LOANLENS", os.path.join(ROOT, "build/native/loanlens"))
+DATASETS = {
+    "german_credit": ("class", "2", []),
+    "credit_data": ("Status", "bad", []),
+    "credit_risk_dataset": ("loan_status", "1", []),
+    "default_of_credit_card_clients": ("default payment next month", "1", ["ID"]),
+}
+MAX_SVM_TRAIN = 10000
+NA = ["", "NA", "N/A", "NaN", "NULL", "?"]
+
+
+def cli(*args, stderr=False):
+    r = subprocess.run([CLI, *args], check=True, capture_output=True, text=True)
+    return r.stderr if stderr else r.stdout
+
+
+def best_of(repeat, fn):
+    best, out = float("inf"), None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, out
+
+
+class Split:
+    """The split files plus the reference libraries' design matrices built from them."""
+
+    def __init__(self, name, tmp):
+        self.name = name
+        self.target, self.positive, self.ids = DATASETS[name]
+        src = os.path.join(ROOT, "models/data", name + ".csv")
+        self.train_csv = os.path.join(tmp, name + ".train.csv")
+        self.valid_csv = os.path.join(tmp, name + ".valid.csv")
+        cli("split", "--data", src, "--target", self.target, "--positive", self.positive,
+            "--seed", "7", "--valid-fraction", "0.2", "--out-train", self.train_csv,
+            "--out-valid", self.valid_csv)
+        # A schema that makes every column but the target and the id a feature.
+        header = pd.read_csv(src, nrows=0).columns
+        self.schema = os.path.join(tmp, name + ".bench-schema.json")
+        cols = [{"name": c, "role": "target" if c == self.target else
+                 "id" if c in self.ids else "feature"} for c in header]
+        with open(self.schema, "w") as f:
+            json.dump({"columns": cols}, f)
+        tr = pd.read_csv(self.train_csv, keep_default_na=False, na_values=NA)
+        va = pd.read_csv(self.valid_csv, keep_default_na=False, na_values=NA)
+        self.y_tr = (tr[self.target].astype(str) == self.positive).astype(int).to_numpy()
+        self.y_va = (va[self.target].astype(str) == self.positive).astype(int).to_numpy()
+        feats = [c for c in header if c != self.target and c not in self.ids]
+        num = [c for c in feats if pd.api.types.is_numeric_dtype(tr[c])]
+        cat = [c for c in feats if c not in num]
+        levels = {c: sorted(tr[c].dropna().astype(str).unique()) for c in cat}
+
+        def design(df):
+            parts = [df[num].astype(float).to_numpy()]
+            for c in cat:
+                v = df[c].astype(str)
+                parts.append(np.stack([(v == lv).to_numpy(float) for lv in levels[c]], axis=1))
+            return np.hstack(parts)
+
+        self.x_tr, self.x_va = design(tr), design(va)  # NaN kept (XGBoost)
+        med = np.nanmedian(self.x_tr, axis=0)
+        self.xi_tr = np.where(np.isnan(self.x_tr), med, self.x_tr)
+        self.xi_va = np.where(np.isnan(self.x_va), med, self.x_va)
+        mu, sd = self.xi_tr.mean(axis=0), self.xi_tr.std(axis=0)
+        sd[sd == 0] = 1
+        self.xs_tr, self.xs_va = (self.xi_tr - mu) / sd, (self.xi_va - mu) / sd
+
+
+def ours(split, tmp, model, params, repeat):
+    bundle = os.path.join(tmp, "%s.%s.json" % (split.name, model))
+    args = ["train", "--data", split.train_csv, "--valid", split.valid_csv, "--target",
+            split.target, "--positive", split.positive, "--schema", split.schema, "--model",
+            model, "--out", bundle, "--timings"]
+    for p in params:
+        args += ["--param", p]
+    fit = min(json.loads(cli(*args, stderr=True).strip().splitlines()[-1])["fit_seconds"]
+              for _ in range(repeat))
+    auc = json.loads(cli("evaluate", "--model", bundle, "--data", split.valid_csv, "--json"))["auc"]
+    b = json.loads(cli("bench", "--model", bundle, "--data", split.valid_csv, "--repeat", "3"))
+    return {"auc": auc, "fit": fit, "predict": b["predict_seconds"], "shap": b.get("shap_seconds")}
+
+
+def reference(split, model, repeat):
+    if model == "gbdt":
+        params = {"objective": "binary:logistic", "tree_method": "hist", "max_depth": 4,
+                  "eta": 0.05, "max_bin": 256, "nthread": 1, "verbosity": 0}
+
+        def fit():
+            d = xgb.DMatrix(split.x_tr, label=split.y_tr, nthread=1)
+            return xgb.train(params, d, num_boost_round=300)
+
+        t_fit, booster = best_of(repeat, fit)
+        dva = xgb.DMatrix(split.x_va, nthread=1)
+        t_pred, margin = best_of(3, lambda: booster.predict(dva, output_margin=True))
+        t_shap, _ = best_of(3, lambda: booster.predict(dva, pred_contribs=True))
+        return {"lib": "XGBoost %s hist" % xgb.__version__, "auc": roc_auc_score(split.y_va, margin),
+                "fit": t_fit, "predict": t_pred, "shap": t_shap}
+    if model == "random_forest":
+        make = lambda: RandomForestClassifier(n_estimators=300, min_samples_leaf=5,  # noqa: E731
+                                              max_features="sqrt", n_jobs=1, random_state=7)
+        t_fit, rf = best_of(repeat, lambda: make().fit(split.xi_tr, split.y_tr))
+        t_pred, p = best_of(3, lambda: rf.predict_proba(split.xi_va)[:, 1])
+        return {"lib": "scikit-learn %s RF" % sklearn.__version__,
+                "auc": roc_auc_score(split.y_va, p), "fit": t_fit, "predict": t_pred, "shap": None}
+    if model in ("svm_rbf", "svm_linear"):
+        x, y = split.xs_tr, split.y_tr
+        if len(y) > MAX_SVM_TRAIN:
+            x, _, y, _ = train_test_split(x, y, train_size=MAX_SVM_TRAIN, stratify=y,
+                                          random_state=7)
+        make = (lambda: SVC(C=1.0, gamma="scale")) if model == "svm_rbf" else \
+            (lambda: LinearSVC(C=1.0, loss="hinge", dual=True, max_iter=10000))
+        t_fit, m = best_of(repeat, lambda: make().fit(x, y))
+        t_pred, d = best_of(3, lambda: m.decision_function(split.xs_va))
+        lib = "SVC" if model == "svm_rbf" else "LinearSVC"
+        return {"lib": "scikit-learn %s %s" % (sklearn.__version__, lib),
+                "auc": roc_auc_score(split.y_va, d), "fit": t_fit, "predict": t_pred, "shap": None}
+    if model == "logistic":
+        t_fit, m = best_of(repeat, lambda: LogisticRegression(C=1.0, max_iter=10000).fit(
+            split.xs_tr, split.y_tr))
+        t_pred, d = best_of(3, lambda: m.decision_function(split.xs_va))
+        return {"lib": "scikit-learn %s LogisticRegression" % sklearn.__version__,
+                "auc": roc_auc_score(split.y_va, d), "fit": t_fit, "predict": t_pred, "shap": None}
+    raise ValueError(model)
+
+
+OUR_PARAMS = {
+    "gbdt": ("gbdt", ["n_trees=300", "max_depth=4", "learning_rate=0.05", "max_bins=256"]),
+    "random_forest": ("random_forest", ["n_trees=300", "min_samples_leaf=5"]),
+    "svm_rbf": ("svm", ["kernel=rbf", "C=1", "max_train_rows=%d" % MAX_SVM_TRAIN]),
+    "svm_linear": ("svm", ["kernel=linear", "C=1", "max_train_rows=%d" % MAX_SVM_TRAIN]),
+    "logistic": ("logistic", []),
+}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--datasets", default=",".join(DATASETS))
+    ap.add_argument("--models", default="gbdt,random_forest,svm_rbf,svm_linear,logistic")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--json-out", help="write all rows as JSON to this file")
+    args = ap.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in args.datasets.split(","):
+            split = Split(name, tmp)
+            for model in args.models.split(","):
+                kind, params = OUR_PARAMS[model]
+                try:
+                    a = ours(split, tmp, kind, params, args.repeat)
+                except subprocess.CalledProcessError as e:
+                    print(json.dumps({"dataset": name, "model": model, "error": e.stderr.strip()}))
+                    continue
+                r = reference(split, model, args.repeat)
+                row = {"dataset": name, "model": model, "train_rows": len(split.y_tr),
+                       "test_rows": len(split.y_va), "reference": r["lib"],
+                       "auc": a["auc"], "auc_ref": r["auc"], "fit": a["fit"], "fit_ref": r["fit"],
+                       "predict": a["predict"], "predict_ref": r["predict"],
+                       "shap": a["shap"], "shap_ref": r["shap"]}
+                print(json.dumps(row), flush=True)
+                rows.append(row)
+    if args.json_out:
+        with open(args.json_out, "w") as f:
+            json.dump({"date": datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC"),
+                       "machine": "%s, %d cores, %s" % (platform.processor() or platform.machine(),
+                                                        os.cpu_count(), platform.platform()),
+                       "rows": rows}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()

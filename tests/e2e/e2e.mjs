@@ -1,0 +1,367 @@
+// Browser test of the built app (dist/) in headless Chromium (Debian's, via playwright-core):
+// load, pick a model, fill the form, score, check the waterfall paints; upload a CSV with
+// malformed rows and check counts, table, rejected list and the download against the native CLI;
+// open the model screen. Every request is intercepted: any to another origin fails the test.
+// Screenshots go to tests/e2e/out/.
+import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from './server.mjs';
+import { parseCsv, cellDiff } from '../node/helpers.mjs';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const dist = join(repo, 'dist');
+const out = join(repo, 'tests/e2e/out');
+const chromiumPath = process.env.CHROMIUM ?? '/usr/lib/chromium/chromium';
+const cli = process.env.LOANLENS ?? join(repo, 'build/native/loanlens');
+
+assert.ok(existsSync(join(dist, 'index.html')), 'dist/ missing: run `npm run build` first');
+await mkdir(out, { recursive: true });
+const work = await mkdtemp(join(tmpdir(), 'loanlens-e2e-'));
+const site = await serve(dist);
+const origin = new URL(site.url).origin;
+const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--disable-gpu', '--disable-dev-shm-usage'] });
+const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true, deviceScaleFactor: 1 });
+
+const offsite = [];
+const requested = [];
+const problems = [];
+await context.route('**/*', (route) => {
+  const url = route.request().url();
+  if (new URL(url).origin !== origin) {
+    offsite.push(url);
+    return route.abort('blockedbyclient');
+  }
+  requested.push(url);
+  return route.continue();
+});
+
+const page = await context.newPage();
+// Cumulative layout shift (shifts not caused by recent input), to check "no layout jumps".
+await page.addInitScript(() => {
+  window.__cls = 0;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value;
+  }).observe({ type: 'layout-shift', buffered: true });
+});
+page.on('console', (m) => {
+  if (m.type() === 'error' || /Content Security Policy|Refused to/.test(m.text())) problems.push(`[console.${m.type()}] ${m.text()}`);
+});
+page.on('pageerror', (e) => problems.push(`[pageerror] ${e.message}`));
+page.on('worker', (w) => requested.push(`worker:${w.url()}`));
+
+const step = async (name, fn) => {
+  const t0 = Date.now();
+  await fn();
+  console.log(`ok - ${name} (${Date.now() - t0} ms)`);
+};
+
+/// Counts the painted (non-transparent) pixels of the first canvas under `selector`.
+async function painted(selector) {
+  return page.$eval(`${selector} canvas`, (c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) n++;
+    return { n, w: c.width, h: c.height };
+  });
+}
+
+let failed = false;
+try {
+  await step('page loads under a subpath, engine starts, first model loads', async () => {
+    await page.goto(site.url, { waitUntil: 'load' });
+    await page.waitForSelector('body[data-ready="1"]', { timeout: 30000 });
+    await page.waitForSelector('body[data-engine]', { state: 'attached' });
+    const options = await page.$$eval('[data-testid="model-select"] option', (os) => os.map((o) => o.value));
+    assert.ok(options.length >= 1, 'no models listed');
+    await page.waitForSelector('[data-testid="result-pd"][data-pd]', { timeout: 20000 });
+    const cls = await page.evaluate(() => window.__cls);
+    console.log(`   cumulative layout shift during load and first score: ${cls.toFixed(4)}`);
+    assert.ok(cls < 0.1, `layout jumps while loading: CLS ${cls}`);
+  });
+
+  let model;
+  await step('pick a model from the picker', async () => {
+    const options = await page.$$eval('[data-testid="model-select"] option', (os) => os.map((o) => ({ value: o.value, text: o.textContent })));
+    const wanted = options.find((o) => o.value.includes('german_credit')) ?? options[options.length - 1];
+    await page.selectOption('[data-testid="model-select"]', wanted.value);
+    model = wanted.value.replace(/^models\//, '').replace(/\.json$/, '');
+    await page.waitForSelector(`body[data-model="${model}"]`, { timeout: 20000 });
+    await page.waitForSelector('[data-testid="result-pd"][data-pd]', { timeout: 20000 });
+  });
+  const bundle = JSON.parse(await readFile(join(repo, 'models', `${model}.json`), 'utf8'));
+
+  await step('fill the form, flag out-of-range input, score, waterfall paints', async () => {
+    const form = page.locator('[data-testid="applicant-form"]');
+    await page.uncheck('#whatif');
+    const numeric = form.locator('input[type="number"]');
+    assert.ok((await numeric.count()) > 0, 'no numeric inputs');
+    const first = numeric.first();
+    const name = await first.getAttribute('name');
+    const feature = bundle.schema.columns.find((c) => c.name === name);
+    await first.fill(String(feature.max * 3 + 10));
+    const flag = form.locator(`#${await first.getAttribute('id')}-flag`);
+    await flag.waitFor({ state: 'visible' });
+    assert.match(await flag.textContent(), /Above the training range/);
+    await first.fill(String(feature.max));
+    assert.equal(await flag.isVisible(), false);
+    const selects = form.locator('select');
+    if ((await selects.count()) > 0) await selects.first().selectOption({ index: 1 });
+    const before = Number((await page.getAttribute('#view-applicant', 'data-scored')) ?? 0);
+    await page.click('[data-testid="score-button"]');
+    await page.waitForFunction((n) => Number(document.getElementById('view-applicant').dataset.scored ?? 0) > n, before);
+    const pdText = await page.textContent('[data-testid="result-pd"]');
+    assert.match(pdText, /^\d{1,3}\.\d{4}%$/, `result-pd '${pdText}'`);
+    const pd = Number(await page.getAttribute('[data-testid="result-pd"]', 'data-pd'));
+    assert.ok(Math.abs(Number(pdText.replace('%', '')) / 100 - pd) < 1e-6);
+    const band = (await page.textContent('[data-testid="result-band"]')).trim().toLowerCase();
+    assert.ok(['approve', 'review', 'decline'].includes(band), band);
+    const p = bundle.policy;
+    assert.equal(band, pd < p.approve_below ? 'approve' : pd >= p.decline_at ? 'decline' : 'review');
+    assert.ok((await page.locator('[data-testid="result-reasons"] li').count()) > 0, 'no reasons');
+    const px = await painted('[data-testid="waterfall-chart"]');
+    assert.ok(px.n > 5000, `waterfall looks empty: ${JSON.stringify(px)}`);
+
+    // Same applicant through the native CLI: identical PD.
+    const record = {};
+    for (const el of await form.locator('input, select').all()) {
+      const n = await el.getAttribute('name');
+      if (n) record[n] = await el.inputValue();
+    }
+    const cliOut = JSON.parse(execFileSync(cli, ['explain', '--model', join(repo, 'models', `${model}.json`), '--row', JSON.stringify(record)], { encoding: 'utf8' }));
+    assert.ok(Math.abs(cliOut.pd - pd) <= 1e-12, `browser pd ${pd} vs CLI ${cliOut.pd}`);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(out, 'applicant.png'), fullPage: true });
+    await page.locator('[data-testid="waterfall-chart"]').screenshot({ path: join(out, 'waterfall.png') });
+  });
+
+  await step('what-if mode: a change re-scores at once and the waterfall moves', async () => {
+    await page.check('#whatif');
+    const pd0 = await page.getAttribute('[data-testid="result-pd"]', 'data-pd');
+    const form = page.locator('[data-testid="applicant-form"]');
+    const input = form.locator('input[type="number"]').first();
+    const name = await input.getAttribute('name');
+    const feature = bundle.schema.columns.find((c) => c.name === name);
+    await input.fill(String(feature.min));
+    await page.waitForFunction((v) => document.querySelector('[data-testid="result-pd"]').dataset.pd !== v, pd0, { timeout: 10000 });
+    const delta = await page.textContent('.delta');
+    assert.match(delta, /percentage points/);
+  });
+
+  // A batch: the model's own dataset, first 300 rows, plus malformed rows and a formula cell.
+  const dataText = await readFile(join(repo, 'models/data', bundle.training.data_file), 'utf8');
+  const lines = dataText.split('\n').filter((l) => l !== '');
+  const header = parseCsv(lines[0] + '\n')[0];
+  const body = lines.slice(1, 301);
+  const cells = parseCsv(body[0] + '\n')[0];
+  const quote = (c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c);
+  const numericFeature = bundle.schema.columns.find((c) => c.role === 'feature' && c.type === 'numeric');
+  const categoricalFeature = bundle.schema.columns.find((c) => c.role === 'feature' && c.type === 'categorical');
+  const badNumber = [...cells];
+  badNumber[header.indexOf(numericFeature.name)] = 'not-a-number';
+  const formula = [...cells];
+  if (categoricalFeature) formula[header.indexOf(categoricalFeature.name)] = '=HYPERLINK("http://evil.example","x")';
+  const injected = [
+    badNumber.map(quote).join(','),
+    cells.slice(0, -2).map(quote).join(','), // too few fields
+    formula.map(quote).join(','),
+    [...cells, 'extra'].map(quote).join(','), // too many fields
+  ];
+  const upload = [lines[0], ...body.slice(0, 100), injected[0], ...body.slice(100, 200), injected[1], injected[2], ...body.slice(200), injected[3]].join('\n') + '\n';
+  const uploadPath = join(work, 'applicants.csv');
+  await writeFile(uploadPath, upload);
+  const cliPath = join(work, 'cli.csv');
+  const cliErr = execFileSync(cli, ['score', '--model', join(repo, 'models', `${model}.json`), '--data', uploadPath, '--out', cliPath, '--explain'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  void cliErr;
+  const cliRows = parseCsv(await readFile(cliPath, 'utf8'));
+  const cliHeader = cliRows.shift();
+
+  await step('batch: upload, progress, counts, rejected list, sortable paginated table', async () => {
+    await page.click('#tab-batch');
+    await page.setInputFiles('[data-testid="batch-file-input"]', uploadPath);
+    await page.waitForSelector('#view-batch[data-done="1"]', { timeout: 60000 });
+    const s = await page.$eval('[data-testid="batch-summary"]', (e) => ({ rowsIn: +e.dataset.rowsIn, scored: +e.dataset.scored, rejected: +e.dataset.rejected }));
+    assert.equal(s.rowsIn, 304);
+    assert.equal(s.scored + s.rejected, s.rowsIn);
+    assert.equal(s.scored, cliRows.length, 'browser and CLI scored different numbers of rows');
+    assert.ok(s.rejected >= 3, `only ${s.rejected} rejected`);
+    assert.equal(await page.getAttribute('[data-testid="batch-progress"]', 'value'), '1');
+    const rejectedRows = await page.$$eval('[data-testid="batch-rejected"] tbody tr', (trs) => trs.map((tr) => [Number(tr.cells[0].textContent), tr.cells[1].textContent]));
+    assert.equal(rejectedRows.length, s.rejected);
+    const badRow = rejectedRows.find(([row]) => row === 102);
+    assert.ok(badRow && badRow[1].includes(numericFeature.name) && badRow[1].includes('not-a-number'), `row 102: ${badRow}`);
+    assert.ok(rejectedRows.some(([row, why]) => row === 203 && /fields/.test(why)), 'short row 203 not rejected');
+    // Table: 25 rows per page; sorting by pd puts the highest PD first.
+    const table = page.locator('[data-testid="batch-results"] table');
+    assert.equal(await table.locator('tbody tr').count(), 25);
+    await table.locator('th button', { hasText: /^pd/ }).click();
+    const pds = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Number(tr.cells[1].getAttribute('title'))));
+    for (let i = 1; i < pds.length; i++) assert.ok(pds[i - 1] >= pds[i], 'not sorted by pd (descending)');
+    const maxPd = Math.max(...cliRows.map((r) => Number(r[cliHeader.indexOf('pd')])));
+    assert.ok(Math.abs(pds[0] - maxPd) <= 1e-12, 'top row is not the highest PD');
+    await page.click('[data-testid="batch-results"] .pager button:has-text("Next")');
+    assert.match(await page.textContent('[data-testid="batch-page"]'), /page 2 of/);
+    for (const id of ['batch-pd-chart', 'batch-band-chart', 'batch-shap-chart', 'batch-summary-chart']) {
+      const px = await painted(`[data-testid="${id}"]`);
+      assert.ok(px.n > 3000, `${id} looks empty`);
+    }
+    await page.screenshot({ path: join(out, 'batch.png'), fullPage: true });
+  });
+
+  await step('batch download: CLI columns, CLI values, spreadsheet-safe cells', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="batch-download"]')]);
+    const path = join(work, 'download.csv');
+    await download.saveAs(path);
+    const rows = parseCsv(await readFile(path, 'utf8'));
+    const head = rows.shift();
+    assert.deepEqual(head, cliHeader, 'download columns differ from `loanlens score --explain`');
+    assert.equal(rows.length, cliRows.length);
+    let neutralised = 0;
+    for (let r = 0; r < rows.length; r++) {
+      for (let c = 0; c < head.length; c++) {
+        const got = rows[r][c];
+        const want = cliRows[r][c];
+        assert.ok(!/^[=+\-@\t\r]/.test(got) || Number.isFinite(Number(got)), `dangerous cell '${got}'`);
+        if (got !== want) {
+          assert.equal(got, `'${want}`, `row ${r + 2}, ${head[c]}: '${got}' vs CLI '${want}'`);
+          neutralised++;
+        } else assert.ok(cellDiff(got, want) <= 1e-12);
+      }
+    }
+    const hasNegative = rows.some((r) => r.some((c) => /^-\d/.test(c)));
+    assert.ok(hasNegative, 'negative numbers should stay numbers (unquoted, no prefix)');
+    console.log(`   download: ${rows.length} rows x ${head.length} columns, ${neutralised} cell(s) neutralised`);
+  });
+
+  await step('batch cancel: a long file can be cancelled', async () => {
+    const big = join(work, 'big.csv');
+    const many = [lines[0]];
+    while (many.length < 60000) many.push(...lines.slice(1));
+    await writeFile(big, many.join('\n') + '\n');
+    await page.setInputFiles('[data-testid="batch-file-input"]', big);
+    await page.waitForSelector('#view-batch[data-running="1"]');
+    await page.click('#view-batch button:has-text("Cancel")');
+    await page.waitForSelector('#view-batch[data-cancelled="1"]', { timeout: 20000 });
+    assert.match(await page.textContent('#view-batch .progress-text'), /Cancelled/);
+  });
+
+  await step('batch by drag and drop (no SHAP): scores the dropped file', async () => {
+    await page.uncheck('#batch-explain');
+    const csv = [lines[0], ...body.slice(0, 40)].join('\n') + '\n';
+    const dt = await page.evaluateHandle((text) => {
+      const d = new DataTransfer();
+      d.items.add(new File([text], 'dropped.csv', { type: 'text/csv' }));
+      return d;
+    }, csv);
+    await page.dispatchEvent('#view-batch .dropzone', 'dragover', { dataTransfer: dt });
+    await page.dispatchEvent('#view-batch .dropzone', 'drop', { dataTransfer: dt });
+    await page.waitForSelector('#view-batch[data-done="1"]', { timeout: 20000 });
+    const s = await page.$eval('[data-testid="batch-summary"]', (e) => ({ rowsIn: +e.dataset.rowsIn, scored: +e.dataset.scored }));
+    assert.deepEqual(s, { rowsIn: 40, scored: 40 });
+    assert.equal(await page.isVisible('[data-testid="batch-shap-chart"]'), false);
+    await page.check('#batch-explain');
+  });
+
+  await step('model screen: metrics and charts from the bundle', async () => {
+    await page.click('#tab-model');
+    const metrics = page.locator('[data-testid="model-metrics"]');
+    await metrics.waitFor();
+    const text = await metrics.textContent();
+    const auc = bundle.metrics.validation.auc;
+    assert.ok(text.includes(auc.toFixed(4)), `AUC ${auc.toFixed(4)} not shown`);
+    assert.equal(await page.textContent('[data-testid="content-hash"]'), bundle.content_sha256);
+    for (const id of ['model-roc', 'model-ks', 'model-calibration', 'model-distribution', 'model-importance']) {
+      if ((await page.locator(`[data-testid="${id}"]`).count()) === 0) throw new Error(`${id} missing`);
+      const px = await painted(`[data-testid="${id}"]`);
+      assert.ok(px.n > 3000, `${id} looks empty`);
+    }
+    const cm = page.locator('[data-testid="model-confusion"] .cm-n');
+    const before = await cm.allTextContents();
+    await page.locator('[data-testid="threshold-slider"]').fill('0.6');
+    const after = await cm.allTextContents();
+    assert.notDeepEqual(before, after, 'confusion matrix did not follow the slider');
+    const sum = after.map((x) => Number(x.replace(/,/g, ''))).reduce((a, b) => a + b, 0);
+    assert.equal(sum, bundle.metrics.validation.n_rows);
+    await page.screenshot({ path: join(out, 'model.png'), fullPage: true });
+  });
+
+  await step('open a bundle file', async () => {
+    await page.setInputFiles('[data-testid="bundle-file-input"]', join(repo, 'models', `${model}.json`));
+    await page.waitForFunction(() => document.querySelector('[data-testid="model-select"]').value === '__user__');
+    await page.click('#tab-applicant');
+    await page.waitForSelector('[data-testid="result-pd"][data-pd]');
+  });
+
+  await step('every shipped model loads, scores the typical applicant and shows its metrics', async () => {
+    const options = await page.$$eval('[data-testid="model-select"] option', (os) => os.map((o) => o.value).filter((v) => v.startsWith('models/')));
+    for (const value of options) {
+      const name = value.replace(/^models\//, '').replace(/\.json$/, '');
+      await page.click('#tab-applicant');
+      await page.selectOption('[data-testid="model-select"]', value);
+      await page.waitForSelector(`body[data-model="${name}"]`, { timeout: 20000 });
+      await page.waitForSelector('[data-testid="result-pd"][data-pd]', { timeout: 20000 });
+      const px = await painted('[data-testid="waterfall-chart"]');
+      assert.ok(px.n > 5000, `${name}: waterfall looks empty`);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: join(out, `applicant-${name}.png`), fullPage: true });
+      await page.click('#tab-model');
+      await page.locator('[data-testid="model-metrics"]').waitFor();
+      await page.screenshot({ path: join(out, `model-${name}.png`), fullPage: true });
+    }
+  });
+
+  await step('tablet layout', async () => {
+    await page.setViewportSize({ width: 820, height: 1180 });
+    await page.click('#tab-applicant');
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: join(out, 'tablet-applicant.png'), fullPage: true });
+    for (const view of ['batch', 'model']) {
+      await page.click(`#tab-${view}`);
+      await page.waitForTimeout(200);
+      await page.screenshot({ path: join(out, `tablet-${view}.png`), fullPage: true });
+      const o = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(o <= 0, `${view} scrolls sideways by ${o}px on a tablet`);
+    }
+    await page.click('#tab-applicant');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px on a tablet`);
+  });
+
+  await step('keyboard and labels: arrow keys move between tabs, every control has a label', async () => {
+    await page.focus('#tab-applicant');
+    await page.click('#tab-applicant');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.getAttribute('#tab-batch', 'aria-selected'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'tab-batch');
+    assert.equal(await page.isVisible('#view-batch'), true);
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await page.getAttribute('#tab-applicant', 'aria-selected'), 'true');
+    const unlabelled = await page.$$eval('input, select', (els) =>
+      els.filter((e) => e.labels.length === 0 && !e.getAttribute('aria-label')).map((e) => e.outerHTML.slice(0, 80)),
+    );
+    assert.deepEqual(unlabelled, []);
+  });
+
+  await step('every request stayed on the own origin; no console errors', async () => {
+    assert.deepEqual(offsite, [], `requests to other origins: ${offsite.join(', ')}`);
+    assert.ok(requested.some((u) => u.endsWith('.wasm')), 'the .wasm request was not seen');
+    assert.deepEqual(problems, []);
+  });
+} catch (e) {
+  failed = true;
+  console.error('E2E FAILED:', e.stack ?? e.message);
+  console.error(problems.join('\n'));
+  await page.screenshot({ path: join(out, 'failure.png'), fullPage: true }).catch(() => undefined);
+} finally {
+  await context.close();
+  await browser.close();
+  await site.close();
+  await rm(work, { recursive: true, force: true });
+}
+console.log(failed ? 'E2E: FAILED' : `E2E: all steps passed; screenshots in ${out}`);
+process.exit(failed ? 1 : 0);

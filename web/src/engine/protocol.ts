@@ -1,0 +1,53 @@
+/// Messages between the page (client.ts) and the engine worker (worker.ts).
+/// Every request carries an id; the worker answers with exactly one Result or Error for that id,
+/// and may send Progress messages before it (batch scoring).
+import type { BatchChunk, BundleInfo, ScoreResult } from '../types';
+
+export const Kind = {
+  // requests
+  Version: 'version',
+  LoadBundle: 'load-bundle',
+  UnloadBundle: 'unload-bundle',
+  Score: 'score',
+  Batch: 'batch',
+  Cancel: 'cancel',
+  // replies
+  Result: 'result',
+  Error: 'error',
+  Progress: 'progress',
+} as const;
+export type Kind = (typeof Kind)[keyof typeof Kind];
+
+export type RecordValue = string | number;
+
+/// Request payload and reply value per request kind.
+export interface Api {
+  [Kind.Version]: { req: Record<string, never>; res: { version: string } };
+  [Kind.LoadBundle]: { req: { text: string }; res: { handle: number; info: BundleInfo } };
+  [Kind.UnloadBundle]: { req: { handle: number }; res: Record<string, never> };
+  [Kind.Score]: {
+    req: { handle: number; record: Record<string, RecordValue>; explain: boolean };
+    res: ScoreResult;
+  };
+  [Kind.Batch]: {
+    req: { handle: number; file: Blob; sourceName: string; explain: boolean; chunkBytes?: number };
+    res: BatchChunk & { summary: { rows_in: number; scored: number; rejected: number } };
+  };
+}
+export type RequestKind = keyof Api;
+
+/// Progress of a batch: the records decoded so far in this chunk and how far through the file.
+export interface BatchProgress {
+  bytesRead: number;
+  totalBytes: number;
+  chunk: BatchChunk;
+}
+
+export type ToWorker =
+  | { [K in RequestKind]: { id: number; kind: K; payload: Api[K]['req'] } }[RequestKind]
+  | { id: number; kind: typeof Kind.Cancel; target: number };
+
+export type FromWorker =
+  | { id: number; kind: typeof Kind.Result; value: unknown }
+  | { id: number; kind: typeof Kind.Error; message: string; cancelled?: boolean }
+  | { id: number; kind: typeof Kind.Progress; progress: BatchProgress };

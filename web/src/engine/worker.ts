@@ -1,0 +1,104 @@
+/// The engine worker: loads the WebAssembly module lazily (on the first request) and serves the
+/// requests of protocol.ts. Batch scoring reads the file in slices, decodes UTF-8 across slice
+/// boundaries and feeds the engine chunk by chunk, reporting progress after every slice.
+/// <reference lib="webworker" />
+import type { LoanLensModule } from '../wasm/loanlens.mjs';
+import wasmUrl from '../wasm/loanlens.wasm?url';
+import { Kind, type Api, type FromWorker, type ToWorker } from './protocol';
+import type { BatchChunk } from '../types';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+const kChunkBytes = 1 << 20; // 1 MiB slices
+
+let enginePromise: Promise<LoanLensModule> | null = null;
+function engine(): Promise<LoanLensModule> {
+  enginePromise ??= import('../wasm/loanlens.mjs').then((m) =>
+    m.default({ locateFile: (path: string) => (path.endsWith('.wasm') ? wasmUrl : path) }),
+  );
+  return enginePromise;
+}
+
+class EngineFailure extends Error {}
+class Cancelled extends Error {}
+
+/// Parses an engine reply; an {"error": ...} reply becomes an exception with the engine's message.
+function parse<T>(text: string): T {
+  const value = JSON.parse(text) as T & { error?: string };
+  if (value && typeof value === 'object' && typeof value.error === 'string') throw new EngineFailure(value.error);
+  return value;
+}
+
+const cancelled = new Set<number>();
+
+function post(msg: FromWorker): void {
+  self.postMessage(msg);
+}
+
+async function runBatch(id: number, req: Api[typeof Kind.Batch]['req']): Promise<Api[typeof Kind.Batch]['res']> {
+  const m = await engine();
+  const batch = m.batchOpen(req.handle, req.explain, req.sourceName);
+  if (batch <= 0) throw new EngineFailure('could not open a batch (is the model loaded?)');
+  const step = req.chunkBytes ?? kChunkBytes;
+  const decoder = new TextDecoder('utf-8'); // strips a leading BOM
+  const file = req.file;
+  let header: string[] | undefined;
+  try {
+    for (let offset = 0; offset < file.size; offset += step) {
+      const bytes = await file.slice(offset, offset + step).arrayBuffer(); // yields: Cancel can arrive
+      if (cancelled.has(id)) throw new Cancelled();
+      const chunk = parse<BatchChunk>(m.batchFeed(batch, decoder.decode(bytes, { stream: true })));
+      header ??= chunk.header;
+      post({ id, kind: Kind.Progress, progress: { bytesRead: Math.min(offset + step, file.size), totalBytes: file.size, chunk } });
+    }
+    const tail = decoder.decode();
+    if (tail) {
+      const chunk = parse<BatchChunk>(m.batchFeed(batch, tail));
+      header ??= chunk.header;
+      post({ id, kind: Kind.Progress, progress: { bytesRead: file.size, totalBytes: file.size, chunk } });
+    }
+    const last = parse<Api[typeof Kind.Batch]['res']>(m.batchFinish(batch));
+    if (!last.header && header) last.header = header;
+    return last;
+  } finally {
+    m.batchClose(batch);
+  }
+}
+
+async function handle(msg: ToWorker): Promise<unknown> {
+  switch (msg.kind) {
+    case Kind.Version:
+      return { version: (await engine()).version() };
+    case Kind.LoadBundle:
+      return parse((await engine()).loadBundle(msg.payload.text));
+    case Kind.UnloadBundle:
+      (await engine()).unloadBundle(msg.payload.handle);
+      return {};
+    case Kind.Score: {
+      const m = await engine();
+      const { handle: h, record, explain } = msg.payload;
+      return parse(m.scoreRecord(h, JSON.stringify(record), explain));
+    }
+    case Kind.Batch:
+      return runBatch(msg.id, msg.payload);
+    case Kind.Cancel:
+      cancelled.add(msg.target);
+      return undefined;
+  }
+}
+
+self.onmessage = (e: MessageEvent<ToWorker>) => {
+  const msg = e.data;
+  if (msg.kind === Kind.Cancel) {
+    cancelled.add(msg.target);
+    return;
+  }
+  handle(msg).then(
+    (value) => post({ id: msg.id, kind: Kind.Result, value }),
+    (err: unknown) => {
+      cancelled.delete(msg.id);
+      if (err instanceof Cancelled) post({ id: msg.id, kind: Kind.Error, message: 'cancelled', cancelled: true });
+      else post({ id: msg.id, kind: Kind.Error, message: err instanceof Error ? err.message : String(err) });
+    },
+  );
+};

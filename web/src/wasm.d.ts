@@ -1,0 +1,18 @@
+/// The embind module built by CMake (web/src/wasm/loanlens.mjs, a build output).
+declare module '*loanlens.mjs' {
+  export interface LoanLensModule {
+    version(): string;
+    loadBundle(text: string): string;
+    unloadBundle(handle: number): void;
+    scoreRecord(handle: number, recordJson: string, explain: boolean): string;
+    batchOpen(handle: number, explain: boolean, sourceName: string): number;
+    batchFeed(batchId: number, chunkText: string): string;
+    batchFinish(batchId: number): string;
+    batchClose(batchId: number): void;
+  }
+  const createLoanLens: (options?: {
+    wasmBinary?: ArrayBuffer | Uint8Array;
+    locateFile?: (path: string, prefix: string) => string;
+  }) => Promise<LoanLensModule>;
+  export default createLoanLens;
+}
