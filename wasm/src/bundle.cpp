@@ -104,7 +104,11 @@ Bundle Bundle::FromJson(nlohmann::json j, const std::string& source) {
   }
 }
 
-double Bundle::MarginToPd(double margin) const { return 1.0 / (1.0 + std::exp(-margin)); }
+double Bundle::MarginToPd(double margin) const {
+  // random_forest's margin is already its average class-1 probability.
+  if (model_->MarginIsProbability()) return margin;
+  return 1.0 / (1.0 + std::exp(-margin));
+}
 
 Score Bundle::ScoreRow(const double* raw, bool explain) const {
   Score s;

@@ -6,6 +6,8 @@
 #include "loanlens/error.h"
 #include "loanlens/linear/logistic.h"
 #include "loanlens/svm/svm.h"
+#include "loanlens/tree/gbdt.h"
+#include "loanlens/tree/random_forest.h"
 
 namespace loanlens {
 
@@ -14,6 +16,16 @@ const std::vector<ModelFamily>& ModelFamilies() {
   static const std::vector<ModelFamily> families = {
       {"logistic", LogisticRegression::Load, LogisticRegression::Train, true},
       {"svm", LoadSvm, TrainSvm, true},
+      {"gbdt",
+       [](const nlohmann::json& j) -> std::unique_ptr<Model> {
+         return tree::GbdtModel::FromJson(j);
+       },
+       tree::TrainGbdtFamily, false},
+      {"random_forest",
+       [](const nlohmann::json& j) -> std::unique_ptr<Model> {
+         return tree::RandomForestModel::FromJson(j);
+       },
+       tree::TrainRandomForestFamily, false},
   };
   return families;
 }

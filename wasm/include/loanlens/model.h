@@ -63,6 +63,10 @@ class Model {
   virtual double Explain(const double* x, double* phi) const = 0;
   /// Learned state as JSON ("model" section of the bundle, including "kind").
   virtual nlohmann::json ToJson() const = 0;
+  /// True when PredictMargin() (and Explain()) are in probability space instead of log-odds:
+  /// random_forest averages its trees' class-1 probabilities, and TreeSHAP is exact in that
+  /// space. The bundle then maps pd = margin (no sigmoid).
+  virtual bool MarginIsProbability() const { return false; }
   /// Extra global importance (gain, split counts ...) for the bundle; {} when none.
   virtual nlohmann::json Importance() const { return nlohmann::json::object(); }
 };

@@ -1,0 +1,67 @@
+#pragma once
+/// \file
+/// Training-time internals shared by gbdt and random_forest (not public API): quantile binning
+/// of the design matrix into a column-major uint8 bin matrix, a small deterministic RNG, and a
+/// parallel-for over features (native only; WebAssembly stays single-threaded).
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "loanlens/model.h"
+
+namespace loanlens::tree {
+
+/// Features binned once. Bin b of feature f holds values v with edges[b-1] <= v < edges[b];
+/// a split "left if bin < k" is the raw split "left if x < edges[k-1]". Missing values get the
+/// extra bin num_bins[f] (histograms have num_bins[f] + 1 slots per feature).
+struct BinnedData {
+  std::size_t num_rows = 0;
+  std::size_t num_features = 0;
+  std::vector<std::uint8_t> bins;          ///< bins[f * num_rows + r]
+  std::vector<std::vector<double>> edges;  ///< per feature, ascending
+  std::vector<int> num_bins;               ///< real bins per feature (edges + 1)
+  std::vector<std::size_t> offset;         ///< start of feature f in a flat histogram
+  std::size_t hist_size = 0;               ///< slots in a flat histogram
+  /// Exclusive feature bundles (Ke et al. 2017, LightGBM): 0/1 columns never 1 on the same row
+  /// (one-hot groups) share one code column, so one histogram pass serves them all.
+  struct Bundle {
+    std::vector<int> members;        ///< design columns
+    std::vector<std::uint8_t> code;  ///< per row: 0 = none active, k = members[k-1] is 1
+  };
+  std::vector<Bundle> bundles;
+  std::vector<int> bundle_of;  ///< per feature: bundle index or -1
+  const std::uint8_t* Column(std::size_t f) const { return bins.data() + f * num_rows; }
+  int MissingBin(std::size_t f) const { return num_bins[f]; }
+};
+
+/** Quantile-bins every column (at most max_bins bins incl. the missing bin when a column has
+ *  missing values; at most 256). Throws loanlens::Error on +-inf values. */
+BinnedData BinData(const TrainData& data, int max_bins);
+
+/// SplitMix64: small, fast, identical on every platform (unlike std:: distributions).
+class Rng {
+ public:
+  explicit Rng(std::uint64_t seed) : state_(seed) {}
+  std::uint64_t Next() {
+    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+  double Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
+  /// Integer in [0, n).
+  std::size_t Below(std::size_t n) { return static_cast<std::size_t>(Uniform() * n); }
+
+ private:
+  std::uint64_t state_;
+};
+
+/// Runs body(begin, end) over [0, n) split across `threads` (1 = inline; WebAssembly: inline).
+void ParallelFor(std::size_t n, int threads,
+                 const std::function<void(std::size_t, std::size_t)>& body);
+
+/// AUC by ranks (ties get the average rank); NaN when a class is absent.
+double RankAuc(const std::vector<double>& score, const std::vector<double>& label);
+
+}  // namespace loanlens::tree

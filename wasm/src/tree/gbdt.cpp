@@ -1,0 +1,700 @@
+#include "loanlens/tree/gbdt.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+#include "binned.h"
+#include "loanlens/error.h"
+
+namespace loanlens::tree {
+
+// ---- Parameters ------------------------------------------------------------------------------
+
+GbdtParams GbdtParams::FromMap(const ParamMap& p, std::uint64_t default_seed) {
+  CheckParams(p,
+              {"n_trees", "learning_rate", "max_depth", "max_bins", "min_child_weight", "lambda",
+               "alpha", "gamma", "subsample", "colsample", "scale_pos_weight",
+               "early_stopping_rounds", "seed", "monotone"},
+              "gbdt");
+  GbdtParams g;
+  g.n_trees = ParamInt(p, "n_trees", g.n_trees);
+  g.learning_rate = ParamDouble(p, "learning_rate", g.learning_rate);
+  g.max_depth = ParamInt(p, "max_depth", g.max_depth);
+  g.max_bins = ParamInt(p, "max_bins", g.max_bins);
+  g.min_child_weight = ParamDouble(p, "min_child_weight", g.min_child_weight);
+  g.lambda = ParamDouble(p, "lambda", g.lambda);
+  g.alpha = ParamDouble(p, "alpha", g.alpha);
+  g.gamma = ParamDouble(p, "gamma", g.gamma);
+  g.subsample = ParamDouble(p, "subsample", g.subsample);
+  g.colsample = ParamDouble(p, "colsample", g.colsample);
+  g.scale_pos_weight = ParamDouble(p, "scale_pos_weight", g.scale_pos_weight);
+  g.early_stopping_rounds = ParamInt(p, "early_stopping_rounds", g.early_stopping_rounds);
+  g.seed = static_cast<std::uint64_t>(ParamInt(p, "seed", static_cast<int>(default_seed)));
+  g.monotone = ParamString(p, "monotone", "");
+  auto need = [](bool ok, const std::string& key, const std::string& what, double v) {
+    if (!ok) {
+      std::ostringstream s;
+      s << "parameter '" << key << "': expected " << what << ", got " << v;
+      throw Error(s.str());
+    }
+  };
+  need(g.n_trees >= 1 && g.n_trees <= 100000, "n_trees", "an integer in [1, 100000]", g.n_trees);
+  need(g.learning_rate > 0 && g.learning_rate <= 1, "learning_rate", "a number in (0, 1]",
+       g.learning_rate);
+  need(g.max_depth >= 1 && g.max_depth <= 16, "max_depth", "an integer in [1, 16]", g.max_depth);
+  need(g.max_bins >= 2 && g.max_bins <= 256, "max_bins", "an integer in [2, 256]", g.max_bins);
+  need(g.min_child_weight >= 0, "min_child_weight", "a number >= 0", g.min_child_weight);
+  need(g.lambda >= 0, "lambda", "a number >= 0", g.lambda);
+  need(g.alpha >= 0, "alpha", "a number >= 0", g.alpha);
+  need(g.gamma >= 0, "gamma", "a number >= 0", g.gamma);
+  need(g.subsample > 0 && g.subsample <= 1, "subsample", "a number in (0, 1]", g.subsample);
+  need(g.colsample > 0 && g.colsample <= 1, "colsample", "a number in (0, 1]", g.colsample);
+  need(g.scale_pos_weight > 0, "scale_pos_weight", "a number > 0", g.scale_pos_weight);
+  need(g.early_stopping_rounds >= 0, "early_stopping_rounds", "an integer >= 0",
+       g.early_stopping_rounds);
+  return g;
+}
+
+nlohmann::json GbdtParams::ToJson() const {
+  return {{"n_trees", n_trees},
+          {"learning_rate", learning_rate},
+          {"max_depth", max_depth},
+          {"max_bins", max_bins},
+          {"min_child_weight", min_child_weight},
+          {"lambda", lambda},
+          {"alpha", alpha},
+          {"gamma", gamma},
+          {"subsample", subsample},
+          {"colsample", colsample},
+          {"scale_pos_weight", scale_pos_weight},
+          {"early_stopping_rounds", early_stopping_rounds},
+          {"seed", seed},
+          {"monotone", monotone}};
+}
+
+// ---- Model -------------------------------------------------------------------------------------
+
+GbdtModel::GbdtModel(std::vector<Tree> trees, double base_score,
+                     std::vector<std::string> input_names, bool float32, nlohmann::json info)
+    : trees_(std::move(trees)),
+      base_score_(base_score),
+      input_names_(std::move(input_names)),
+      float32_(float32),
+      info_(std::move(info)),
+      explainer_(&trees_, input_names_.size(), float32_) {}
+
+double GbdtModel::PredictMargin(const double* x) const {
+  double margin = base_score_;
+  for (const Tree& t : trees_) margin += t.Predict(x, float32_);
+  return margin;
+}
+
+double GbdtModel::Explain(const double* x, double* phi) const {
+  return base_score_ + explainer_.Explain(x, phi);
+}
+
+void GbdtModel::SetGroups(std::vector<int> group, std::vector<std::string> group_names) {
+  group_ = std::move(group);
+  group_names_ = std::move(group_names);
+}
+
+nlohmann::json GbdtModel::ToJson() const {
+  nlohmann::json j = {{"kind", "gbdt"},
+                      {"num_inputs", input_names_.size()},
+                      {"input_names", input_names_},
+                      {"base_score", base_score_},
+                      {"float32", float32_},
+                      {"trees", TreesToJson(trees_)},
+                      {"info", info_}};
+  if (!group_.empty()) {
+    j["group"] = group_;
+    j["group_names"] = group_names_;
+  }
+  return j;
+}
+
+nlohmann::json GbdtModel::Importance() const {
+  return TreeImportance(trees_, input_names_, group_, group_names_);
+}
+
+namespace {
+
+std::vector<std::string> ReadNames(const nlohmann::json& j, const std::string& path) {
+  if (!j.is_array()) throw Error(path + ": expected an array of strings");
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    if (!j[i].is_string())
+      throw Error(path + "[" + std::to_string(i) + "]: expected a string, got " + j[i].dump());
+    names.push_back(j[i].get<std::string>());
+  }
+  return names;
+}
+
+}  // namespace
+
+std::unique_ptr<GbdtModel> GbdtModel::FromJson(const nlohmann::json& j) {
+  const std::string path = "model";
+  if (!j.is_object() || j.value("kind", "") != "gbdt")
+    throw Error(path + ": expected an object with kind 'gbdt'");
+  if (!j.contains("input_names")) throw Error(path + ": missing 'input_names'");
+  std::vector<std::string> names = ReadNames(j["input_names"], path + ".input_names");
+  if (j.contains("num_inputs") &&
+      (!j["num_inputs"].is_number_unsigned() || j["num_inputs"].get<std::size_t>() != names.size()))
+    throw Error(path + ".num_inputs: expected " + std::to_string(names.size()) +
+                " (the number of input_names)");
+  if (!j.contains("base_score") || !j["base_score"].is_number() ||
+      !std::isfinite(j["base_score"].get<double>()))
+    throw Error(path + ".base_score: expected a finite number");
+  const bool float32 = j.value("float32", false);
+  std::vector<Tree> trees = TreesFromJson(j, path, names.size());
+  auto model =
+      std::make_unique<GbdtModel>(std::move(trees), j["base_score"].get<double>(), std::move(names),
+                                  float32, j.value("info", nlohmann::json::object()));
+  if (j.contains("group")) {
+    std::vector<int> group = j["group"].get<std::vector<int>>();
+    std::vector<std::string> group_names =
+        ReadNames(j.value("group_names", nlohmann::json::array()), path + ".group_names");
+    if (group.size() != model->NumInputs())
+      throw Error(path + ".group: expected " + std::to_string(model->NumInputs()) + " entries");
+    for (int g : group)
+      if (g < 0 || static_cast<std::size_t>(g) >= group_names.size())
+        throw Error(path + ".group: index " + std::to_string(g) + " out of range");
+    model->SetGroups(std::move(group), std::move(group_names));
+  }
+  return model;
+}
+
+// ---- Training ----------------------------------------------------------------------------------
+
+namespace {
+
+struct GradPair {
+  double g = 0;
+  double h = 0;
+};
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kMinGain = 1e-6;  // XGBoost's kRtEps: smaller loss reductions are not splits
+
+/// Per design column: -1, 0 or +1 from "name:-1,other:+1" (names of original features).
+std::vector<int> ParseMonotone(const std::string& spec, const TrainData& data) {
+  std::vector<int> mono(data.num_inputs, 0);
+  if (spec.empty()) return mono;
+  const bool grouped = !data.group_names.empty() && data.group.size() == data.num_inputs;
+  std::stringstream ss(spec);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    if (item.empty()) continue;
+    const auto colon = item.rfind(':');
+    if (colon == std::string::npos)
+      throw Error("parameter 'monotone': expected 'feature:+1' or 'feature:-1', got '" + item +
+                  "'");
+    const std::string name = item.substr(0, colon), sign = item.substr(colon + 1);
+    int c = 0;
+    if (sign == "1" || sign == "+1")
+      c = 1;
+    else if (sign == "-1")
+      c = -1;
+    else if (sign == "0")
+      c = 0;
+    else
+      throw Error("parameter 'monotone': constraint for '" + name + "' must be +1, -1 or 0, got '" +
+                  sign + "'");
+    std::vector<std::size_t> columns;
+    if (grouped) {
+      for (std::size_t g = 0; g < data.group_names.size(); ++g)
+        if (data.group_names[g] == name)
+          for (std::size_t j = 0; j < data.num_inputs; ++j)
+            if (data.group[j] == static_cast<int>(g)) columns.push_back(j);
+    } else {
+      for (std::size_t j = 0; j < data.input_names.size(); ++j)
+        if (data.input_names[j] == name) columns.push_back(j);
+    }
+    if (columns.empty()) throw Error("parameter 'monotone': no feature named '" + name + "'");
+    if (columns.size() > 1)
+      throw Error("parameter 'monotone': feature '" + name +
+                  "' is one-hot encoded (categorical); a monotone constraint needs a numeric "
+                  "feature");
+    mono[columns[0]] = c;
+  }
+  return mono;
+}
+
+struct Split {
+  double gain = -kInf;
+  int feature = -1;
+  int bin = 0;  ///< left if bin < this
+  bool default_left = false;
+  double gl = 0, hl = 0, gr = 0, hr = 0;
+};
+
+struct GrowNode {
+  int id = 0;
+  std::size_t begin = 0, end = 0;  ///< range in the row order
+  double g = 0, h = 0;
+  double lower = -kInf, upper = kInf;  ///< monotone bounds on the weight
+  std::vector<GradPair> hist;
+};
+
+class Booster {
+ public:
+  Booster(const TrainData& data, const GbdtParams& params, const TrainContext& context)
+      : p_(params),
+        threads_(std::max(1, context.threads)),
+        binned_(BinData(data, params.max_bins)),
+        mono_(ParseMonotone(params.monotone, data)) {
+    constrained_ = std::any_of(mono_.begin(), mono_.end(), [](int c) { return c != 0; });
+  }
+
+  /// Grows one tree on gradient pairs gh over `rows` (sampled) using `features`.
+  Tree Grow(const std::vector<GradPair>& gh, std::vector<std::uint32_t>& rows,
+            const std::vector<int>& features,
+            std::vector<std::pair<int, std::pair<std::size_t, std::size_t>>>& leaves) {
+    gh_ = &gh;
+    rows_ = &rows;
+    features_ = &features;
+    // Histogram work items: single features (>= 0) and bundles (-1 - index).
+    work_.clear();
+    std::vector<char> bundle_used(binned_.bundles.size(), 0);
+    for (int f : features) {
+      const int b = binned_.bundle_of[f];
+      if (b < 0) {
+        work_.push_back(f);
+      } else if (!bundle_used[b]) {
+        bundle_used[b] = 1;
+        work_.push_back(-1 - b);
+      }
+    }
+    tmp_.resize(rows.size());
+    ordered_.resize(rows.size());
+    Tree tree;
+    leaves.clear();
+    GrowNode root;
+    root.begin = 0;
+    root.end = rows.size();
+    for (std::uint32_t r : rows) {
+      root.g += gh[r].g;
+      root.h += gh[r].h;
+    }
+    tree.nodes.push_back(MakeNode(root));
+    std::vector<GrowNode> level;
+    if (p_.max_depth > 0) {
+      root.hist.assign(binned_.hist_size, GradPair{});
+      BuildHist(root);
+    }
+    level.push_back(std::move(root));
+    for (int depth = 0; depth < p_.max_depth && !level.empty(); ++depth) {
+      std::vector<GrowNode> next;
+      const bool children_split = depth + 1 < p_.max_depth;
+      for (GrowNode& node : level) {
+        const Split s = BestSplit(node);
+        if (!(s.gain > kMinGain && s.gain > p_.gamma)) {
+          leaves.push_back({node.id, {node.begin, node.end}});
+          continue;
+        }
+        const std::size_t mid = Partition(node, s);
+        GrowNode left, right;
+        left.begin = node.begin;
+        left.end = mid;
+        left.g = s.gl;
+        left.h = s.hl;
+        right.begin = mid;
+        right.end = node.end;
+        right.g = s.gr;
+        right.h = s.hr;
+        left.lower = right.lower = node.lower;
+        left.upper = right.upper = node.upper;
+        const int c = mono_[s.feature];
+        if (c != 0) {
+          // XGBoost's rule: children's weights are bounded by the mean of the two.
+          const double wl = Weight(s.gl, s.hl, node.lower, node.upper);
+          const double wr = Weight(s.gr, s.hr, node.lower, node.upper);
+          const double m = (wl + wr) / 2;
+          if (c > 0) {
+            left.upper = m;
+            right.lower = m;
+          } else {
+            left.lower = m;
+            right.upper = m;
+          }
+        }
+        Node& parent = tree.nodes[node.id];
+        parent.feature = s.feature;
+        parent.threshold = binned_.edges[s.feature][s.bin - 1];
+        parent.default_left = s.default_left;
+        parent.loss_change = s.gain;
+        left.id = static_cast<int>(tree.nodes.size());
+        tree.nodes.push_back(MakeNode(left));
+        right.id = static_cast<int>(tree.nodes.size());
+        tree.nodes.push_back(MakeNode(right));
+        tree.nodes[node.id].left = left.id;
+        tree.nodes[node.id].right = right.id;
+        if (children_split) {
+          // Histogram subtraction: build the smaller child, derive its sibling from the parent.
+          GrowNode& small = (left.end - left.begin) <= (right.end - right.begin) ? left : right;
+          GrowNode& large = &small == &left ? right : left;
+          small.hist.assign(binned_.hist_size, GradPair{});
+          BuildHist(small);
+          large.hist = std::move(node.hist);
+          for (std::size_t k = 0; k < large.hist.size(); ++k) {
+            large.hist[k].g -= small.hist[k].g;
+            large.hist[k].h -= small.hist[k].h;
+          }
+        }
+        node.hist = std::vector<GradPair>();
+        next.push_back(std::move(left));
+        next.push_back(std::move(right));
+      }
+      level = std::move(next);
+    }
+    for (GrowNode& node : level) leaves.push_back({node.id, {node.begin, node.end}});
+    return tree;
+  }
+
+  const BinnedData& Binned() const { return binned_; }
+
+ private:
+  double Threshold(double g) const {  // soft-threshold for L1
+    if (g > p_.alpha) return g - p_.alpha;
+    if (g < -p_.alpha) return g + p_.alpha;
+    return 0;
+  }
+  double Weight(double g, double h, double lower, double upper) const {
+    double w = -Threshold(g) / (h + p_.lambda);
+    return std::min(std::max(w, lower), upper);
+  }
+  /// Loss reduction (x2) of weight w for a node with sums g, h.
+  double GainGivenWeight(double g, double h, double w) const {
+    return -(2 * g * w + (h + p_.lambda) * w * w + 2 * p_.alpha * std::abs(w));
+  }
+  double Gain(double g, double h) const {
+    const double t = Threshold(g);
+    return t * t / (h + p_.lambda);
+  }
+
+  Node MakeNode(const GrowNode& n) const {
+    Node node;
+    node.value = p_.learning_rate * Weight(n.g, n.h, n.lower, n.upper);
+    node.cover = n.h;
+    return node;
+  }
+
+  void BuildHist(GrowNode& node) {
+    const std::vector<GradPair>& gh = *gh_;
+    const std::uint32_t* rows = rows_->data() + node.begin;
+    const std::size_t count = node.end - node.begin;
+    GradPair* ordered = ordered_.data();
+    for (std::size_t i = 0; i < count; ++i) ordered[i] = gh[rows[i]];
+    GradPair* hist = node.hist.data();
+    const int threads = count * work_.size() >= 65536 ? threads_ : 1;
+    // The root of an unsampled tree holds every row in order: read the columns directly.
+    const bool identity = count == binned_.num_rows;
+    ParallelFor(work_.size(), threads, [&](std::size_t wb, std::size_t we) {
+      GradPair bundle_hist[256];
+      for (std::size_t w = wb; w < we; ++w) {
+        const int item = work_[w];
+        if (item >= 0) {
+          const int slots = binned_.num_bins[item] + 1;
+          Accumulate(binned_.Column(item), rows, ordered, count, slots, identity,
+                     hist + binned_.offset[item]);
+          continue;
+        }
+        // A bundle: one pass over its code column, then each member's two bins.
+        const auto& bundle = binned_.bundles[-item - 1];
+        const int slots = static_cast<int>(bundle.members.size()) + 1;
+        std::fill(bundle_hist, bundle_hist + slots, GradPair{});
+        Accumulate(bundle.code.data(), rows, ordered, count, slots, identity, bundle_hist);
+        GradPair total;
+        for (int s = 0; s < slots; ++s) {
+          total.g += bundle_hist[s].g;
+          total.h += bundle_hist[s].h;
+        }
+        for (int q = 1; q < slots; ++q) {
+          GradPair* hf = hist + binned_.offset[bundle.members[q - 1]];
+          hf[1] = bundle_hist[q];
+          hf[0].g = total.g - bundle_hist[q].g;
+          hf[0].h = total.h - bundle_hist[q].h;
+        }
+      }
+    });
+  }
+
+  static void Accumulate(const std::uint8_t* col, const std::uint32_t* rows,
+                         const GradPair* ordered, std::size_t count, int slots, bool identity,
+                         GradPair* hf) {
+    if (slots <= kSmallSlots) {
+      if (identity)
+        AccumulateSmall<true>(col, rows, ordered, count, slots, hf);
+      else
+        AccumulateSmall<false>(col, rows, ordered, count, slots, hf);
+    } else if (identity) {
+      AccumulateLarge<true>(col, rows, ordered, count, hf);
+    } else {
+      AccumulateLarge<false>(col, rows, ordered, count, hf);
+    }
+  }
+
+  template <bool kDirect>
+  static void AccumulateLarge(const std::uint8_t* col, const std::uint32_t* rows,
+                              const GradPair* ordered, std::size_t count, GradPair* hf) {
+    for (std::size_t i = 0; i < count; ++i) {
+      GradPair& slot = hf[col[kDirect ? i : rows[i]]];
+      slot.g += ordered[i].g;
+      slot.h += ordered[i].h;
+    }
+  }
+
+  /// Few bins (one-hot, booleans): consecutive rows hit the same slot, so one running sum would
+  /// be a chain of dependent adds. Four interleaved copies keep the adds independent.
+  static constexpr int kSmallSlots = 32;
+  template <bool kDirect>
+  static void AccumulateSmall(const std::uint8_t* col, const std::uint32_t* rows,
+                              const GradPair* ordered, std::size_t count, int slots, GradPair* hf) {
+    GradPair acc[4][kSmallSlots];
+    for (auto& a : acc)
+      for (int s = 0; s < slots; ++s) a[s] = GradPair{};
+    std::size_t i = 0;
+    for (; i + 4 <= count; i += 4)
+      for (int k = 0; k < 4; ++k) {
+        GradPair& slot = acc[k][col[kDirect ? i + k : rows[i + k]]];
+        slot.g += ordered[i + k].g;
+        slot.h += ordered[i + k].h;
+      }
+    for (; i < count; ++i) {
+      GradPair& slot = acc[0][col[kDirect ? i : rows[i]]];
+      slot.g += ordered[i].g;
+      slot.h += ordered[i].h;
+    }
+    for (int s = 0; s < slots; ++s) {
+      hf[s].g += (acc[0][s].g + acc[1][s].g) + (acc[2][s].g + acc[3][s].g);
+      hf[s].h += (acc[0][s].h + acc[1][s].h) + (acc[2][s].h + acc[3][s].h);
+    }
+  }
+
+  Split BestSplit(const GrowNode& node) const {
+    Split best;
+    const double parent_gain =
+        constrained_
+            ? GainGivenWeight(node.g, node.h, Weight(node.g, node.h, node.lower, node.upper))
+            : Gain(node.g, node.h);
+    const double mcw = p_.min_child_weight;
+    for (int f : *features_) {
+      const GradPair* hf = node.hist.data() + binned_.offset[f];
+      const int nb = binned_.num_bins[f];
+      const GradPair miss = hf[nb];
+      const bool has_missing = miss.h > 0 || miss.g != 0;
+      const int c = mono_[f];
+      double gl = 0, hl = 0;
+      for (int k = 1; k < nb; ++k) {
+        gl += hf[k - 1].g;
+        hl += hf[k - 1].h;
+        if (hf[k - 1].h == 0 && hf[k - 1].g == 0) continue;  // same split as the previous bin
+        // Try missing values right, then left (each split learns its default direction).
+        for (int side = 0; side < (has_missing ? 2 : 1); ++side) {
+          const double lg = side ? gl + miss.g : gl, lh = side ? hl + miss.h : hl;
+          const double rg = node.g - lg, rh = node.h - lh;
+          if (lh < mcw || rh < mcw || lh <= 0 || rh <= 0) continue;
+          double gain;
+          if (constrained_) {
+            const double wl = Weight(lg, lh, node.lower, node.upper);
+            const double wr = Weight(rg, rh, node.lower, node.upper);
+            if ((c > 0 && wl > wr) || (c < 0 && wl < wr)) continue;
+            gain = GainGivenWeight(lg, lh, wl) + GainGivenWeight(rg, rh, wr) - parent_gain;
+          } else {
+            gain = Gain(lg, lh) + Gain(rg, rh) - parent_gain;
+          }
+          if (gain > best.gain) {
+            best.gain = gain;
+            best.feature = f;
+            best.bin = k;
+            best.default_left = side == 1 || (!has_missing && lh >= rh);
+            best.gl = lg;
+            best.hl = lh;
+            best.gr = rg;
+            best.hr = rh;
+          }
+        }
+      }
+    }
+    return best;
+  }
+
+  /// Stable partition of the node's rows: left rows first. Returns the split point.
+  std::size_t Partition(const GrowNode& node, const Split& s) {
+    std::uint32_t* rows = rows_->data();
+    const std::uint8_t* col = binned_.Column(s.feature);
+    const int miss = binned_.MissingBin(s.feature);
+    std::size_t nl = node.begin, nr = 0;
+    for (std::size_t i = node.begin; i < node.end; ++i) {
+      const std::uint32_t r = rows[i];
+      const int b = col[r];
+      const bool left = b == miss ? s.default_left : b < s.bin;
+      if (left)
+        rows[nl++] = r;
+      else
+        tmp_[nr++] = r;
+    }
+    std::copy(tmp_.begin(), tmp_.begin() + nr, rows + nl);
+    return nl;
+  }
+
+  const GbdtParams& p_;
+  int threads_;
+  BinnedData binned_;
+  std::vector<int> mono_;
+  bool constrained_ = false;
+  const std::vector<GradPair>* gh_ = nullptr;
+  std::vector<std::uint32_t>* rows_ = nullptr;
+  const std::vector<int>* features_ = nullptr;
+  std::vector<std::uint32_t> tmp_;
+  std::vector<GradPair> ordered_;
+  std::vector<int> work_;
+};
+
+double Sigmoid(double m) { return 1 / (1 + std::exp(-m)); }
+
+double LogLoss(const std::vector<double>& margin, const TrainData& d) {
+  double loss = 0, total = 0;
+  for (std::size_t i = 0; i < d.num_rows; ++i) {
+    const double w = d.weight ? d.weight[i] : 1;
+    const double m = margin[i];
+    // log(1 + e^m) - y m, computed stably.
+    const double softplus = m > 0 ? m + std::log1p(std::exp(-m)) : std::log1p(std::exp(m));
+    loss += w * (softplus - d.y[i] * m);
+    total += w;
+  }
+  return loss / total;
+}
+
+void CheckData(const TrainData& d, const std::string& what) {
+  if (d.num_rows == 0 || d.num_inputs == 0 || !d.x || !d.y)
+    throw Error(what + ": no rows or no columns to train on");
+  if (static_cast<std::uint64_t>(d.num_rows) >= 0xffffffffULL)
+    throw Error(what + ": too many rows");
+  if (!d.input_names.empty() && d.input_names.size() != d.num_inputs)
+    throw Error(what + ": input_names has " + std::to_string(d.input_names.size()) + " names for " +
+                std::to_string(d.num_inputs) + " columns");
+  for (std::size_t i = 0; i < d.num_rows; ++i) {
+    if (d.y[i] != 0 && d.y[i] != 1)
+      throw Error(what + ": label of row " + std::to_string(i + 1) + " is " +
+                  std::to_string(d.y[i]) + ", expected 0 or 1");
+    if (d.weight && !(d.weight[i] >= 0 && std::isfinite(d.weight[i])))
+      throw Error(what + ": weight of row " + std::to_string(i + 1) + " must be >= 0");
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<GbdtModel> TrainGbdt(const TrainData& data, const GbdtParams& params,
+                                     const TrainContext& context) {
+  CheckData(data, "gbdt training data");
+  const TrainData* valid = context.valid;
+  if (valid) {
+    CheckData(*valid, "gbdt validation data");
+    if (valid->num_inputs != data.num_inputs)
+      throw Error("gbdt validation data: " + std::to_string(valid->num_inputs) +
+                  " columns, expected " + std::to_string(data.num_inputs));
+  }
+  if (params.early_stopping_rounds > 0 && !valid)
+    throw Error("parameter 'early_stopping_rounds': needs validation data");
+  const std::size_t n = data.num_rows, m = data.num_inputs;
+  std::vector<std::string> names = data.input_names;
+  if (names.empty())
+    for (std::size_t j = 0; j < m; ++j) names.push_back("x" + std::to_string(j));
+
+  // Base score: log-odds of the (weighted) training positive rate.
+  double pos = 0, total = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double w = data.weight ? data.weight[i] : 1;
+    pos += w * data.y[i];
+    total += w;
+  }
+  if (!(pos > 0 && pos < total))
+    throw Error("gbdt training data: both classes (0 and 1) must be present");
+  const double base_score = std::log(pos / (total - pos));
+
+  Booster booster(data, params, context);
+  Rng rng(params.seed);
+  std::vector<double> margin(n, base_score), valid_margin;
+  if (valid) valid_margin.assign(valid->num_rows, base_score);
+  std::vector<GradPair> gh(n);
+  std::vector<std::uint32_t> rows;
+  std::vector<char> in_sample(n, 1);
+  std::vector<int> all_features(m), features;
+  for (std::size_t j = 0; j < m; ++j) all_features[j] = static_cast<int>(j);
+  const std::size_t num_cols =
+      std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(params.colsample * m)));
+  std::vector<std::pair<int, std::pair<std::size_t, std::size_t>>> leaves;
+  std::vector<Tree> trees;
+  double best_loss = kInf;
+  std::size_t best_trees = 0;
+  for (int t = 0; t < params.n_trees; ++t) {
+    // Gradient pairs of the log loss at the current margins.
+    for (std::size_t i = 0; i < n; ++i) {
+      double w = data.weight ? data.weight[i] : 1;
+      if (data.y[i] == 1) w *= params.scale_pos_weight;
+      const double p = Sigmoid(margin[i]);
+      gh[i].g = w * (p - data.y[i]);
+      gh[i].h = w * std::max(p * (1 - p), 1e-16);
+    }
+    // Row subsample (Bernoulli) and column subsample for this tree.
+    rows.clear();
+    if (params.subsample < 1) {
+      for (std::size_t i = 0; i < n; ++i) {
+        in_sample[i] = rng.Uniform() < params.subsample;
+        if (in_sample[i]) rows.push_back(static_cast<std::uint32_t>(i));
+      }
+    } else {
+      for (std::size_t i = 0; i < n; ++i) rows.push_back(static_cast<std::uint32_t>(i));
+    }
+    features = all_features;
+    if (num_cols < m) {
+      for (std::size_t k = 0; k < num_cols; ++k)
+        std::swap(features[k], features[k + rng.Below(m - k)]);
+      features.resize(num_cols);
+      std::sort(features.begin(), features.end());
+    }
+    Tree tree = booster.Grow(gh, rows, features, leaves);
+    // Update training margins from the leaf each row landed in.
+    for (const auto& [id, range] : leaves)
+      for (std::size_t k = range.first; k < range.second; ++k)
+        margin[rows[k]] += tree.nodes[id].value;
+    if (params.subsample < 1)
+      for (std::size_t i = 0; i < n; ++i)
+        if (!in_sample[i]) margin[i] += tree.Predict(data.x_row(i));
+    trees.push_back(std::move(tree));
+    if (valid) {
+      for (std::size_t i = 0; i < valid->num_rows; ++i)
+        valid_margin[i] += trees.back().Predict(valid->x_row(i));
+      const double loss = LogLoss(valid_margin, *valid);
+      if (loss < best_loss) {
+        best_loss = loss;
+        best_trees = trees.size();
+      } else if (params.early_stopping_rounds > 0 &&
+                 trees.size() - best_trees >=
+                     static_cast<std::size_t>(params.early_stopping_rounds)) {
+        break;
+      }
+    }
+    if (context.progress) context.progress(t + 1, params.n_trees);
+  }
+  nlohmann::json info = {{"params", params.ToJson()}, {"trained_trees", trees.size()}};
+  if (valid) {
+    info["best_iteration"] = best_trees;
+    info["best_valid_logloss"] = best_loss;
+    if (params.early_stopping_rounds > 0) trees.resize(best_trees);
+  }
+  auto model = std::make_unique<GbdtModel>(std::move(trees), base_score, names, false, info);
+  if (!data.group_names.empty() && data.group.size() == m)
+    model->SetGroups(data.group, data.group_names);
+  return model;
+}
+
+std::unique_ptr<Model> TrainGbdtFamily(const TrainData& data, const ParamMap& params,
+                                       const TrainContext& context) {
+  return TrainGbdt(data, GbdtParams::FromMap(params, context.seed), context);
+}
+
+}  // namespace loanlens::tree
