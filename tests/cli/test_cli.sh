@@ -29,7 +29,7 @@ expect_exit() {  # code, stderr-pattern, command...
 }
 
 # --help everywhere
-for sub in "" train evaluate score explain inspect schema split; do
+for sub in "" train evaluate score explain inspect schema split import-xgboost bench; do
   check "help $sub" bash -c "'$CLI' $sub --help | grep -q Usage"
 done
 check "version" bash -c "'$CLI' --version | grep -q 'loanlens 0.1.0'"
@@ -77,6 +77,44 @@ check "inspect" bash -c "'$CLI' inspect --model '$TMP/m.json' | grep -q 'content
 check "schema" bash -c "'$CLI' schema --data '$DATA' --target class | grep -q '\"role\": \"protected\"'"
 check "split" "$CLI" split --data "$DATA" --target class --positive 2 --out-train "$TMP/tr.csv" --out-valid "$TMP/va.csv"
 check "split sizes" bash -c "[ \$(wc -l < '$TMP/va.csv') = 201 ]"
+
+# import-xgboost: the imported bundle reproduces XGBoost's margins and pred_contribs
+CR=$ROOT/models/data/credit_risk_dataset.csv
+FIX=$ROOT/tests/fixtures/xgboost
+expect_exit 1 "feature 'person_age' is not one of the model inputs" "$CLI" import-xgboost --model "$FIX/model.json" --data "$CR" --target loan_status --out "$TMP/xgb.json"
+check "import-xgboost" "$CLI" import-xgboost --model "$FIX/model.json" --data "$CR" --target loan_status --schema "$FIX/sample_schema.json" --out "$TMP/xgb.json"
+head -n 301 "$CR" >"$TMP/cr300.csv"
+"$CLI" score --model "$TMP/xgb.json" --data "$TMP/cr300.csv" --out "$TMP/cr300.out.csv" --explain 2>/dev/null
+check "xgboost parity (margin and SHAP to 1e-5)" node -e '
+  const fs = require("fs");
+  const fx = JSON.parse(fs.readFileSync(process.argv[1] + "/data.json", "utf8"));
+  const lines = fs.readFileSync(process.argv[2], "utf8").trim().split("\n");
+  const head = lines[0].split(",");
+  const im = head.indexOf("margin");
+  let worst = 0;
+  for (let r = 0; r < 300; r++) {
+    const cells = lines[r + 1].split(",");
+    worst = Math.max(worst, Math.abs(Number(cells[im]) - fx.margin[r]));
+    fx.input_names.forEach((name, j) => {
+      worst = Math.max(worst, Math.abs(Number(cells[head.indexOf("shap_" + name)]) - fx.contribs[r][j]));
+    });
+    worst = Math.max(worst, Math.abs(Number(cells[head.indexOf("base_value")]) - fx.contribs[r].at(-1)));
+  }
+  console.log("xgboost import: max |diff| " + worst);
+  process.exit(worst <= 1e-5 ? 0 : 1);' "$FIX" "$TMP/cr300.out.csv"
+
+# explain --interactions on a tree model: rows sum to the SHAP values
+check "train gbdt" "$CLI" train --data "$DATA" --target class --positive 2 --model gbdt --param n_trees=50 --out "$TMP/gb.json"
+"$CLI" explain --model "$TMP/gb.json" --row '{"duration_months": 48}' --interactions >"$TMP/inter.json" 2>/dev/null
+check "interactions sum to SHAP" node -e '
+  const e = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  let worst = 0;
+  for (const f in e.interactions) {
+    const s = Object.values(e.interactions[f]).reduce((a, b) => a + b, 0);
+    worst = Math.max(worst, Math.abs(s - e.contributions[f]));
+  }
+  process.exit(worst < 1e-9 && Object.keys(e.interactions).length > 0 ? 0 : 1);' "$TMP/inter.json"
+expect_exit 1 "SHAP interaction values are computed for tree models" "$CLI" explain --model "$TMP/m.json" --row '{}' --interactions
 
 # data and model errors: exit 1 with a message naming file, row, column, value
 sed 's/"intercept": -/"intercept": -9/' "$TMP/m.json" >"$TMP/tampered.json"

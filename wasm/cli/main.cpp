@@ -225,7 +225,7 @@ int ScoreFile(const std::string& model_path, const std::string& data_path, const
 }
 
 // ---- explain / inspect / schema ------------------------------------------------------------
-int Explain(const std::string& model_path, const std::string& row) {
+int Explain(const std::string& model_path, const std::string& row, bool interactions) {
   const loanlens::Bundle bundle = LoadBundle(model_path);
   nlohmann::json record;
   try {
@@ -233,7 +233,7 @@ int Explain(const std::string& model_path, const std::string& row) {
   } catch (const nlohmann::json::parse_error& e) {
     throw Error(std::string("--row: not valid JSON (") + e.what() + ")");
   }
-  std::cout << loanlens::ExplainRecord(bundle, record).dump(2) << "\n";
+  std::cout << loanlens::ExplainRecord(bundle, record, "--row", interactions).dump(2) << "\n";
   return 0;
 }
 
@@ -293,7 +293,8 @@ int InferSchemaCommand(const std::string& data_path, const std::string& target) 
 // ---- bench -----------------------------------------------------------------------------------
 /// Times the engine alone on rows already in memory (parsed and preprocessed), as the reference
 /// libraries are timed in scripts/bench.py: margins for every row, then exact SHAP for every row.
-int BenchCommand(const std::string& model_path, const std::string& data_path, int repeat) {
+int BenchCommand(const std::string& model_path, const std::string& data_path, int repeat,
+                 bool shap) {
   using Clock = std::chrono::steady_clock;
   const loanlens::Bundle bundle = LoadBundle(model_path);
   std::ifstream in(data_path, std::ios::binary);
@@ -311,7 +312,7 @@ int BenchCommand(const std::string& model_path, const std::string& data_path, in
     auto t0 = Clock::now();
     for (std::size_t i = 0; i < n; ++i) checksum += model.PredictMargin(x.data() + i * k);
     best_predict = std::min(best_predict, std::chrono::duration<double>(Clock::now() - t0).count());
-    if (model.HasExactExplainer()) {
+    if (shap && model.HasExactExplainer()) {
       t0 = Clock::now();
       for (std::size_t i = 0; i < n; ++i) checksum += model.Explain(x.data() + i * k, phi.data());
       best_shap = std::min(best_shap, std::chrono::duration<double>(Clock::now() - t0).count());
@@ -319,7 +320,7 @@ int BenchCommand(const std::string& model_path, const std::string& data_path, in
   }
   nlohmann::json out = {{"rows", n}, {"inputs", k}, {"predict_seconds", best_predict},
                         {"checksum", checksum}};
-  if (model.HasExactExplainer()) out["shap_seconds"] = best_shap;
+  if (shap && model.HasExactExplainer()) out["shap_seconds"] = best_shap;
   std::cout << out.dump() << "\n";
   return 0;
 }
@@ -422,7 +423,10 @@ int main(int argc, char** argv) {
   auto* expl = app.add_subcommand("explain", "Explain one applicant (JSON in, JSON out)");
   expl->add_option("--model", model_path, "Bundle JSON")->required()->check(CLI::ExistingFile);
   expl->add_option("--row", row, "Applicant as JSON: '{\"col\": value, ...}'")->required();
-  expl->callback([&] { rc = Explain(model_path, row); });
+  bool interactions = false;
+  expl->add_flag("--interactions", interactions,
+                 "Add SHAP interaction values between features (tree models)");
+  expl->callback([&] { rc = Explain(model_path, row, interactions); });
 
   auto* inspect = app.add_subcommand("inspect", "Describe a bundle (verifies it)");
   inspect->add_option("--model", model_path, "Bundle JSON")->required()->check(CLI::ExistingFile);
@@ -449,6 +453,43 @@ int main(int argc, char** argv) {
     rc = SplitCommand(data_path, target, to.positive, to.valid_fraction, to.seed, out, out_valid);
   });
 
+  std::string xgb_path;
+  auto* import = app.add_subcommand(
+      "import-xgboost", "Bundle an XGBoost model (JSON) with the schema of a labelled sample");
+  import->add_option("--model", xgb_path, "XGBoost model saved with save_model(\"m.json\")")
+      ->required()
+      ->check(CLI::ExistingFile);
+  import->add_option("--data", to.data_path, "Labelled sample CSV (columns named as the model's "
+                                             "features)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  import->add_option("--target", to.target, "Target column")->required();
+  import->add_option("--positive", to.positive, "Target value meaning default (default: 1)");
+  import->add_option("--out", out, "Bundle to write (JSON)")->required();
+  import->add_option("--schema", to.schema_path, "Schema JSON (types, roles, descriptions)")
+      ->check(CLI::ExistingFile);
+  import->add_option("--exclude", exclude, "Columns to ignore, comma-separated");
+  import->add_option("--seed", to.seed, "Seed of the sample's validation split")
+      ->capture_default_str();
+  import->add_option("--param", params, "Pipeline parameter key=value (policy, calibration)");
+  import->callback([&] {
+    for (const auto& kv : params) {
+      const auto eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0)
+        throw CLI::ValidationError("--param", "expected key=value, got '" + kv + "'");
+      to.params[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
+    to.exclude = SplitList(exclude);
+    const loanlens::Bundle bundle = loanlens::ImportXgboostBundle(to, xgb_path);
+    WriteFileAtomically(out, bundle.Dump());
+    std::cout << "imported " << bundle.GetModel().ToJson()["trees"].size()
+              << " XGBoost trees; wrote " << out << "\n";
+    if (bundle.Meta()["metrics"].contains("validation")) {
+      std::cout << "validation on the sample's hold-out rows:\n";
+      PrintMetrics(bundle.Meta()["metrics"]["validation"]);
+    }
+  });
+
   int repeat = 3;
   auto* bench = app.add_subcommand("bench", "Time margins and SHAP for every row of a CSV (JSON)");
   bench->add_option("--model", model_path, "Bundle JSON")->required()->check(CLI::ExistingFile);
@@ -456,7 +497,9 @@ int main(int argc, char** argv) {
   bench->add_option("--repeat", repeat, "Repetitions (the fastest is reported)")
       ->capture_default_str()
       ->check(CLI::Range(1, 100));
-  bench->callback([&] { rc = BenchCommand(model_path, data_path, repeat); });
+  bool no_shap = false;
+  bench->add_flag("--no-shap", no_shap, "Time margins only");
+  bench->callback([&] { rc = BenchCommand(model_path, data_path, repeat, !no_shap); });
 
   try {
     app.parse(argc, argv);

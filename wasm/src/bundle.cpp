@@ -4,6 +4,7 @@
 
 #include "loanlens/error.h"
 #include "loanlens/json_util.h"
+#include "loanlens/svm/svm.h"
 #include "loanlens/version.h"
 
 namespace loanlens {
@@ -31,6 +32,29 @@ Bundle::Bundle(Schema schema, Preprocessor preprocess, std::unique_ptr<Model> mo
                 " inputs but preprocessing produces " + std::to_string(preprocess_.NumInputs()));
   if (meta_.contains("policy")) policy_ = Policy::FromJson(meta_["policy"]);
   meta_["policy"] = policy_.ToJson();
+  if (meta_.contains("calibration")) calibrator_ = Calibrator::FromJson(meta_["calibration"]);
+  meta_["calibration"] = calibrator_.ToJson();
+  if (!model_->HasExactExplainer()) {
+    // Kernel SHAP over the original features against the stored background.
+    if (!meta_.contains("explain") || !meta_["explain"].contains("kernel_shap"))
+      throw Error("bundle.explain.kernel_shap: is missing (the '" + model_->Kind() +
+                  "' model has no exact explainer)");
+    const nlohmann::json& ks = meta_["explain"]["kernel_shap"];
+    kernel_ = std::make_unique<KernelExplainer>(KernelExplainer::FromJson(ks));
+    if (kernel_->NumInputs() != model_->NumInputs() ||
+        kernel_->Group() != preprocess_.Group())
+      throw Error("bundle.explain.kernel_shap: its background does not match the model's inputs");
+    kernel_options_.seed = ks.value("seed", kernel_options_.seed);
+    kernel_options_.num_coalitions = ks.value("num_coalitions", kernel_options_.num_coalitions);
+    // RBF / polynomial SVMs have an exact shortcut for coalition values (same numbers, faster).
+    if (model_->Kind() == "svm") kernel_fast_path_ = SvmCoalitionMargins(*model_, *kernel_);
+  }
+}
+
+std::string Bundle::ExplainMethod() const {
+  if (!model_->HasExactExplainer()) return "kernel_shap";
+  const std::string kind = model_->Kind();
+  return kind == "gbdt" || kind == "random_forest" ? "tree_shap" : "linear_shap";
 }
 
 std::string Bundle::TargetName() const { return meta_.at("target").at("name").get<std::string>(); }
@@ -104,10 +128,27 @@ Bundle Bundle::FromJson(nlohmann::json j, const std::string& source) {
   }
 }
 
-double Bundle::MarginToPd(double margin) const {
+double Bundle::UncalibratedPd(double margin) const {
   // random_forest's margin is already its average class-1 probability.
   if (model_->MarginIsProbability()) return margin;
   return 1.0 / (1.0 + std::exp(-margin));
+}
+
+double Bundle::MarginToPd(double margin) const {
+  // A calibrator maps the model's score (log-odds, or the forest's probability) to a PD.
+  return calibrator_.kind == CalibrationKind::kNone ? UncalibratedPd(margin)
+                                                    : calibrator_.Apply(margin);
+}
+
+std::vector<double> Bundle::Interactions(const double* raw) const {
+  const std::size_t m = preprocess_.NumInputs(), f = preprocess_.NumFeatures();
+  std::vector<double> x(m), design(m * m), out(f * f, 0.0);
+  preprocess_.Transform(raw, x.data());
+  model_->Interactions(x.data(), design.data());
+  const auto& group = preprocess_.Group();
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t j = 0; j < m; ++j) out[group[i] * f + group[j]] += design[i * m + j];
+  return out;
 }
 
 Score Bundle::ScoreRow(const double* raw, bool explain) const {
@@ -119,7 +160,15 @@ Score Bundle::ScoreRow(const double* raw, bool explain) const {
   s.points = policy_.Points(s.pd);
   s.band = policy_.Band(s.pd);
   s.base_value = meta_.at("explain").at("base_value").get<double>();
-  if (explain) {
+  if (explain && kernel_) {
+    s.contributions.assign(preprocess_.NumFeatures(), 0.0);
+    const Model& model = *model_;
+    const BatchMarginFn batch = [&model](const double* rows, std::size_t n, double* out) {
+      for (std::size_t i = 0; i < n; ++i) out[i] = model.PredictMargin(rows + i * model.NumInputs());
+    };
+    s.base_value = kernel_->Explain(batch, kernel_fast_path_, x.data(), s.contributions.data(),
+                                    kernel_options_);
+  } else if (explain) {
     std::vector<double> phi(x.size());
     s.base_value = model_->Explain(x.data(), phi.data());
     s.contributions.assign(preprocess_.NumFeatures(), 0.0);

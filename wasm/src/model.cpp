@@ -11,6 +11,11 @@
 
 namespace loanlens {
 
+double Model::Interactions(const double*, double*) const {
+  throw Error("SHAP interaction values are computed for tree models (gbdt, random_forest); this is "
+              "a '" + Kind() + "' model");
+}
+
 const std::vector<ModelFamily>& ModelFamilies() {
   // Each family adds one entry here (kind, loader, trainer, needs_scaling).
   static const std::vector<ModelFamily> families = {

@@ -10,9 +10,12 @@
 #include <random>
 #include <sstream>
 
+#include "loanlens/calibration.h"
 #include "loanlens/data/frame.h"
+#include "loanlens/explain/kernel_shap.h"
 #include "loanlens/error.h"
 #include "loanlens/metrics.h"
+#include "loanlens/tree/xgboost_import.h"
 #include "loanlens/version.h"
 
 namespace loanlens {
@@ -116,7 +119,7 @@ const std::vector<std::string>& PipelineParamKeys() {
   static const std::vector<std::string> keys = {
       "encoding",    "woe_bins",  "min_frequency", "missing_indicators", "clip_quantile",
       "calibration", "base_points", "base_odds",   "pdo",                "approve_below",
-      "decline_at",  "max_reasons"};
+      "decline_at",  "max_reasons", "explain_rows", "kernel_shap_coalitions"};
   return keys;
 }
 
@@ -299,7 +302,8 @@ Bundle TrainBundle(const TrainOptions& options) {
   context.threads = options.threads;
   context.progress = options.progress;
   if (valid_frame.num_rows > 0) context.valid = &valid_data;
-  std::unique_ptr<Model> model = family.train(train_data, model_params, context);
+  std::unique_ptr<Model> model = options.make_model ? options.make_model(train_data)
+                                                   : family.train(train_data, model_params, context);
   timings["fit_seconds"] = Seconds(phase_start);
   phase_start = Clock::now();
 
@@ -336,31 +340,77 @@ Bundle TrainBundle(const TrainOptions& options) {
         {"params", all_params}}},
       {"explain", {{"base_value", 0.0}}},
       {"metrics", nlohmann::json::object()}};
+
+  if (!options.model_source.is_null()) meta["training"]["source"] = options.model_source;
+
+  // Models without an exact explainer are explained by Kernel SHAP against a weighted k-means
+  // summary of the training rows (at most 50 points), stored in the bundle.
+  if (!model->HasExactExplainer()) {
+    nlohmann::json ks = KernelExplainer::Fit(train_data, 50, options.seed).ToJson();
+    ks["seed"] = options.seed;
+    ks["num_coalitions"] = ParamInt(pipeline_params, "kernel_shap_coalitions", 2048);
+    meta["explain"]["kernel_shap"] = std::move(ks);
+  }
+
+  // Calibration (optional), fitted on the held-out margins: the shipped calibrator uses all of
+  // them; the metrics use 5-fold cross-fitted PDs so that they are not measured on the rows the
+  // calibrator was fitted on.
+  const CalibrationKind calibration =
+      CalibrationKindFromString(ParamString(pipeline_params, "calibration", "none"));
+  std::vector<double> valid_margin(valid_frame.num_rows);
+  for (std::size_t i = 0; i < valid_frame.num_rows; ++i)
+    valid_margin[i] = model->PredictMargin(x_valid.data() + i * pre.NumInputs());
+  std::vector<double> crossfit_pd;
+  if (calibration != CalibrationKind::kNone) {
+    if (valid_frame.num_rows < 50)
+      throw Error("calibration needs held-out rows (at least 50); got " +
+                  std::to_string(valid_frame.num_rows));
+    meta["calibration"] = Calibrator::Fit(valid_margin, valid_frame.target, calibration).ToJson();
+    crossfit_pd.resize(valid_frame.num_rows);
+    constexpr std::size_t kFolds = 5;
+    for (std::size_t fold = 0; fold < kFolds; ++fold) {
+      std::vector<double> m_fit, y_fit;
+      for (std::size_t i = 0; i < valid_frame.num_rows; ++i)
+        if (i % kFolds != fold) {
+          m_fit.push_back(valid_margin[i]);
+          y_fit.push_back(valid_frame.target[i]);
+        }
+      const Calibrator c = Calibrator::Fit(m_fit, y_fit, calibration);
+      for (std::size_t i = fold; i < valid_frame.num_rows; i += kFolds)
+        crossfit_pd[i] = c.Apply(valid_margin[i]);
+    }
+  }
   Bundle bundle(std::move(schema), pre, std::move(model), std::move(meta));
 
-  // Explanations on the validation rows: base value and mean |SHAP| per feature.
+  // Explanations on (up to explain_rows, evenly spaced) validation rows: base value and mean
+  // |SHAP| per feature. Every row is scored for the metrics.
   const Frame& ef = valid_frame.num_rows > 0 ? valid_frame : train_frame;
-  std::vector<double> pd(ef.num_rows), mean_abs(pre.NumFeatures(), 0.0);
+  const auto explain_rows =
+      static_cast<std::size_t>(std::max(1, ParamInt(pipeline_params, "explain_rows", 500)));
+  const std::size_t stride = std::max<std::size_t>(1, (ef.num_rows + explain_rows - 1) / explain_rows);
+  std::vector<double> pd(ef.num_rows), raw_pd(ef.num_rows), mean_abs(pre.NumFeatures(), 0.0);
   double base = 0;
-  const bool exact = bundle.GetModel().HasExactExplainer();
+  std::size_t explained = 0;
   for (std::size_t i = 0; i < ef.num_rows; ++i) {
-    const Score s = bundle.ScoreRow(ef.Row(i), exact);
-    pd[i] = s.pd;
-    if (exact) {
+    const bool explain_this = i % stride == 0;
+    const Score s = bundle.ScoreRow(ef.Row(i), explain_this);
+    pd[i] = crossfit_pd.empty() ? s.pd : crossfit_pd[i];
+    raw_pd[i] = bundle.UncalibratedPd(s.margin);
+    if (explain_this) {
       base = s.base_value;
+      ++explained;
       for (std::size_t j = 0; j < mean_abs.size(); ++j) mean_abs[j] += std::abs(s.contributions[j]);
     }
+    if (options.progress) options.progress(i + 1, ef.num_rows);
   }
   nlohmann::json mas = nlohmann::json::object();
   for (std::size_t j = 0; j < mean_abs.size(); ++j)
-    mas[pre.Features()[j].name] = ef.num_rows ? mean_abs[j] / ef.num_rows : 0.0;
+    mas[pre.Features()[j].name] = explained ? mean_abs[j] / explained : 0.0;
   auto& m = bundle.Meta();
-  m["explain"] = {{"base_value", base},
-                  {"method", exact ? bundle.GetModel().Kind() == "logistic" ? "linear_shap"
-                                                                            : "tree_shap"
-                                   : "none"},
-                  {"rows", ef.num_rows},
-                  {"mean_abs_shap", mas}};
+  m["explain"]["base_value"] = base;
+  m["explain"]["method"] = bundle.ExplainMethod();
+  m["explain"]["rows"] = explained;
+  m["explain"]["mean_abs_shap"] = mas;
   nlohmann::json importance = bundle.GetModel().Importance();
   importance["mean_abs_shap"] = mas;
   if (po.encoding == Encoding::kWoe) {
@@ -372,10 +422,42 @@ Bundle TrainBundle(const TrainOptions& options) {
   if (valid_frame.num_rows > 0) {
     EvalOptions eo;
     m["metrics"]["validation"] = EvaluateBinary(valid_frame.target, pd, eo);
+    if (calibration != CalibrationKind::kNone) {
+      m["metrics"]["validation"]["calibration_method"] = ToString(calibration) + " (5-fold cross-fitted on the validation rows)";
+      m["metrics"]["validation_uncalibrated"] = EvaluateBinary(valid_frame.target, raw_pd, eo);
+    }
   }
   timings["evaluate_seconds"] = Seconds(phase_start);
   if (options.timings) *options.timings = timings;
   return bundle;
+}
+
+Bundle ImportXgboostBundle(TrainOptions options, const std::string& xgboost_json_path) {
+  const std::string text = ReadFile(xgboost_json_path);
+  nlohmann::json xgb;
+  try {
+    xgb = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw Error(xgboost_json_path + ": not valid JSON (" + e.what() + ")");
+  }
+  options.model = "gbdt";  // the tree preprocessing: raw numbers, missing values kept, one-hot
+  options.params.emplace("min_frequency", "1");  // every level of the sample has its column
+  options.model_source = {{"format", "xgboost"},
+                          {"file", BaseName(xgboost_json_path)},
+                          {"sha256", Sha256Hex(text)}};
+  options.make_model = [&xgb, &xgboost_json_path](const TrainData& data) {
+    try {
+      return std::unique_ptr<Model>(tree::ImportXgboostJson(xgb, data.input_names));
+    } catch (const Error& e) {
+      throw Error(xgboost_json_path + ": " + e.what() +
+                  " (the sample's model inputs are: " + [&data] {
+                    std::string list;
+                    for (const auto& n : data.input_names) list += (list.empty() ? "" : ", ") + n;
+                    return list;
+                  }() + "; a protected column the model uses needs the role 'feature' in --schema)");
+    }
+  };
+  return TrainBundle(options);
 }
 
 }  // namespace loanlens

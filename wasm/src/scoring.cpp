@@ -71,7 +71,7 @@ std::vector<RejectedRow> BatchScorer::TakeRejected() { return std::exchange(reje
 std::vector<RowWarning> BatchScorer::TakeWarnings() { return std::exchange(warnings_, {}); }
 
 nlohmann::json ExplainRecord(const Bundle& bundle, const nlohmann::json& record,
-                             const std::string& source) {
+                             const std::string& source, bool interactions) {
   if (!record.is_object())
     throw Error(source + ": expected a JSON object {\"column\": value, ...}");
   const Schema& schema = bundle.GetSchema();
@@ -123,7 +123,7 @@ nlohmann::json ExplainRecord(const Bundle& bundle, const nlohmann::json& record,
   nlohmann::json jw = nlohmann::json::array();
   for (const auto& w : warnings)
     jw.push_back({{"column", w.column}, {"value", w.value}, {"message", w.message}});
-  return {{"pd", s.pd},
+  nlohmann::json out = {{"pd", s.pd},
           {"margin", s.margin},
           {"points", s.points},
           {"band", s.band},
@@ -131,6 +131,15 @@ nlohmann::json ExplainRecord(const Bundle& bundle, const nlohmann::json& record,
           {"contributions", contributions},
           {"reasons", reasons},
           {"warnings", jw}};
+  if (interactions) {
+    const std::vector<double> inter = bundle.Interactions(raw.data());
+    nlohmann::json ji = nlohmann::json::object();
+    for (std::size_t a = 0; a < features.size(); ++a)
+      for (std::size_t b = 0; b < features.size(); ++b)
+        ji[features[a]][features[b]] = inter[a * features.size() + b];
+    out["interactions"] = std::move(ji);
+  }
+  return out;
 }
 
 }  // namespace loanlens

@@ -8,7 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "loanlens/calibration.h"
 #include "loanlens/data/schema.h"
+#include "loanlens/explain/kernel_shap.h"
 #include "loanlens/model.h"
 #include "loanlens/policy/policy.h"
 #include "loanlens/preprocess.h"
@@ -52,14 +54,27 @@ class Bundle {
 
   /// Scores one parsed row (Frame row: NumFeatures() values).
   Score ScoreRow(const double* raw, bool explain) const;
-  /// Maps a margin to a PD (sigmoid, then the stored calibration if any).
+  /// SHAP interaction values of one parsed row summed to original features: F x F row-major
+  /// (F = number of features); row f sums to the SHAP value of feature f. Tree models only.
+  std::vector<double> Interactions(const double* raw) const;
+  /// Maps a margin to a PD: the stored calibration if any, else the sigmoid.
   double MarginToPd(double margin) const;
+  /// The PD before calibration (sigmoid of the margin).
+  double UncalibratedPd(double margin) const;
+  const Calibrator& GetCalibrator() const { return calibrator_; }
+  /// Explanation method: "linear_shap", "tree_shap" (exact) or "kernel_shap" (models without an
+  /// exact algorithm; needs the background stored under explain.kernel_shap).
+  std::string ExplainMethod() const;
 
  private:
   Schema schema_;
   Preprocessor preprocess_;
   std::unique_ptr<Model> model_;
   Policy policy_;
+  Calibrator calibrator_;
+  std::unique_ptr<KernelExplainer> kernel_;  ///< for models without an exact explainer
+  CoalitionMarginFn kernel_fast_path_;       ///< model-specific coalition values (may be empty)
+  KernelShapOptions kernel_options_;
   nlohmann::json meta_;
 };
 

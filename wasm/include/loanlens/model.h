@@ -67,6 +67,13 @@ class Model {
   /// random_forest averages its trees' class-1 probabilities, and TreeSHAP is exact in that
   /// space. The bundle then maps pd = margin (no sigmoid).
   virtual bool MarginIsProbability() const { return false; }
+  /**
+   * SHAP interaction values for one design row (tree models).
+   * \param out  num_inputs x num_inputs, row-major, symmetric; off-diagonal entries are half the
+   *             pairwise interaction, the diagonal the main effects; row j sums to phi_j.
+   * \return     the base value. Models without tree structure throw loanlens::Error.
+   */
+  virtual double Interactions(const double* x, double* out) const;
   /// Extra global importance (gain, split counts ...) for the bundle; {} when none.
   virtual nlohmann::json Importance() const { return nlohmann::json::object(); }
 };

@@ -31,7 +31,20 @@ struct TrainOptions {
   /// If set, receives wall-clock seconds per phase (read, preprocess, fit, evaluate). Kept out of
   /// the bundle so that its content stays a function of data, parameters and seed.
   nlohmann::json* timings = nullptr;
+  /// When set, replaces training: the model is built from the preprocessed training rows' layout
+  /// (used by `import-xgboost`, whose model was trained elsewhere). Its description goes into
+  /// training.source.
+  std::function<std::unique_ptr<Model>(const TrainData&)> make_model;
+  nlohmann::json model_source;
 };
+
+/**
+ * Bundles an XGBoost model (JSON from Booster.save_model) with the schema and preprocessing of a
+ * labelled sample: the sample's columns are mapped to the model's feature names (numeric columns
+ * by name, one-hot columns as "column=level"), and validation metrics are computed on the
+ * sample's hold-out rows. `options.model` is ignored.
+ */
+Bundle ImportXgboostBundle(TrainOptions options, const std::string& xgboost_json_path);
 
 /// Parameters handled by the pipeline rather than the model: encoding (onehot|woe), woe_bins,
 /// min_frequency, missing_indicators (0|1), clip_quantile, calibration (none|platt|isotonic),

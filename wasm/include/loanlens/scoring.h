@@ -60,8 +60,9 @@ class BatchScorer {
 /// Scores one applicant given as JSON {"column": value, ...} (numbers, strings, booleans or null
 /// for missing). Unknown keys and missing feature keys are errors; returns the JSON that
 /// `loanlens explain` prints: pd, margin, points, band, base_value, contributions (feature ->
-/// value), reasons, warnings.
+/// value), reasons, warnings; with `interactions` (tree models) also "interactions":
+/// {feature: {feature: value}}, SHAP interaction values summed to original features.
 nlohmann::json ExplainRecord(const Bundle& bundle, const nlohmann::json& record,
-                             const std::string& source = "--row");
+                             const std::string& source = "--row", bool interactions = false);
 
 }  // namespace loanlens

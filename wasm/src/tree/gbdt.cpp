@@ -95,6 +95,10 @@ double GbdtModel::Explain(const double* x, double* phi) const {
   return base_score_ + explainer_.Explain(x, phi);
 }
 
+double GbdtModel::Interactions(const double* x, double* out) const {
+  return base_score_ + ShapInteractions(trees_, input_names_.size(), x, float32_, out);
+}
+
 void GbdtModel::SetGroups(std::vector<int> group, std::vector<std::string> group_names) {
   group_ = std::move(group);
   group_names_ = std::move(group_names);

@@ -85,6 +85,15 @@ double RandomForestModel::PredictMargin(const double* x) const {
   return sum / static_cast<double>(trees_.size());
 }
 
+double RandomForestModel::Interactions(const double* x, double* out) const {
+  // Interactions of the sum of the trees, scaled to their average (as Explain).
+  const std::size_t m = input_names_.size();
+  const double scale = 1.0 / static_cast<double>(trees_.size());
+  const double base = ShapInteractions(trees_, m, x, false, out);
+  for (std::size_t k = 0; k < m * m; ++k) out[k] *= scale;
+  return base * scale;
+}
+
 double RandomForestModel::Explain(const double* x, double* phi) const {
   // TreeSHAP of the sum of the trees, scaled to their average.
   const double scale = 1.0 / static_cast<double>(trees_.size());

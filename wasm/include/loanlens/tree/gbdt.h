@@ -58,6 +58,7 @@ class GbdtModel : public Model {
   double PredictMargin(const double* x) const override;
   bool HasExactExplainer() const override { return true; }
   double Explain(const double* x, double* phi) const override;
+  double Interactions(const double* x, double* out) const override;
   nlohmann::json ToJson() const override;
   nlohmann::json Importance() const override;
 

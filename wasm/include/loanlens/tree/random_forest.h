@@ -48,6 +48,7 @@ class RandomForestModel : public Model {
   double PredictMargin(const double* x) const override;
   bool HasExactExplainer() const override { return true; }
   double Explain(const double* x, double* phi) const override;
+  double Interactions(const double* x, double* out) const override;
   bool MarginIsProbability() const override { return true; }
   nlohmann::json ToJson() const override;
   /// Gini importance (sum of weighted impurity decrease), split counts and "oob_auc".
