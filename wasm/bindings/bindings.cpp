@@ -61,6 +61,8 @@ json Info(const loanlens::Bundle& b) {
                         {"missing", c->missing}});
   }
   j["features"] = features;
+  // How to read the margin: log-odds for most models; the forest's average probability.
+  j["margin_scale"] = b.GetModel().MarginIsProbability() ? "probability" : "log_odds";
   return j;
 }
 
