@@ -93,3 +93,16 @@ export function cellDiff(a, b) {
   if (a !== '' && b !== '' && Number.isFinite(na) && Number.isFinite(nb)) return Math.abs(na - nb);
   return a === b ? 0 : Infinity;
 }
+
+/// The header and the first `n` records of CSV text (quote-aware: a quoted newline does not end a
+/// record), each ending in a newline.
+export function csvPrefix(text, n) {
+  let quoted = false;
+  let records = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) quoted = !quoted; // '"' (an escaped "" toggles twice)
+    else if (c === 10 && !quoted && ++records === n + 1) return text.slice(0, i + 1);
+  }
+  return text.endsWith('\n') ? text : text + '\n';
+}

@@ -1,18 +1,38 @@
 // WebAssembly vs native: for every shipped bundle and its dataset, the batch scores and SHAP
 // values of the .wasm (the module the browser runs) equal the native CLI's
-// (`loanlens score --explain`) on the same rows, |diff| <= 1e-12 for every numeric cell.
+// (`loanlens score --explain`) on the same rows, |diff| <= 1e-12 for every numeric cell (pd,
+// margin, base_value, shap_*); `points` (offset + pdo/ln 2 x log-odds, ~500) within 1e-12
+// relative, since the ~29x factor turns a last-bit margin difference into ~1e-12 points.
+// Rows: the whole dataset for the cheap explainers (linear SHAP), a fixed prefix for the costly
+// ones (TreeSHAP on deep forests, Kernel SHAP), so the suite stays well under a minute.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join, basename } from 'node:path';
-import { cli, cellDiff, loadEngine, parseCsv, repo, runBatch, shippedBundles } from './helpers.mjs';
+import { cli, cellDiff, csvPrefix, loadEngine, parseCsv, repo, runBatch, shippedBundles } from './helpers.mjs';
 
 const kTol = 1e-12;
+const run = promisify(execFile);
 let m;
 let bundles;
+
+/// How many data rows to compare for a bundle (Infinity = the whole file), by explanation cost.
+export function rowLimit(bundle) {
+  const method = bundle.explain?.method;
+  if (method === 'kernel_shap') return 40; // ~0.1-0.2 s per row in wasm
+  if (bundle.kind === 'random_forest') return 500; // deep trees: TreeSHAP ~5 ms per row
+  if (method === 'tree_shap') return 5000;
+  return Infinity;
+}
+
+/// Rows checked through the single-record path (scoreRecord, the Applicant screen).
+function recordLimit(bundle) {
+  return bundle.explain?.method === 'kernel_shap' ? 3 : 25;
+}
 
 before(async () => {
   m = await loadEngine();
@@ -25,25 +45,41 @@ test('there are shipped bundles and a native CLI to compare with', () => {
 });
 
 test('wasm batch scoring and SHAP equal the native CLI for every shipped bundle', async (t) => {
+  const kinds = new Set();
   for (const bundlePath of bundles) {
     await t.test(basename(bundlePath), async () => {
+      const t0 = performance.now();
       const text = await readFile(bundlePath, 'utf8');
+      const bundle = JSON.parse(text);
+      kinds.add(bundle.kind);
       const loaded = JSON.parse(m.loadBundle(text));
       assert.equal(loaded.error, undefined, loaded.error);
-      const dataFile = JSON.parse(text).training?.data_file;
+      assert.equal(loaded.info.margin_scale, bundle.kind === 'random_forest' ? 'probability' : 'log_odds');
+      assert.equal(loaded.info.explain.method, bundle.explain.method);
+      const dataFile = bundle.training?.data_file;
       assert.ok(dataFile, 'bundle has no training.data_file');
-      const dataPath = join(repo, 'models/data', dataFile);
-      const csv = await readFile(dataPath, 'utf8');
+      const full = await readFile(join(repo, 'models/data', dataFile), 'utf8');
+      const limit = rowLimit(bundle);
+      const csv = Number.isFinite(limit) ? csvPrefix(full, limit) : full;
 
       const dir = await mkdtemp(join(tmpdir(), 'loanlens-parity-'));
       try {
+        const dataPath = join(dir, dataFile);
+        await writeFile(dataPath, csv);
         const outPath = join(dir, 'scored.csv');
-        execFileSync(cli, ['score', '--model', bundlePath, '--data', dataPath, '--out', outPath, '--explain'], { stdio: ['ignore', 'ignore', 'pipe'] });
-        const native = parseCsv(await readFile(outPath, 'utf8'));
-        const nativeHeader = native.shift();
+        // The CLI runs in its own process while this one runs the wasm.
+        const nativeRun = run(cli, ['score', '--model', bundlePath, '--data', dataPath, '--out', outPath, '--explain'], { maxBuffer: 1 << 24 });
+        nativeRun.catch(() => undefined);
 
         // Odd chunk size: records and UTF-8 text split across chunk boundaries.
+        const tw = performance.now();
         const wasm = runBatch(m, loaded.handle, csv, { explain: true, chunkChars: 65521, source: dataFile });
+        const wasmSeconds = (performance.now() - tw) / 1000;
+        await nativeRun;
+        const native = parseCsv(await readFile(outPath, 'utf8'));
+        const nativeHeader = native.shift();
+        if (Number.isFinite(limit)) assert.ok(native.length > Math.min(limit, 1000) * 0.9, `only ${native.length} of the first ${limit} rows scored`);
+
         assert.deepEqual(wasm.header, nativeHeader, 'output columns differ from the CLI');
         assert.ok(nativeHeader.includes('pd') && nativeHeader.includes('base_value'));
         assert.ok(nativeHeader.some((h) => h.startsWith('shap_')), 'no shap_ columns');
@@ -52,7 +88,10 @@ test('wasm batch scoring and SHAP equal the native CLI for every shipped bundle'
         assert.equal(wasm.summary.scored, native.length);
 
         let maxDiff = 0;
+        let maxAt = '';
         let numericCells = 0;
+        const pointsCol = nativeHeader.indexOf('points');
+        let maxPointsRel = 0;
         for (let r = 0; r < native.length; r++) {
           const a = wasm.rows[r].cells;
           const b = native[r];
@@ -61,12 +100,19 @@ test('wasm batch scoring and SHAP equal the native CLI for every shipped bundle'
             const d = cellDiff(a[c], b[c]);
             if (d === Infinity) assert.fail(`row ${wasm.rows[r].row}, column ${nativeHeader[c]}: wasm '${a[c]}' vs native '${b[c]}'`);
             if (a[c] !== '' && Number.isFinite(Number(a[c]))) numericCells++;
-            if (d > maxDiff) maxDiff = d;
+            if (c === pointsCol) {
+              maxPointsRel = Math.max(maxPointsRel, d / Math.max(1, Math.abs(Number(b[c]))));
+              continue;
+            }
+            if (d > maxDiff) {
+              maxDiff = d;
+              maxAt = `row ${wasm.rows[r].row}, ${nativeHeader[c]}: wasm ${a[c]} vs native ${b[c]}`;
+            }
           }
         }
         assert.ok(numericCells > native.length, 'compared almost no numeric cells');
-        assert.ok(maxDiff <= kTol, `max |wasm - native| = ${maxDiff}`);
-        t.diagnostic(`${basename(bundlePath)}: ${native.length} rows x ${nativeHeader.length} columns, max |diff| = ${maxDiff}`);
+        assert.ok(maxDiff <= kTol, `max |wasm - native| = ${maxDiff} (${maxAt})`);
+        assert.ok(maxPointsRel <= kTol, `points: max relative |wasm - native| = ${maxPointsRel}`);
 
         // The single-record path (Applicant screen) agrees with the batch path on the first rows.
         const data = parseCsv(csv);
@@ -74,13 +120,15 @@ test('wasm batch scoring and SHAP equal the native CLI for every shipped bundle'
         const features = loaded.info.features.map((f) => f.name);
         const pdCol = nativeHeader.indexOf('pd');
         const baseCol = nativeHeader.indexOf('base_value');
-        for (let r = 0; r < Math.min(25, native.length); r++) {
+        const marginCol = nativeHeader.indexOf('margin');
+        for (let r = 0; r < Math.min(recordLimit(bundle), native.length); r++) {
           const rowNo = wasm.rows[r].row;
           const values = data[rowNo - 2];
           const record = Object.fromEntries(features.map((f) => [f, values[header.indexOf(f)]]));
           const s = JSON.parse(m.scoreRecord(loaded.handle, JSON.stringify(record), true));
           assert.equal(s.error, undefined, s.error);
           assert.ok(Math.abs(s.pd - Number(native[r][pdCol])) <= kTol, `row ${rowNo}: pd ${s.pd} vs ${native[r][pdCol]}`);
+          assert.ok(Math.abs(s.margin - Number(native[r][marginCol])) <= kTol, `row ${rowNo}: margin`);
           assert.ok(Math.abs(s.base_value - Number(native[r][baseCol])) <= kTol);
           for (const f of features) {
             const col = nativeHeader.indexOf(`shap_${f}`);
@@ -89,10 +137,16 @@ test('wasm batch scoring and SHAP equal the native CLI for every shipped bundle'
           const sum = s.base_value + Object.values(s.contributions).reduce((x, y) => x + y, 0);
           assert.ok(Math.abs(sum - s.margin) <= 1e-9, `row ${rowNo}: base + sum(phi) != margin`);
         }
+        t.diagnostic(
+          `${basename(bundlePath)} (${bundle.kind}, ${bundle.explain.method}): ${native.length} rows x ${nativeHeader.length} columns` +
+            `${Number.isFinite(limit) ? ` (prefix of at most ${limit} rows)` : ' (whole file)'}, max |diff| = ${maxDiff} (${maxAt}), points rel ${maxPointsRel.toExponential(1)}, wasm ${wasmSeconds.toFixed(2)} s, total ${((performance.now() - t0) / 1000).toFixed(2)} s`,
+        );
       } finally {
         m.unloadBundle(loaded.handle);
         await rm(dir, { recursive: true, force: true });
       }
     });
   }
+  // Every model family the engine ships is covered.
+  for (const kind of ['logistic', 'gbdt', 'random_forest', 'svm']) assert.ok(kinds.has(kind), `no shipped ${kind} bundle was compared`);
 });
