@@ -114,8 +114,8 @@ TEST_CASE("bundle: tampering and malformed bundles are detected on load") {
                          Error);
   }
   SUBCASE("not JSON at all") {
-    CHECK_THROWS_WITH_AS(Bundle::Parse("{nope", "x.json"), doctest::Contains("x.json: not valid JSON"),
-                         Error);
+    CHECK_THROWS_WITH_AS(Bundle::Parse("{nope", "x.json"),
+                         doctest::Contains("x.json: not valid JSON"), Error);
   }
 }
 
@@ -160,9 +160,10 @@ TEST_CASE("batch scoring: rows in = scored + rejected, bad rows named") {
   std::istringstream lines(text.substr(nl + 1));
   std::string line;
   for (int i = 0; i < 5 && std::getline(lines, line); ++i) csv += line + "\n";
-  csv += "< 0 DM,abc,critical account / other credits existing (not at this bank),radio/television,"
-         "1169,unknown / no savings account,>= 7 years,4,male : single,none,4,real estate,67,none,"
-         "own,2,skilled employee / official,1,none,yes,1\n";
+  csv +=
+      "< 0 DM,abc,critical account / other credits existing (not at this bank),radio/television,"
+      "1169,unknown / no savings account,>= 7 years,4,male : single,none,4,real estate,67,none,"
+      "own,2,skilled employee / official,1,none,yes,1\n";
   csv += "too,few,fields\n";
   BatchScorer scorer(b, "upload.csv", true);
   for (std::size_t i = 0; i < csv.size(); i += 7) scorer.Feed(std::string_view(csv).substr(i, 7));
@@ -189,8 +190,8 @@ TEST_CASE("batch scoring: rows in = scored + rejected, bad rows named") {
 
 TEST_CASE("explain one record given as JSON") {
   const Bundle& b = Trained();
-  nlohmann::json r = {{"checking_status", "< 0 DM"}, {"duration_months", 48},
-                      {"credit_amount", 9000}};
+  nlohmann::json r = {
+      {"checking_status", "< 0 DM"}, {"duration_months", 48}, {"credit_amount", 9000}};
   const nlohmann::json out = ExplainRecord(b, r);
   double sum = out["base_value"];
   for (const auto& [k, v] : out["contributions"].items()) sum += v.get<double>();
@@ -201,9 +202,9 @@ TEST_CASE("explain one record given as JSON") {
     CHECK_THROWS_WITH_AS(ExplainRecord(b, {{"duraton_months", 3}}),
                          doctest::Contains("column 'duraton_months', value '3': unknown column"),
                          Error);
-    CHECK_THROWS_WITH_AS(ExplainRecord(b, {{"duration_months", "many"}}),
-                         doctest::Contains("column 'duration_months', value 'many': expected a number"),
-                         Error);
+    CHECK_THROWS_WITH_AS(
+        ExplainRecord(b, {{"duration_months", "many"}}),
+        doctest::Contains("column 'duration_months', value 'many': expected a number"), Error);
   }
 }
 

@@ -54,8 +54,8 @@ TEST_CASE("one-hot with imputation and standardisation (linear models)") {
   o.min_frequency = 2;  // C is seen once: pooled into __other__
   o.missing_indicators = true;
   Preprocessor p = Preprocessor::Fit(d.frame, d.schema, o, d.frame.target);
-  const std::vector<std::string> names = {"income", "income__missing", "grade=A", "grade=B",
-                                          "grade=__other__", "owner"};
+  const std::vector<std::string> names = {"income",  "income__missing", "grade=A",
+                                          "grade=B", "grade=__other__", "owner"};
   CHECK(p.InputNames() == names);
   CHECK(p.Group() == std::vector<int>{0, 0, 1, 1, 1, 2});
   const auto& inc = p.Features()[0];
@@ -88,8 +88,9 @@ TEST_CASE("one-hot with imputation and standardisation (linear models)") {
   SUBCASE("a bundle whose preprocessing does not match the schema is rejected") {
     auto j = p.ToJson();
     j["features"][1]["level_column"] = {0};
-    CHECK_THROWS_WITH_AS(Preprocessor::FromJson(j, d.schema),
-                         "preprocess.features[1].level_column: expected one entry per schema category", Error);
+    CHECK_THROWS_WITH_AS(
+        Preprocessor::FromJson(j, d.schema),
+        "preprocess.features[1].level_column: expected one entry per schema category", Error);
     j = p.ToJson();
     j["features"][0]["scale"] = 0;
     CHECK_THROWS_WITH_AS(Preprocessor::FromJson(j, d.schema),

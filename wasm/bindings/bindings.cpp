@@ -36,7 +36,8 @@ std::string Guard(F&& f) {
 
 const loanlens::Bundle& GetBundle(int handle) {
   auto it = bundles.find(handle);
-  if (it == bundles.end()) throw loanlens::Error("no bundle loaded with handle " + std::to_string(handle));
+  if (it == bundles.end())
+    throw loanlens::Error("no bundle loaded with handle " + std::to_string(handle));
   return *it->second;
 }
 

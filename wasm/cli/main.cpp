@@ -270,9 +270,9 @@ int Inspect(const std::string& model_path, bool json) {
     PrintMetrics(j["metrics"]["validation"]);
   }
   const auto& p = bundle.GetPolicy();
-  std::cout << "policy          approve if PD < " << p.approve_below << ", decline if PD >= "
-            << p.decline_at << "; " << p.base_points << " points at odds " << p.base_odds
-            << ":1, " << p.pdo << " points to double the odds\n";
+  std::cout << "policy          approve if PD < " << p.approve_below
+            << ", decline if PD >= " << p.decline_at << "; " << p.base_points << " points at odds "
+            << p.base_odds << ":1, " << p.pdo << " points to double the odds\n";
   return 0;
 }
 
@@ -318,8 +318,8 @@ int BenchCommand(const std::string& model_path, const std::string& data_path, in
       best_shap = std::min(best_shap, std::chrono::duration<double>(Clock::now() - t0).count());
     }
   }
-  nlohmann::json out = {{"rows", n}, {"inputs", k}, {"predict_seconds", best_predict},
-                        {"checksum", checksum}};
+  nlohmann::json out = {
+      {"rows", n}, {"inputs", k}, {"predict_seconds", best_predict}, {"checksum", checksum}};
   if (shap && model.HasExactExplainer()) out["shap_seconds"] = best_shap;
   std::cout << out.dump() << "\n";
   return 0;
@@ -384,8 +384,8 @@ int main(int argc, char** argv) {
   train->add_option("--model", to.model, "logistic | gbdt | random_forest | svm")
       ->capture_default_str();
   train->add_option("--out", out, "Bundle to write (JSON)")->required();
-  auto* valid = train->add_option("--valid", to.valid_path, "Validation CSV")
-                    ->check(CLI::ExistingFile);
+  auto* valid =
+      train->add_option("--valid", to.valid_path, "Validation CSV")->check(CLI::ExistingFile);
   train->add_option("--valid-fraction", to.valid_fraction, "Stratified hold-out fraction")
       ->capture_default_str()
       ->excludes(valid);
@@ -400,8 +400,9 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
   bool timings = false;
-  train->add_flag("--timings", timings, "Print seconds per phase (read, preprocess, fit, "
-                                        "evaluate) as JSON on stderr");
+  train->add_flag("--timings", timings,
+                  "Print seconds per phase (read, preprocess, fit, "
+                  "evaluate) as JSON on stderr");
   train->callback([&] { rc = Train(to, params, exclude, protect, out, timings); });
 
   auto* evaluate = app.add_subcommand("evaluate", "Metrics of a bundle on labelled data");
@@ -459,8 +460,10 @@ int main(int argc, char** argv) {
   import->add_option("--model", xgb_path, "XGBoost model saved with save_model(\"m.json\")")
       ->required()
       ->check(CLI::ExistingFile);
-  import->add_option("--data", to.data_path, "Labelled sample CSV (columns named as the model's "
-                                             "features)")
+  import
+      ->add_option("--data", to.data_path,
+                   "Labelled sample CSV (columns named as the model's "
+                   "features)")
       ->required()
       ->check(CLI::ExistingFile);
   import->add_option("--target", to.target, "Target column")->required();
@@ -475,49 +478,50 @@ int main(int argc, char** argv) {
   import->callback([&] {
     for (const auto& kv : params) {
       const auto eq = kv.find('=');
-      if (eq == std::string::npos || eq == 0)
-        throw CLI::ValidationError("--param", "expected key=value, got '" + kv + "'");
-      to.params[kv.substr(0, eq)] = kv.substr(eq + 1);
-    }
-    to.exclude = SplitList(exclude);
-    const loanlens::Bundle bundle = loanlens::ImportXgboostBundle(to, xgb_path);
-    WriteFileAtomically(out, bundle.Dump());
-    std::cout << "imported " << bundle.GetModel().ToJson()["trees"].size()
-              << " XGBoost trees; wrote " << out << "\n";
-    if (bundle.Meta()["metrics"].contains("validation")) {
-      std::cout << "validation on the sample's hold-out rows:\n";
-      PrintMetrics(bundle.Meta()["metrics"]["validation"]);
-    }
-  });
+  if (eq == std::string::npos || eq == 0)
+    throw CLI::ValidationError("--param", "expected key=value, got '" + kv + "'");
+  to.params[kv.substr(0, eq)] = kv.substr(eq + 1);
+}
+to.exclude = SplitList(exclude);
+const loanlens::Bundle bundle = loanlens::ImportXgboostBundle(to, xgb_path);
+WriteFileAtomically(out, bundle.Dump());
+std::cout << "imported " << bundle.GetModel().ToJson()["trees"].size() << " XGBoost trees; wrote "
+          << out << "\n";
+if (bundle.Meta()["metrics"].contains("validation")) {
+  std::cout << "validation on the sample's hold-out rows:\n";
+  PrintMetrics(bundle.Meta()["metrics"]["validation"]);
+}
+});
 
-  int repeat = 3;
-  auto* bench = app.add_subcommand("bench", "Time margins and SHAP for every row of a CSV (JSON)");
-  bench->add_option("--model", model_path, "Bundle JSON")->required()->check(CLI::ExistingFile);
-  bench->add_option("--data", data_path, "CSV")->required()->check(CLI::ExistingFile);
-  bench->add_option("--repeat", repeat, "Repetitions (the fastest is reported)")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 100));
-  bool no_shap = false;
-  bench->add_flag("--no-shap", no_shap, "Time margins only");
-  bench->callback([&] { rc = BenchCommand(model_path, data_path, repeat, !no_shap); });
+int repeat = 3;
+auto* bench = app.add_subcommand("bench", "Time margins and SHAP for every row of a CSV (JSON)");
+bench->add_option("--model", model_path, "Bundle JSON")->required()->check(CLI::ExistingFile);
+bench->add_option("--data", data_path, "CSV")->required()->check(CLI::ExistingFile);
+bench->add_option("--repeat", repeat, "Repetitions (the fastest is reported)")
+    ->capture_default_str()
+    ->check(CLI::Range(1, 100));
+bool no_shap = false;
+bench->add_flag("--no-shap", no_shap, "Time margins only");
+bench->callback([&] { rc = BenchCommand(model_path, data_path, repeat, !no_shap); });
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::cerr << "loanlens: " << e.what() << "\nRun 'loanlens --help' or 'loanlens <command> --help'.\n";
-    return 2;
-  } catch (const Error& e) {
-    std::cerr << "loanlens: error: " << e.what() << "\n";
-    return 1;
-  } catch (const std::exception& e) {
-    std::cerr << "loanlens: internal error: " << e.what() << "\n";
-    return 1;
-  }
-  return rc;
+try {
+  app.parse(argc, argv);
+} catch (const CLI::CallForHelp& e) {
+  return app.exit(e);
+} catch (const CLI::CallForAllHelp& e) {
+  return app.exit(e);
+} catch (const CLI::CallForVersion& e) {
+  return app.exit(e);
+} catch (const CLI::ParseError& e) {
+  std::cerr << "loanlens: " << e.what()
+            << "\nRun 'loanlens --help' or 'loanlens <command> --help'.\n";
+  return 2;
+} catch (const Error& e) {
+  std::cerr << "loanlens: error: " << e.what() << "\n";
+  return 1;
+} catch (const std::exception& e) {
+  std::cerr << "loanlens: internal error: " << e.what() << "\n";
+  return 1;
+}
+return rc;
 }

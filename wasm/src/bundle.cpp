@@ -41,8 +41,7 @@ Bundle::Bundle(Schema schema, Preprocessor preprocess, std::unique_ptr<Model> mo
                   "' model has no exact explainer)");
     const nlohmann::json& ks = meta_["explain"]["kernel_shap"];
     kernel_ = std::make_unique<KernelExplainer>(KernelExplainer::FromJson(ks));
-    if (kernel_->NumInputs() != model_->NumInputs() ||
-        kernel_->Group() != preprocess_.Group())
+    if (kernel_->NumInputs() != model_->NumInputs() || kernel_->Group() != preprocess_.Group())
       throw Error("bundle.explain.kernel_shap: its background does not match the model's inputs");
     kernel_options_.seed = ks.value("seed", kernel_options_.seed);
     kernel_options_.num_coalitions = ks.value("num_coalitions", kernel_options_.num_coalitions);
@@ -93,14 +92,15 @@ Bundle Bundle::FromJson(nlohmann::json j, const std::string& source) {
     if (r.String("format") != kBundleFormat)
       r.Fail("format", std::string("expected '") + kBundleFormat + "' (is this a LoanLens model?)");
     if (r.Int("format_version") != kBundleFormatVersion)
-      r.Fail("format_version", "this engine reads version " +
-                                   std::to_string(kBundleFormatVersion) + ", the bundle has " +
-                                   j["format_version"].dump());
+      r.Fail("format_version", "this engine reads version " + std::to_string(kBundleFormatVersion) +
+                                   ", the bundle has " + j["format_version"].dump());
     const std::string stored = r.String("content_sha256");
     const std::string actual = Sha256Hex(CanonicalContent(j));
     if (stored != actual)
-      throw Error("bundle.content_sha256: the content does not match its hash (the file was "
-                  "modified after training); stored " + stored + ", computed " + actual);
+      throw Error(
+          "bundle.content_sha256: the content does not match its hash (the file was "
+          "modified after training); stored " +
+          stored + ", computed " + actual);
     r.String("engine_version");
     JsonReader target = r.Child("target");
     const std::string target_name = target.String("name");
@@ -164,7 +164,8 @@ Score Bundle::ScoreRow(const double* raw, bool explain) const {
     s.contributions.assign(preprocess_.NumFeatures(), 0.0);
     const Model& model = *model_;
     const BatchMarginFn batch = [&model](const double* rows, std::size_t n, double* out) {
-      for (std::size_t i = 0; i < n; ++i) out[i] = model.PredictMargin(rows + i * model.NumInputs());
+      for (std::size_t i = 0; i < n; ++i)
+        out[i] = model.PredictMargin(rows + i * model.NumInputs());
     };
     s.base_value = kernel_->Explain(batch, kernel_fast_path_, x.data(), s.contributions.data(),
                                     kernel_options_);

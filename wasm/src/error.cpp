@@ -16,7 +16,8 @@ std::string FormatLocation(const Location& where) {
 }
 
 Error::Error(const Location& where, const std::string& what)
-    : std::runtime_error(FormatLocation(where).empty() ? what : FormatLocation(where) + ": " + what),
+    : std::runtime_error(FormatLocation(where).empty() ? what
+                                                       : FormatLocation(where) + ": " + what),
       where(where) {}
 
 }  // namespace loanlens

@@ -12,8 +12,10 @@
 namespace loanlens {
 
 double Model::Interactions(const double*, double*) const {
-  throw Error("SHAP interaction values are computed for tree models (gbdt, random_forest); this is "
-              "a '" + Kind() + "' model");
+  throw Error(
+      "SHAP interaction values are computed for tree models (gbdt, random_forest); this is "
+      "a '" +
+      Kind() + "' model");
 }
 
 const std::vector<ModelFamily>& ModelFamilies() {

@@ -5,15 +5,15 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
-#include <numeric>
 #include <fstream>
+#include <numeric>
 #include <random>
 #include <sstream>
 
 #include "loanlens/calibration.h"
 #include "loanlens/data/frame.h"
-#include "loanlens/explain/kernel_shap.h"
 #include "loanlens/error.h"
+#include "loanlens/explain/kernel_shap.h"
 #include "loanlens/metrics.h"
 #include "loanlens/tree/xgboost_import.h"
 #include "loanlens/version.h"
@@ -103,7 +103,8 @@ void StratifiedSplit(const std::vector<double>& y, double fraction, std::uint64_
 void AssignDefaultRoles(Schema& schema, const std::string& target) {
   for (auto& c : schema.columns) {
     const std::string lower = Lower(c.name);
-    const bool id_name = lower == "id" || (c.name.size() > 2 && c.name.substr(c.name.size() - 2) == "ID") ||
+    const bool id_name = lower == "id" ||
+                         (c.name.size() > 2 && c.name.substr(c.name.size() - 2) == "ID") ||
                          (lower.size() > 3 && lower.substr(lower.size() - 3) == "_id");
     if (c.name == target) {
       c.role = Role::kTarget;
@@ -116,10 +117,13 @@ void AssignDefaultRoles(Schema& schema, const std::string& target) {
 }
 
 const std::vector<std::string>& PipelineParamKeys() {
-  static const std::vector<std::string> keys = {
-      "encoding",    "woe_bins",  "min_frequency", "missing_indicators", "clip_quantile",
-      "calibration", "base_points", "base_odds",   "pdo",                "approve_below",
-      "decline_at",  "max_reasons", "explain_rows", "kernel_shap_coalitions"};
+  static const std::vector<std::string> keys = {"encoding",      "woe_bins",
+                                                "min_frequency", "missing_indicators",
+                                                "clip_quantile", "calibration",
+                                                "base_points",   "base_odds",
+                                                "pdo",           "approve_below",
+                                                "decline_at",    "max_reasons",
+                                                "explain_rows",  "kernel_shap_coalitions"};
   return keys;
 }
 
@@ -132,8 +136,8 @@ bool IsDefaultProtected(const std::string& column_name) {
     if (pos == std::string::npos) continue;
     // "age" only as a whole word ("age", "age_years", "person_age"), not "mortgage" or "page".
     const bool start = pos == 0 || !std::isalpha(static_cast<unsigned char>(n[pos - 1]));
-    const bool end = pos + w.size() == n.size() ||
-                     !std::isalpha(static_cast<unsigned char>(n[pos + w.size()]));
+    const bool end =
+        pos + w.size() == n.size() || !std::isalpha(static_cast<unsigned char>(n[pos + w.size()]));
     if (w != "age" || (start && end)) return true;
   }
   return false;
@@ -188,12 +192,14 @@ Bundle TrainBundle(const TrainOptions& options) {
   AssignDefaultRoles(schema, options.target);
   for (const auto& col : options.exclude) {
     ColumnSpec* c = schema.Find(col);
-    if (!c) throw Error(Location{name, 1, col, ""}, "--exclude names a column that is not in the file");
+    if (!c)
+      throw Error(Location{name, 1, col, ""}, "--exclude names a column that is not in the file");
     c->role = Role::kIgnore;
   }
   for (const auto& col : options.protected_columns) {
     ColumnSpec* c = schema.Find(col);
-    if (!c) throw Error(Location{name, 1, col, ""}, "--protected names a column that is not in the file");
+    if (!c)
+      throw Error(Location{name, 1, col, ""}, "--protected names a column that is not in the file");
     c->role = Role::kProtected;
   }
   if (!user_schema.is_null()) ApplySchemaOverride(schema, user_schema);
@@ -217,16 +223,16 @@ Bundle TrainBundle(const TrainOptions& options) {
     std::string list;
     for (const auto& v : values) list += (list.empty() ? "'" : ", '") + v + "'";
     throw Error(Location{name, 0, options.target, ""},
-                "the target must have exactly two values, found " +
-                    std::to_string(values.size()) + ": " + list);
+                "the target must have exactly two values, found " + std::to_string(values.size()) +
+                    ": " + list);
   }
   if (positive.empty()) {
-    const bool zero_one = (values[0] == "0" || values[0] == "1") &&
-                          (values[1] == "0" || values[1] == "1");
+    const bool zero_one =
+        (values[0] == "0" || values[0] == "1") && (values[1] == "0" || values[1] == "1");
     if (!zero_one)
-      throw Error(Location{name, 0, options.target, ""},
-                  "--positive is required: which of '" + values[0] + "' and '" + values[1] +
-                      "' means default?");
+      throw Error(Location{name, 0, options.target, ""}, "--positive is required: which of '" +
+                                                             values[0] + "' and '" + values[1] +
+                                                             "' means default?");
     positive = "1";
   }
   if (positive != values[0] && positive != values[1])
@@ -268,8 +274,7 @@ Bundle TrainBundle(const TrainOptions& options) {
   po.scale = family.needs_scaling;
   po.encoding = EncodingFromString(ParamString(pipeline_params, "encoding", "onehot"));
   po.woe_bins = ParamInt(pipeline_params, "woe_bins", po.woe_bins);
-  po.min_frequency =
-      static_cast<std::size_t>(ParamInt(pipeline_params, "min_frequency", 10));
+  po.min_frequency = static_cast<std::size_t>(ParamInt(pipeline_params, "min_frequency", 10));
   po.missing_indicators = ParamInt(pipeline_params, "missing_indicators", 0) != 0;
   po.clip_quantile = ParamDouble(pipeline_params, "clip_quantile", 0.0);
   if (po.woe_bins < 2) throw Error("parameter 'woe_bins': expected at least 2");
@@ -302,8 +307,9 @@ Bundle TrainBundle(const TrainOptions& options) {
   context.threads = options.threads;
   context.progress = options.progress;
   if (valid_frame.num_rows > 0) context.valid = &valid_data;
-  std::unique_ptr<Model> model = options.make_model ? options.make_model(train_data)
-                                                   : family.train(train_data, model_params, context);
+  std::unique_ptr<Model> model = options.make_model
+                                     ? options.make_model(train_data)
+                                     : family.train(train_data, model_params, context);
   timings["fit_seconds"] = Seconds(phase_start);
   phase_start = Clock::now();
 
@@ -330,10 +336,10 @@ Bundle TrainBundle(const TrainOptions& options) {
         {"train_rows", train_frame.num_rows},
         {"valid_rows", valid_frame.num_rows},
         {"positive_rate_train",
-         train_frame.num_rows ? std::accumulate(train_frame.target.begin(),
-                                                train_frame.target.end(), 0.0) /
-                                    train_frame.num_rows
-                              : 0.0},
+         train_frame.num_rows
+             ? std::accumulate(train_frame.target.begin(), train_frame.target.end(), 0.0) /
+                   train_frame.num_rows
+             : 0.0},
         {"split", split},
         {"seed", options.seed},
         {"model", options.model},
@@ -387,7 +393,8 @@ Bundle TrainBundle(const TrainOptions& options) {
   const Frame& ef = valid_frame.num_rows > 0 ? valid_frame : train_frame;
   const auto explain_rows =
       static_cast<std::size_t>(std::max(1, ParamInt(pipeline_params, "explain_rows", 500)));
-  const std::size_t stride = std::max<std::size_t>(1, (ef.num_rows + explain_rows - 1) / explain_rows);
+  const std::size_t stride =
+      std::max<std::size_t>(1, (ef.num_rows + explain_rows - 1) / explain_rows);
   std::vector<double> pd(ef.num_rows), raw_pd(ef.num_rows), mean_abs(pre.NumFeatures(), 0.0);
   double base = 0;
   std::size_t explained = 0;
@@ -423,7 +430,8 @@ Bundle TrainBundle(const TrainOptions& options) {
     EvalOptions eo;
     m["metrics"]["validation"] = EvaluateBinary(valid_frame.target, pd, eo);
     if (calibration != CalibrationKind::kNone) {
-      m["metrics"]["validation"]["calibration_method"] = ToString(calibration) + " (5-fold cross-fitted on the validation rows)";
+      m["metrics"]["validation"]["calibration_method"] =
+          ToString(calibration) + " (5-fold cross-fitted on the validation rows)";
       m["metrics"]["validation_uncalibrated"] = EvaluateBinary(valid_frame.target, raw_pd, eo);
     }
   }
@@ -442,19 +450,19 @@ Bundle ImportXgboostBundle(TrainOptions options, const std::string& xgboost_json
   }
   options.model = "gbdt";  // the tree preprocessing: raw numbers, missing values kept, one-hot
   options.params.emplace("min_frequency", "1");  // every level of the sample has its column
-  options.model_source = {{"format", "xgboost"},
-                          {"file", BaseName(xgboost_json_path)},
-                          {"sha256", Sha256Hex(text)}};
+  options.model_source = {
+      {"format", "xgboost"}, {"file", BaseName(xgboost_json_path)}, {"sha256", Sha256Hex(text)}};
   options.make_model = [&xgb, &xgboost_json_path](const TrainData& data) {
     try {
       return std::unique_ptr<Model>(tree::ImportXgboostJson(xgb, data.input_names));
     } catch (const Error& e) {
-      throw Error(xgboost_json_path + ": " + e.what() +
-                  " (the sample's model inputs are: " + [&data] {
+      throw Error(xgboost_json_path + ": " + e.what() + " (the sample's model inputs are: " +
+                  [&data] {
                     std::string list;
                     for (const auto& n : data.input_names) list += (list.empty() ? "" : ", ") + n;
                     return list;
-                  }() + "; a protected column the model uses needs the role 'feature' in --schema)");
+                  }() +
+                  "; a protected column the model uses needs the role 'feature' in --schema)");
     }
   };
   return TrainBundle(options);

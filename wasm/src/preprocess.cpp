@@ -350,8 +350,8 @@ Preprocessor Preprocessor::FromJson(const nlohmann::json& j, const Schema& schem
       f.woe_values = fr.DoubleArray("woe_values");
       f.woe_missing = fr.Double("woe_missing");
       f.information_value = fr.Double("information_value");
-      const std::size_t expected = f.type == ColumnType::kCategorical ? f.kept_levels.size() + 1
-                                                                       : f.woe_edges.size() + 1;
+      const std::size_t expected =
+          f.type == ColumnType::kCategorical ? f.kept_levels.size() + 1 : f.woe_edges.size() + 1;
       if (f.woe_values.size() != expected)
         fr.Fail("woe_values", "expected " + std::to_string(expected) + " values");
       if (!std::is_sorted(f.woe_edges.begin(), f.woe_edges.end()))

@@ -43,8 +43,8 @@ void BatchScorer::OnRecord(CsvRecord&& record) {
   try {
     if (record.fields.size() != header_.size())
       throw Error(Location{source_, record.row, "", ""},
-                  "expected " + std::to_string(header_.size()) + " fields (as in the header), got " +
-                      std::to_string(record.fields.size()));
+                  "expected " + std::to_string(header_.size()) +
+                      " fields (as in the header), got " + std::to_string(record.fields.size()));
     row_parser_->ParseFeatures(record, raw_.data(), &warnings_);
     ScoredRow out;
     out.row = record.row;
@@ -79,9 +79,9 @@ nlohmann::json ExplainRecord(const Bundle& bundle, const nlohmann::json& record,
   for (const auto& [key, value] : record.items()) {
     const ColumnSpec* spec = schema.Find(key);
     if (!spec)
-      throw Error(Location{source, 0, key, value.is_string() ? value.get<std::string>()
-                                                               : value.dump()},
-                  "unknown column; the model's features are listed by `loanlens inspect`");
+      throw Error(
+          Location{source, 0, key, value.is_string() ? value.get<std::string>() : value.dump()},
+          "unknown column; the model's features are listed by `loanlens inspect`");
   }
   // Cells as text, exactly as a CSV would hold them; keys not given are missing values.
   RowParser parser(schema, features, source);
@@ -114,8 +114,8 @@ nlohmann::json ExplainRecord(const Bundle& bundle, const nlohmann::json& record,
     descriptions.push_back(schema.Find(features[j])->description);
   }
   nlohmann::json reasons = nlohmann::json::array();
-  for (const Reason& r : ReasonCodes(features, descriptions, values, s.contributions,
-                                     bundle.GetPolicy().max_reasons))
+  for (const Reason& r :
+       ReasonCodes(features, descriptions, values, s.contributions, bundle.GetPolicy().max_reasons))
     reasons.push_back({{"feature", r.feature},
                        {"value", r.value},
                        {"contribution", r.contribution},
@@ -124,13 +124,13 @@ nlohmann::json ExplainRecord(const Bundle& bundle, const nlohmann::json& record,
   for (const auto& w : warnings)
     jw.push_back({{"column", w.column}, {"value", w.value}, {"message", w.message}});
   nlohmann::json out = {{"pd", s.pd},
-          {"margin", s.margin},
-          {"points", s.points},
-          {"band", s.band},
-          {"base_value", s.base_value},
-          {"contributions", contributions},
-          {"reasons", reasons},
-          {"warnings", jw}};
+                        {"margin", s.margin},
+                        {"points", s.points},
+                        {"band", s.band},
+                        {"base_value", s.base_value},
+                        {"contributions", contributions},
+                        {"reasons", reasons},
+                        {"warnings", jw}};
   if (interactions) {
     const std::vector<double> inter = bundle.Interactions(raw.data());
     nlohmann::json ji = nlohmann::json::object();

@@ -29,8 +29,8 @@ TEST_CASE("bands by PD") {
 }
 
 TEST_CASE("reason codes: the features that raise the risk most, largest first") {
-  const auto reasons = ReasonCodes({"a", "b", "c", "d"}, {"Income", "", "", ""}, {"10", "x", "", "4"},
-                                   {0.5, -1.0, 0.7, 0.5}, 2);
+  const auto reasons = ReasonCodes({"a", "b", "c", "d"}, {"Income", "", "", ""},
+                                   {"10", "x", "", "4"}, {0.5, -1.0, 0.7, 0.5}, 2);
   REQUIRE(reasons.size() == 2);
   CHECK(reasons[0].feature == "c");
   CHECK(reasons[0].text == "c = (missing) raises the risk (odds of default x2.01)");

@@ -3,10 +3,9 @@
 /// The model bundle: one JSON document that carries a trained model from the CLI to the browser
 /// (format described in models/README.md). Loading validates every section and the content hash.
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "loanlens/calibration.h"
 #include "loanlens/data/schema.h"

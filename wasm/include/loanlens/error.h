@@ -10,10 +10,10 @@ namespace loanlens {
 
 /// Where a problem was found. Empty / zero fields are left out of the message.
 struct Location {
-  std::string file;    ///< file or source name ("german_credit.csv", "bundle", "--row")
+  std::string file;     ///< file or source name ("german_credit.csv", "bundle", "--row")
   std::size_t row = 0;  ///< 1-based row as a spreadsheet shows it (the header is row 1); 0 = none
-  std::string column;  ///< column / feature / JSON key
-  std::string value;   ///< the offending value as read
+  std::string column;   ///< column / feature / JSON key
+  std::string value;    ///< the offending value as read
 };
 
 struct Error : std::runtime_error {

@@ -3,10 +3,9 @@
 /// Validated reading of JSON documents (bundles, schemas): every accessor checks presence and type
 /// and throws loanlens::Error naming the JSON path ("model.coef[3]: expected a finite number").
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace loanlens {
 
@@ -16,9 +15,9 @@ class JsonReader {
   JsonReader(const nlohmann::json& j, std::string path);
   const nlohmann::json& Get(const std::string& key) const;  ///< required key
   bool Has(const std::string& key) const { return j_.contains(key); }
-  double Double(const std::string& key) const;   ///< finite number
+  double Double(const std::string& key) const;  ///< finite number
   double DoubleOr(const std::string& key, double fallback) const;
-  long long Int(const std::string& key) const;    ///< integer
+  long long Int(const std::string& key) const;  ///< integer
   bool Bool(const std::string& key) const;
   std::string String(const std::string& key) const;
   std::string StringOr(const std::string& key, const std::string& fallback) const;

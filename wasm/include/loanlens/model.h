@@ -8,10 +8,9 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace loanlens {
 
@@ -25,8 +24,8 @@ struct TrainData {
   const double* x = nullptr;
   std::size_t num_rows = 0;
   std::size_t num_inputs = 0;
-  const double* y = nullptr;       ///< 0/1 labels, num_rows
-  const double* weight = nullptr;  ///< optional sample weights, num_rows (nullptr = all 1)
+  const double* y = nullptr;             ///< 0/1 labels, num_rows
+  const double* weight = nullptr;        ///< optional sample weights, num_rows (nullptr = all 1)
   std::vector<std::string> input_names;  ///< design column names
   /// group[j] = index of the original feature design column j came from (one-hot groups share it).
   std::vector<int> group;

@@ -4,10 +4,9 @@
 /// explanations -> bundle. Shared by `loanlens train` and the tests; the browser only scores.
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "loanlens/bundle.h"
 #include "loanlens/model.h"
@@ -19,12 +18,12 @@ struct TrainOptions {
   std::string target;     ///< target column
   std::string positive;   ///< value meaning default; "" = "1" when the target is 0/1
   std::string model = "logistic";
-  std::string valid_path;        ///< separate validation CSV ("" = split off valid_fraction)
-  double valid_fraction = 0.2;   ///< stratified hold-out when no valid_path
+  std::string valid_path;       ///< separate validation CSV ("" = split off valid_fraction)
+  double valid_fraction = 0.2;  ///< stratified hold-out when no valid_path
   std::uint64_t seed = 7;
   ParamMap params;  ///< model parameters plus the pipeline keys listed in PipelineParamKeys()
-  std::string schema_path;       ///< optional user schema JSON (types, roles, descriptions)
-  std::vector<std::string> exclude;    ///< columns to ignore
+  std::string schema_path;           ///< optional user schema JSON (types, roles, descriptions)
+  std::vector<std::string> exclude;  ///< columns to ignore
   std::vector<std::string> protected_columns;  ///< extra columns to keep out of the model
   int threads = 1;
   std::function<void(std::size_t, std::size_t)> progress;

@@ -3,10 +3,9 @@
 /// Preprocessing fitted on training data only and stored in the bundle: maps a parsed row (Frame
 /// values: numbers, 0/1 booleans, category codes, NaN) to the model's design row.
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "loanlens/data/frame.h"
 #include "loanlens/data/schema.h"
@@ -14,15 +13,15 @@
 namespace loanlens {
 
 enum class Encoding { kOneHot, kWoe };
-std::string ToString(Encoding e);       ///< "onehot" | "woe"
+std::string ToString(Encoding e);  ///< "onehot" | "woe"
 Encoding EncodingFromString(const std::string& s);
 
 struct PreprocessOptions {
-  bool impute = true;   ///< median (numeric) / mode (boolean) imputation; false: NaN passes (trees)
-  bool scale = true;    ///< standardise numeric and boolean inputs (linear models, SVM)
+  bool impute = true;  ///< median (numeric) / mode (boolean) imputation; false: NaN passes (trees)
+  bool scale = true;   ///< standardise numeric and boolean inputs (linear models, SVM)
   bool missing_indicators = false;  ///< add `<name>__missing` 0/1 columns for columns with missing
-  double clip_quantile = 0;  ///< > 0: clip numeric values to [q, 1-q] training quantiles
-  std::size_t min_frequency = 10;  ///< one-hot: levels seen fewer times are pooled into __other__
+  double clip_quantile = 0;         ///< > 0: clip numeric values to [q, 1-q] training quantiles
+  std::size_t min_frequency = 10;   ///< one-hot: levels seen fewer times are pooled into __other__
   Encoding encoding = Encoding::kOneHot;
   int woe_bins = 10;  ///< WoE: quantile bins for numeric features
 };
@@ -32,7 +31,7 @@ struct FeatureTransform {
   std::string name;
   ColumnType type = ColumnType::kNumeric;
   // numeric / boolean
-  double median = 0;          ///< imputation value
+  double median = 0;                   ///< imputation value
   double clip_low = 0, clip_high = 0;  ///< when clipping
   bool clip = false;
   double mean = 0, scale = 1;  ///< standardisation (scale = 1, mean = 0 when off)
@@ -53,8 +52,8 @@ struct FeatureTransform {
 class Preprocessor {
  public:
   /** Fits on training rows. `y` (0/1, num_rows) is needed for WoE and ignored otherwise. */
-  static Preprocessor Fit(const Frame& train, const Schema& schema, const PreprocessOptions& options,
-                          const std::vector<double>& y);
+  static Preprocessor Fit(const Frame& train, const Schema& schema,
+                          const PreprocessOptions& options, const std::vector<double>& y);
   std::size_t NumInputs() const { return input_names_.size(); }
   std::size_t NumFeatures() const { return features_.size(); }
   const std::vector<std::string>& InputNames() const { return input_names_; }

@@ -6,11 +6,10 @@
 /// band and, with explanations, shap_<feature> per original feature and base_value.
 #include <cstddef>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "loanlens/bundle.h"
 #include "loanlens/data/csv.h"
@@ -19,15 +18,14 @@
 namespace loanlens {
 
 struct ScoredRow {
-  std::size_t row = 0;  ///< spreadsheet row in the input
+  std::size_t row = 0;             ///< spreadsheet row in the input
   std::vector<std::string> cells;  ///< output cells (OutputHeader() order)
   Score score;
 };
 
 class BatchScorer {
  public:
-  BatchScorer(const Bundle& bundle, std::string source_name, bool explain,
-              CsvOptions options = {});
+  BatchScorer(const Bundle& bundle, std::string source_name, bool explain, CsvOptions options = {});
   /// Parses `chunk` and scores every record it completes; results accumulate until Take*().
   void Feed(std::string_view chunk);
   /// End of input (flushes the last record). An input with no header throws loanlens::Error.

@@ -1,11 +1,10 @@
 #include "loanlens/data/csv.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <utility>
 
 #include "loanlens/error.h"

@@ -20,8 +20,8 @@ double Softplus(double t) { return std::max(t, 0.0) + std::log1p(std::exp(-std::
 /// Scaling does not move the optimum and keeps the gradient tolerance independent of C and n.
 class Objective {
  public:
-  Objective(const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic,
-                                                 Eigen::RowMajor>>& x,
+  Objective(const Eigen::Map<
+                const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>& x,
             const Eigen::VectorXd& y, const Eigen::VectorXd& s, double c)
       : x_(x), y_(y), s_(s), ridge_(1.0 / (c * x.rows())) {}
 
@@ -127,8 +127,8 @@ std::unique_ptr<Model> LogisticRegression::Train(const TrainData& data, const Pa
   const auto n = static_cast<Eigen::Index>(data.num_rows);
   const auto p = static_cast<Eigen::Index>(data.num_inputs);
   if (n == 0) throw Error("logistic: no training rows");
-  Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> x(
-      data.x, n, p);
+  Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> x(data.x,
+                                                                                             n, p);
   if (!x.allFinite()) throw Error("logistic: inputs must be finite (impute missing values first)");
   Eigen::VectorXd y(n), s(n);
   double positives = 0;
@@ -190,8 +190,8 @@ std::unique_ptr<Model> LogisticRegression::Train(const TrainData& data, const Pa
   }
   const double gnorm = grad.norm();
   if (!std::isfinite(gnorm) || gnorm > 1e-6)
-    throw Error("logistic: the optimiser did not converge (gradient norm " +
-                std::to_string(gnorm) + "); try a smaller C");
+    throw Error("logistic: the optimiser did not converge (gradient norm " + std::to_string(gnorm) +
+                "); try a smaller C");
   if (context.progress) context.progress(1, 1);
 
   std::vector<double> mean(p, 0.0);
@@ -201,9 +201,8 @@ std::unique_ptr<Model> LogisticRegression::Train(const TrainData& data, const Pa
                          {"objective", fx},
                          {"gradient_norm", gnorm},
                          {"converged", gnorm <= std::max(lp.tolerance, 1e-8)}};
-  return std::make_unique<LogisticRegression>(
-      std::vector<double>(theta.data(), theta.data() + p), theta[p], std::move(mean), lp,
-      std::move(info));
+  return std::make_unique<LogisticRegression>(std::vector<double>(theta.data(), theta.data() + p),
+                                              theta[p], std::move(mean), lp, std::move(info));
 }
 
 double LogisticRegression::PredictMargin(const double* x) const {
@@ -222,8 +221,9 @@ double LogisticRegression::Explain(const double* x, double* phi) const {
 }
 
 nlohmann::json LogisticRegression::ToJson() const {
-  return {{"kind", "logistic"},   {"coef", coef_},       {"intercept", intercept_},
-          {"input_mean", input_mean_}, {"params", params_.ToJson()}, {"fit", fit_info_}};
+  return {{"kind", "logistic"},         {"coef", coef_},
+          {"intercept", intercept_},    {"input_mean", input_mean_},
+          {"params", params_.ToJson()}, {"fit", fit_info_}};
 }
 
 std::unique_ptr<Model> LogisticRegression::Load(const nlohmann::json& j) {
@@ -236,7 +236,8 @@ std::unique_ptr<Model> LogisticRegression::Load(const nlohmann::json& j) {
   const double intercept = r.Double("intercept");
   ParamMap pm;
   if (j.contains("params") && j["params"].is_object())
-    for (auto& [k, v] : j["params"].items()) pm[k] = v.is_string() ? v.get<std::string>() : v.dump();
+    for (auto& [k, v] : j["params"].items())
+      pm[k] = v.is_string() ? v.get<std::string>() : v.dump();
   return std::make_unique<LogisticRegression>(std::move(coef), intercept, std::move(mean),
                                               LogisticParams::FromParams(pm),
                                               j.value("fit", nlohmann::json::object()));

@@ -24,8 +24,9 @@ std::string Policy::Band(double pd) const {
 }
 
 nlohmann::json Policy::ToJson() const {
-  return {{"base_points", base_points}, {"base_odds", base_odds},     {"pdo", pdo},
-          {"approve_below", approve_below}, {"decline_at", decline_at}, {"max_reasons", max_reasons}};
+  return {
+      {"base_points", base_points},     {"base_odds", base_odds},   {"pdo", pdo},
+      {"approve_below", approve_below}, {"decline_at", decline_at}, {"max_reasons", max_reasons}};
 }
 
 Policy Policy::FromJson(const nlohmann::json& j) {

@@ -11,8 +11,8 @@ namespace loanlens {
 
 inline constexpr long kNewtonMaxInputs = 2000;
 
-/// Hyper-parameters, with scikit-learn's meaning: minimise 0.5 |w|^2 + C * sum_i s_i logloss_i, where
-/// s_i is the class weight of row i (intercept not penalised).
+/// Hyper-parameters, with scikit-learn's meaning: minimise 0.5 |w|^2 + C * sum_i s_i logloss_i,
+/// where s_i is the class weight of row i (intercept not penalised).
 struct LogisticParams {
   double c = 1.0;
   std::string class_weight = "none";  ///< "none" | "balanced" (n / (2 * n_class))

@@ -1,18 +1,17 @@
 #pragma once
 /// \file
 /// The credit policy layer: score points from PD, decision bands, plain-language reason codes.
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace loanlens {
 
 /**
- * Points-to-double-odds scaling as used on scorecards: points = offset + factor * ln(good/bad odds),
- * factor = pdo / ln 2, offset = base_points - factor * ln(base_odds). Defaults: 600 points at
- * 50:1 odds, 20 points to double the odds.
- * Bands by PD: pd < approve_below -> "approve"; pd >= decline_at -> "decline"; else "review".
+ * Points-to-double-odds scaling as used on scorecards: points = offset + factor * ln(good/bad
+ * odds), factor = pdo / ln 2, offset = base_points - factor * ln(base_odds). Defaults: 600 points
+ * at 50:1 odds, 20 points to double the odds. Bands by PD: pd < approve_below -> "approve"; pd >=
+ * decline_at -> "decline"; else "review".
  */
 struct Policy {
   double base_points = 600, base_odds = 50, pdo = 20;
@@ -27,9 +26,9 @@ struct Policy {
 /// One reason code: a feature that pushed the margin towards default.
 struct Reason {
   std::string feature;
-  std::string value;   ///< the applicant's value, as text
+  std::string value;        ///< the applicant's value, as text
   double contribution = 0;  ///< margin units (positive = raises risk)
-  std::string text;    ///< "Duration months of 48 raises the risk"
+  std::string text;         ///< "Duration months of 48 raises the risk"
 };
 
 /// Top `max_reasons` features by positive contribution (ties by name), with readable text.
