@@ -297,22 +297,118 @@ try {
     await page.waitForSelector('[data-testid="result-pd"][data-pd]');
   });
 
-  await step('every shipped model loads, scores the typical applicant and shows its metrics', async () => {
+  /// The form's current values, as the record the CLI's `explain --row` takes.
+  async function formRecord() {
+    const record = {};
+    for (const el of await page.locator('[data-testid="applicant-form"]').locator('input, select').all()) {
+      const n = await el.getAttribute('name');
+      if (n) record[n] = await el.inputValue();
+    }
+    return record;
+  }
+
+  /// Checks what the Applicant, Batch and Model screens say about how a bundle is explained and
+  /// on which scale, and that the browser's PD equals the CLI's for the typical applicant.
+  async function checkPresentation(b, bundlePath, label, { screenshots }) {
+    await page.waitForSelector('[data-testid="result-pd"][data-pd]', { timeout: 20000 });
+    const pd = Number(await page.getAttribute('[data-testid="result-pd"]', 'data-pd'));
+    const cliOut = JSON.parse(execFileSync(cli, ['explain', '--model', bundlePath, '--row', JSON.stringify(await formRecord())], { encoding: 'utf8' }));
+    assert.ok(Math.abs(cliOut.pd - pd) <= 1e-12, `${label}: browser pd ${pd} vs CLI ${cliOut.pd}`);
+    const px = await painted('[data-testid="waterfall-chart"]');
+    assert.ok(px.n > 5000, `${label}: waterfall looks empty`);
+    const probability = b.kind === 'random_forest';
+    const method = await page.getAttribute('[data-testid="explain-method"]', 'data-method');
+    assert.equal(method, b.explain.method, `${label}: result panel shows method ${method}`);
+    const methodText = await page.textContent('[data-testid="explain-method"]');
+    const expectName = { linear_shap: /Exact linear SHAP/, tree_shap: /Exact TreeSHAP/, kernel_shap: /Kernel SHAP \((sampled|exact)\)/ }[b.explain.method];
+    assert.match(methodText, expectName, `${label}: ${methodText}`);
+    if (b.explain.method === 'kernel_shap') {
+      const m = b.explain.kernel_shap.group_names.length;
+      assert.match(methodText, m > 12 ? /sampled/ : /exact/, `${label}: ${m} features`);
+    }
+    const marginLine = await page.textContent('[data-testid="result-margin"]');
+    if (probability) {
+      assert.match(marginLine, /%/, `${label}: margin not shown as a probability: ${marginLine}`);
+      assert.doesNotMatch(marginLine + methodText, /log-odds/, `${label}: probability margin labelled log-odds`);
+      const reasons = await page.locator('[data-testid="result-reasons"] li').allTextContents();
+      for (const r of reasons) assert.doesNotMatch(r, /odds of default x|log-odds/, `${label}: reason in odds for a probability model: ${r}`);
+    } else assert.match(marginLine, /log-odds/, `${label}: ${marginLine}`);
+    if (screenshots) {
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: join(out, `applicant-${label}.png`), fullPage: true });
+    }
+
+    // Batch: SHAP is off by default only where it is slow (Kernel SHAP), with a note saying so.
+    await page.click('#tab-batch');
+    const shapOn = await page.isChecked('#batch-explain');
+    assert.equal(shapOn, b.explain.method !== 'kernel_shap', `${label}: SHAP checkbox default`);
+    const note = page.locator('[data-testid="batch-explain-note"]');
+    if (b.explain.method === 'kernel_shap') assert.match(await note.textContent(), /slow.*off by default.*Measured here: \d+\.\d+ s/s);
+    else assert.equal(await note.isVisible(), false);
+
+    await page.click('#tab-model');
+    await page.locator('[data-testid="model-metrics"]').waitFor();
+    assert.equal(await page.getAttribute('[data-testid="model-explain-method"]', 'data-method'), b.explain.method);
+    assert.equal(await page.getAttribute('[data-testid="model-margin-scale"]', 'data-scale'), probability ? 'probability' : 'log_odds');
+    const calKind = b.calibration?.kind ?? 'none';
+    assert.equal(await page.locator('[data-testid="model-calibration-step"]').count(), calKind === 'none' ? 0 : 1, `${label}: calibration card`);
+    if (screenshots) await page.screenshot({ path: join(out, `model-${label}.png`), fullPage: true });
+    await page.click('#tab-applicant');
+  }
+
+  await step('every shipped model loads, scores the typical applicant and is presented on its own scale and method', async () => {
     const options = await page.$$eval('[data-testid="model-select"] option', (os) => os.map((o) => o.value).filter((v) => v.startsWith('models/')));
+    assert.ok(options.length >= 4, `only ${options.length} shipped models`);
+    const shotKinds = new Set();
     for (const value of options) {
       const name = value.replace(/^models\//, '').replace(/\.json$/, '');
+      const path = join(repo, 'models', `${name}.json`);
+      const b = JSON.parse(await readFile(path, 'utf8'));
       await page.click('#tab-applicant');
       await page.selectOption('[data-testid="model-select"]', value);
       await page.waitForSelector(`body[data-model="${name}"]`, { timeout: 20000 });
-      await page.waitForSelector('[data-testid="result-pd"][data-pd]', { timeout: 20000 });
-      const px = await painted('[data-testid="waterfall-chart"]');
-      assert.ok(px.n > 5000, `${name}: waterfall looks empty`);
-      await page.evaluate(() => window.scrollTo(0, 0));
-      await page.screenshot({ path: join(out, `applicant-${name}.png`), fullPage: true });
-      await page.click('#tab-model');
-      await page.locator('[data-testid="model-metrics"]').waitFor();
-      await page.screenshot({ path: join(out, `model-${name}.png`), fullPage: true });
+      // Screenshots of the first bundle of each kind (the rest are checked, not photographed).
+      const screenshots = !shotKinds.has(b.kind) || name === 'german_credit_svm';
+      shotKinds.add(b.kind);
+      await checkPresentation(b, path, name, { screenshots });
     }
+    for (const kind of ['logistic', 'gbdt', 'random_forest', 'svm']) assert.ok(shotKinds.has(kind), `no shipped ${kind} model`);
+  });
+
+  await step('calibrated bundles: the model screen shows the calibration step, Brier and the plot before and after', async () => {
+    const german = join(repo, 'models/data/german_credit.csv');
+    const schema = join(repo, 'models/data/german_credit.schema.json');
+    const cases = [
+      { file: 'german_platt_logistic.json', args: ['--model', 'logistic', '--param', 'calibration=platt'] },
+      { file: 'german_isotonic_forest.json', args: ['--model', 'random_forest', '--param', 'calibration=isotonic', '--param', 'n_trees=40', '--param', 'max_depth=6'] },
+    ];
+    for (const c of cases) {
+      const path = join(work, c.file);
+      execFileSync(cli, ['train', '--data', german, '--target', 'class', '--positive', '2', '--schema', schema, '--out', path, ...c.args], { stdio: 'ignore' });
+      const b = JSON.parse(await readFile(path, 'utf8'));
+      assert.ok(['platt', 'isotonic'].includes(b.calibration.kind), `${c.file}: not calibrated`);
+      await page.click('#tab-applicant');
+      await page.setInputFiles('[data-testid="bundle-file-input"]', path);
+      await page.waitForSelector(`body[data-model="${c.file}"]`, { timeout: 20000 });
+      await checkPresentation(b, path, c.file.replace(/\.json$/, ''), { screenshots: true });
+      await page.click('#tab-model');
+      const card = page.locator('[data-testid="model-calibration-step"]');
+      assert.equal(await card.getAttribute('data-kind'), b.calibration.kind);
+      assert.match(await card.textContent(), b.calibration.kind === 'platt' ? /Platt scaling/ : /isotonic regression/);
+      const brier = card.locator('tr[data-metric="brier"]');
+      const before = Number(await brier.locator('td[data-before]').getAttribute('data-before'));
+      const after = Number(await brier.locator('td[data-after]').getAttribute('data-after'));
+      assert.equal(before, b.metrics.validation_uncalibrated.brier);
+      assert.equal(after, b.metrics.validation.brier);
+      assert.match(await page.textContent('[data-testid="model-metrics"]'), /before calibration \d\.\d{4}/);
+      // The calibration plot has the before series (grey) and the after series.
+      const series = await page.$eval('[data-testid="model-calibration"] canvas', (c) => c.getAttribute('aria-label'));
+      assert.match(series, /before and after/);
+      const px = await painted('[data-testid="model-calibration"]');
+      assert.ok(px.n > 3000, 'calibration plot looks empty');
+      await page.locator('[data-testid="model-calibration"]').screenshot({ path: join(out, `calibration-${b.calibration.kind}.png`) });
+    }
+    await page.click('#tab-applicant');
   });
 
   await step('tablet layout', async () => {

@@ -14,7 +14,10 @@ export class AppState {
   readonly client = new EngineClient();
   models: ModelEntry[] = [];
   bundle: LoadedBundle | null = null;
+  /// Round-trip time (ms) of the latest single-record score with SHAP, for the current bundle.
+  scoreMs: number | null = null;
   private listeners = new Set<(b: LoadedBundle | null) => void>();
+  private timingListeners = new Set<(ms: number) => void>();
 
   /// Calls `fn` now (if a bundle is loaded) and whenever the bundle changes.
   onBundle(fn: (b: LoadedBundle | null) => void): () => void {
@@ -23,8 +26,20 @@ export class AppState {
     return () => this.listeners.delete(fn);
   }
 
+  /// Calls `fn` whenever a new score timing of the current bundle is measured.
+  onScoreTiming(fn: (ms: number) => void): void {
+    this.timingListeners.add(fn);
+  }
+
+  setScoreTiming(b: LoadedBundle, ms: number): void {
+    if (b !== this.bundle) return;
+    this.scoreMs = ms;
+    for (const fn of this.timingListeners) fn(ms);
+  }
+
   setBundle(b: LoadedBundle | null): void {
     this.bundle = b;
+    this.scoreMs = null;
     for (const fn of this.listeners) fn(b);
   }
 }

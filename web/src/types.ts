@@ -49,8 +49,20 @@ export interface ValidationMetrics {
   [k: string]: unknown;
 }
 
+/// The bundle's `calibration` section: margin -> PD after training (models/README.md).
+export interface CalibrationInfo {
+  kind: 'none' | 'platt' | 'isotonic';
+  a?: number;
+  b?: number;
+  knots_margin?: number[];
+  knots_pd?: number[];
+}
+
 export interface BundleInfo {
   kind: string;
+  /// How to read the margin and SHAP values: log-odds, or a probability (random forest).
+  margin_scale?: 'log_odds' | 'probability';
+  calibration?: CalibrationInfo;
   engine_version?: string;
   created_at?: string;
   content_sha256?: string;
@@ -58,10 +70,10 @@ export interface BundleInfo {
   target: { name: string; positive: string };
   features: FeatureInfo[];
   policy: PolicyInfo;
-  metrics?: { validation?: ValidationMetrics; [k: string]: unknown };
+  metrics?: { validation?: ValidationMetrics; validation_uncalibrated?: ValidationMetrics; [k: string]: unknown };
   importance?: Record<string, unknown>;
   training?: { rows?: number; data_sha256?: string; params?: Record<string, unknown>; seed?: number; [k: string]: unknown };
-  explain?: { base_value?: number; method?: string };
+  explain?: { base_value?: number; method?: string; [k: string]: unknown };
   [k: string]: unknown;
 }
 

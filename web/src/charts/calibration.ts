@@ -2,20 +2,40 @@
 import type { CalibrationBin } from '../types';
 import { axis, colors, percentTick, renderChart } from './register';
 
-export function drawCalibration(canvas: HTMLCanvasElement, bins: CalibrationBin[]): void {
+/// `before`: the same plot for the uncalibrated PDs (bundles with a calibration step), drawn grey.
+export function drawCalibration(canvas: HTMLCanvasElement, bins: CalibrationBin[], before?: CalibrationBin[]): void {
   const used = bins.filter((b) => b.n > 0);
-  const hi = Math.min(1, Math.ceil(Math.max(0.05, ...used.map((b) => Math.max(b.mean_pd, b.observed))) * 10) / 10);
+  const usedBefore = (before ?? []).filter((b) => b.n > 0);
+  const all = [...used, ...usedBefore];
+  const hi = Math.min(1, Math.ceil(Math.max(0.05, ...all.map((b) => Math.max(b.mean_pd, b.observed))) * 10) / 10);
+  const maxN = Math.max(...all.map((u) => u.n));
+  const radius = (b: CalibrationBin) => 3 + 5 * Math.sqrt(b.n / maxN);
+  const beforeSets = usedBefore.length
+    ? [
+        {
+          label: 'Before calibration',
+          data: usedBefore.map((b) => ({ x: b.mean_pd, y: b.observed })),
+          showLine: true,
+          borderColor: colors.neutral,
+          backgroundColor: colors.neutral,
+          pointRadius: usedBefore.map(radius),
+          pointStyle: 'rectRot' as const,
+          borderWidth: 1.5,
+        },
+      ]
+    : [];
   renderChart(canvas, {
     type: 'scatter',
     data: {
       datasets: [
+        ...beforeSets,
         {
-          label: 'Bins (size ∝ rows)',
+          label: usedBefore.length ? 'After calibration (size ∝ rows)' : 'Bins (size ∝ rows)',
           data: used.map((b) => ({ x: b.mean_pd, y: b.observed })),
           showLine: true,
           borderColor: colors.accent,
           backgroundColor: colors.accent,
-          pointRadius: used.map((b) => 3 + 5 * Math.sqrt(b.n / Math.max(...used.map((u) => u.n)))),
+          pointRadius: used.map(radius),
           borderWidth: 2,
         },
         {
@@ -33,7 +53,7 @@ export function drawCalibration(canvas: HTMLCanvasElement, bins: CalibrationBin[
       ],
     },
     options: {
-      plugins: { title: { display: true, text: 'Calibration: predicted vs observed default rate' } },
+      plugins: { title: { display: true, text: usedBefore.length ? 'Calibration before and after: predicted vs observed default rate' : 'Calibration: predicted vs observed default rate' } },
       scales: {
         x: axis('Mean predicted PD in bin', { min: 0, max: hi, ticks: { callback: percentTick } }),
         y: axis('Observed default rate', { min: 0, max: hi, ticks: { callback: percentTick } }),

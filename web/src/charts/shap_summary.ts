@@ -24,7 +24,11 @@ function jitter(i: number): number {
   return (x - Math.floor(x) - 0.5) * 0.6;
 }
 
-export function drawShapSummary(canvas: HTMLCanvasElement, features: { name: string; points: SummaryPoint[] }[]): void {
+export function drawShapSummary(
+  canvas: HTMLCanvasElement,
+  features: { name: string; points: SummaryPoint[] }[],
+  xTitle = 'SHAP value (contribution to log-odds of default)',
+): void {
   const n = features.length;
   const datasets = features.map((f, fi) => ({
     label: f.name,
@@ -51,7 +55,7 @@ export function drawShapSummary(canvas: HTMLCanvasElement, features: { name: str
         },
       },
       scales: {
-        x: axis('SHAP value (contribution to log-odds of default)'),
+        x: axis(xTitle),
         y: {
           min: -0.6,
           max: n - 0.4,

@@ -1,4 +1,5 @@
-/// SHAP waterfall: base value -> one step per feature contribution -> final margin (log-odds).
+/// SHAP waterfall: base value -> one step per feature contribution -> final margin, on the
+/// bundle's margin scale (log-odds, or probability for the random forest).
 import type { TooltipItem } from 'chart.js';
 import { axis, colors, renderChart } from './register';
 
@@ -14,6 +15,10 @@ export interface WaterfallInput {
   margin: number;
   pd: number;
   basePd: number;
+  /// 'probability': margin and steps are PD units (shown as % and percentage points).
+  scale?: 'log_odds' | 'probability';
+  /// Axis unit text, e.g. "log-odds of default".
+  unit?: string;
   maxSteps?: number;
 }
 
@@ -23,6 +28,12 @@ function sigmoidLabel(p: number): string {
 
 export function drawWaterfall(canvas: HTMLCanvasElement, input: WaterfallInput): void {
   const maxSteps = input.maxSteps ?? 10;
+  const prob = input.scale === 'probability';
+  const unit = input.unit ?? (prob ? 'probability of default' : 'log-odds of default');
+  // A step as text: log-odds with 3 decimals, or percentage points of PD.
+  const stepText = (v: number, digits: number) =>
+    prob ? `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(digits - 1)} pp` : `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(digits)}`;
+  const valueText = (v: number, digits: number) => (prob ? `${(v * 100).toFixed(digits - 1)}%` : `${v.toFixed(digits)} log-odds`);
   const sorted = [...input.steps].sort((a, b) => Math.abs(b.value) - Math.abs(a.value) || a.feature.localeCompare(b.feature));
   const shown = sorted.slice(0, maxSteps);
   const rest = sorted.slice(maxSteps);
@@ -34,7 +45,7 @@ export function drawWaterfall(canvas: HTMLCanvasElement, input: WaterfallInput):
   const fill: string[] = [colors.neutral];
   let cum = input.base;
   for (const s of shown) {
-    labels.push(`${s.label}  (${s.value >= 0 ? '+' : '−'}${Math.abs(s.value).toFixed(3)})`);
+    labels.push(`${s.label}  (${stepText(s.value, 3)})`);
     data.push([cum, cum + s.value]);
     fill.push(s.value >= 0 ? colors.risk : colors.safe);
     cum += s.value;
@@ -50,7 +61,7 @@ export function drawWaterfall(canvas: HTMLCanvasElement, input: WaterfallInput):
       labels,
       datasets: [
         {
-          label: 'Contribution (log-odds)',
+          label: `Contribution (${unit})`,
           data,
           backgroundColor: fill,
           borderWidth: 0,
@@ -62,22 +73,26 @@ export function drawWaterfall(canvas: HTMLCanvasElement, input: WaterfallInput):
     options: {
       indexAxis: 'y',
       plugins: {
-        title: { display: true, text: 'How this score was built — SHAP contributions to the log-odds of default' },
+        title: { display: true, text: `How this score was built — SHAP contributions to the ${unit}` },
         legend: { display: false },
         tooltip: {
           callbacks: {
             label: (item: TooltipItem<'bar'>) => {
               const d = deltas[item.dataIndex];
               const i = item.dataIndex;
-              if (i === 0) return `base value ${d.toFixed(4)} log-odds`;
-              if (i === deltas.length - 1) return `final margin ${d.toFixed(4)} log-odds`;
-              return `${d >= 0 ? '+' : ''}${d.toFixed(4)} log-odds (${d >= 0 ? 'raises' : 'lowers'} the risk)`;
+              if (i === 0) return `base value ${valueText(d, 4)}`;
+              if (i === deltas.length - 1) return `final margin ${valueText(d, 4)}`;
+              return `${stepText(d, 4)}${prob ? '' : ' log-odds'} (${d >= 0 ? 'raises' : 'lowers'} the risk)`;
             },
           },
         },
       },
       scales: {
-        x: axis('Log-odds of default (margin); red raises the risk, blue lowers it'),
+        x: prob
+          ? axis('Probability of default (average over the trees); red raises, blue lowers', {
+              ticks: { callback: (v: string | number) => `${Number((Number(v) * 100).toFixed(1))}%` },
+            })
+          : axis(`${unit[0].toUpperCase()}${unit.slice(1)} (margin); red raises the risk, blue lowers it`),
         y: { grid: { display: false }, ticks: { autoSkip: false, font: { size: 11 } } },
       },
     },

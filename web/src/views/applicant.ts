@@ -2,9 +2,11 @@
 /// waterfall. In what-if mode every change re-scores at once.
 import type { AppState, LoadedBundle } from '../state';
 import type { FeatureInfo, ScoreResult } from '../types';
-import { bandLabel, clear, fmt, h, uid } from '../dom';
+import { bandLabel, clear, h, uid } from '../dom';
 import { drawWaterfall } from '../charts/waterfall';
+import { destroyChart } from '../charts/register';
 import type { RecordValue } from '../engine/protocol';
+import { contributionText, explainMethod, marginScale, marginText, marginUnit, pdOfMargin, reasonText } from '../explain';
 
 interface Field {
   feature: FeatureInfo;
@@ -24,10 +26,6 @@ function defaultValue(f: FeatureInfo): string {
     return f.median !== undefined && f.median >= 0.5 ? tokens[1] : tokens[0];
   }
   return cats[0] ?? ''; // categories are stored most frequent first
-}
-
-function sigmoid(x: number): number {
-  return 1 / (1 + Math.exp(-x));
 }
 
 export function mount(el: HTMLElement, state: AppState): void {
@@ -53,7 +51,8 @@ export function mount(el: HTMLElement, state: AppState): void {
   const deltaEl = h('div', { class: 'delta muted small', text: '' });
   const bandEl = h('div', { class: 'band', 'data-testid': 'result-band', text: '—' });
   const pointsEl = h('div', { class: 'muted small', text: '' });
-  const marginEl = h('div', { class: 'muted small', text: '' });
+  const marginEl = h('div', { class: 'muted small', 'data-testid': 'result-margin', text: '' });
+  const methodEl = h('p', { class: 'muted small method', 'data-testid': 'explain-method', text: '' });
   const reasonsEl = h('ol', { class: 'reasons', 'data-testid': 'result-reasons' });
   const warningsEl = h('ul', { class: 'warnings' });
   const errorEl = h('div', { class: 'error', role: 'alert', hidden: true });
@@ -70,6 +69,7 @@ export function mount(el: HTMLElement, state: AppState): void {
     reasonsEl,
     warningsEl,
     chartBox,
+    methodEl,
   );
   el.append(h('div', { class: 'applicant-grid' }, form, result));
 
@@ -172,15 +172,15 @@ export function mount(el: HTMLElement, state: AppState): void {
     bandEl.dataset.band = r.band;
     const p = b.info.policy;
     pointsEl.textContent = `${Math.round(r.points)} points · approve below ${(p.approve_below * 100).toFixed(0)}%, decline at ${(p.decline_at * 100).toFixed(0)}%`;
-    marginEl.textContent = `Margin ${fmt(r.margin)} log-odds`;
+    marginEl.textContent = `Margin ${marginText(b.info, r.margin)}`;
 
     clear(reasonsEl);
     const reasons = r.reasons ?? [];
     if (reasons.length === 0) reasonsEl.append(h('li', { class: 'muted', text: 'No feature raises the risk above the average applicant.' }));
     for (const reason of reasons) {
       reasonsEl.append(h('li', {},
-        h('span', { text: reason.text }),
-        h('span', { class: 'contrib', text: ` +${reason.contribution.toFixed(3)} log-odds` }),
+        h('span', { text: reasonText(b.info, reason) }),
+        h('span', { class: 'contrib', text: ` ${contributionText(b.info, reason.contribution)}` }),
       ));
     }
     clear(warningsEl);
@@ -191,14 +191,16 @@ export function mount(el: HTMLElement, state: AppState): void {
     const base = r.base_value ?? b.info.explain?.base_value ?? 0;
     drawWaterfall(canvas, {
       base,
-      basePd: sigmoid(base),
+      basePd: pdOfMargin(b.info, base),
+      scale: marginScale(b.info),
+      unit: marginUnit(b.info),
       margin: r.margin,
       pd: r.pd,
       steps: Object.entries(contributions).map(([feature, value]) => {
         const f = byName.get(feature);
         const label = f?.feature.description?.trim() || feature.replace(/_/g, ' ');
         const v = f?.input.value ?? '';
-        return { feature, label: `${label.length > 38 ? `${label.slice(0, 36)}…` : label} = ${v === '' ? 'missing' : v.length > 18 ? `${v.slice(0, 16)}…` : v}`, value };
+        return { feature, label: `${label.length > 32 ? `${label.slice(0, 30)}…` : label} = ${v === '' ? 'missing' : v.length > 18 ? `${v.slice(0, 16)}…` : v}`, value };
       }),
     });
     chartBox.dataset.drawn = '1';
@@ -215,8 +217,10 @@ export function mount(el: HTMLElement, state: AppState): void {
     inFlight = true;
     el.dataset.scoring = '1';
     try {
+      const t0 = performance.now();
       const r = await state.client.score(b.handle, rec, true);
       if (b !== bundle) return; // the model changed meanwhile
+      state.setScoreTiming(b, performance.now() - t0);
       showError(null);
       render(r, b);
       el.dataset.scored = String(Number(el.dataset.scored ?? 0) + 1);
@@ -255,12 +259,24 @@ export function mount(el: HTMLElement, state: AppState): void {
     previousPd = null;
     delete el.dataset.scored;
     showError(null);
+    // Nothing of the previous model's result may stay on screen (or in the data-* flags).
     pdEl.textContent = '—';
+    delete pdEl.dataset.pd;
+    deltaEl.textContent = '';
     bandEl.textContent = '—';
     bandEl.className = 'band';
+    delete bandEl.dataset.band;
+    pointsEl.textContent = '';
+    marginEl.textContent = '';
     clear(reasonsEl);
     clear(warningsEl);
+    destroyChart(canvas);
+    delete chartBox.dataset.drawn;
     if (b) {
+      const method = explainMethod(b.info);
+      methodEl.textContent = `Explanation: ${method.name}. ${method.detail}`;
+      methodEl.dataset.method = b.info.explain?.method ?? '';
+      methodEl.dataset.exact = String(method.exact);
       buildForm(b);
       void score(); // the typical applicant, so the screen is never empty
     }

@@ -8,6 +8,7 @@ import { drawBands, drawHistogram, drawRanking } from '../charts/bars';
 import { drawShapSummary, type SummaryPoint } from '../charts/shap_summary';
 import { destroyChart } from '../charts/register';
 import { toCsv } from '../csv';
+import { explainMethod, marginUnit } from '../explain';
 
 const kPageSize = 25;
 const kMaxRejectedShown = 200;
@@ -24,7 +25,8 @@ interface BatchResult {
 
 export function mount(el: HTMLElement, state: AppState): void {
   const fileInput = h('input', { id: 'batch-file', type: 'file', accept: '.csv,text/csv', class: 'visually-hidden', 'data-testid': 'batch-file-input' });
-  const explain = h('input', { type: 'checkbox', id: 'batch-explain', checked: true });
+  const explain = h('input', { type: 'checkbox', id: 'batch-explain', checked: true, 'aria-describedby': 'batch-explain-note' });
+  const explainNote = h('p', { id: 'batch-explain-note', class: 'muted small', 'data-testid': 'batch-explain-note', hidden: true });
   const drop = h('div', { class: 'dropzone', tabindex: 0, role: 'button', 'aria-label': 'Drop a CSV file here, or press Enter to choose one' },
     h('div', { class: 'drop-title', text: 'Drop a CSV file here' }),
     h('div', { class: 'muted small', text: 'One applicant per row, same columns as the training data. Parsed and scored locally, in 1 MB slices.' }),
@@ -59,6 +61,7 @@ export function mount(el: HTMLElement, state: AppState): void {
         drop,
         h('div', { class: 'batch-side' },
           h('label', { class: 'check' }, explain, h('span', { text: 'Include SHAP contributions (shap_<feature>, base_value)' })),
+          explainNote,
           h('div', { class: 'progress-row' }, progress, cancel),
           progressText,
           summaryEl,
@@ -318,7 +321,8 @@ export function mount(el: HTMLElement, state: AppState): void {
       mean: r.rows.reduce((s, x) => s + Math.abs(Number(x.cells[c.shap]) || 0), 0) / r.rows.length,
     }));
     meanAbs.sort((a, b) => b.mean - a.mean || a.f.name.localeCompare(b.f.name));
-    drawRanking(canvases.shap, 'Mean |SHAP| per feature in this batch', 'Mean |contribution| (log-odds)', meanAbs.slice(0, 15).map((m) => ({ label: m.f.name, value: m.mean })));
+    const unit = marginUnit(b.info);
+    drawRanking(canvases.shap, 'Mean |SHAP| per feature in this batch', `Mean |contribution| (${unit})`, meanAbs.slice(0, 15).map((m) => ({ label: m.f.name, value: m.mean })));
 
     // SHAP summary on a deterministic sample (every k-th row) of the top 10 features.
     const step = Math.max(1, Math.ceil(r.rows.length / kMaxSummaryPoints));
@@ -343,6 +347,7 @@ export function mount(el: HTMLElement, state: AppState): void {
         const points: SummaryPoint[] = sample.map((x) => ({ shap: Number(x.cells[c.shap]), level: level(x.cells[c.value] ?? ''), text: x.cells[c.value] ?? '' }));
         return { name: c.f.name, points };
       }),
+      `SHAP value (contribution to the ${unit})`,
     );
   }
 
@@ -387,10 +392,33 @@ export function mount(el: HTMLElement, state: AppState): void {
     if (f) void run(f);
   });
 
+  /// Kernel SHAP costs thousands of model evaluations per row: say so, with the time measured for
+  /// the last applicant scored with this model when there is one.
+  function updateExplainNote(): void {
+    const b = bundle;
+    if (!b || b.info.explain?.method !== 'kernel_shap') {
+      explainNote.hidden = true;
+      return;
+    }
+    const method = explainMethod(b.info);
+    const ms = state.scoreMs;
+    const k = (b.info.explain?.kernel_shap ?? {}) as { num_coalitions?: number; background?: unknown[] };
+    const evals = k.num_coalitions && Array.isArray(k.background) ? ` (about ${int(k.num_coalitions * k.background.length)} model evaluations per row)` : '';
+    const cost =
+      ms !== null
+        ? ` Measured here: ${(ms / 1000).toFixed(2)} s for one applicant, so about ${((ms * 1000) / 60000).toFixed(1)} minutes per 1,000 rows.`
+        : '';
+    explainNote.textContent = `${method.name} is slow${evals}; SHAP is off by default for this model.${cost} Scores alone are fast.`;
+    explainNote.hidden = false;
+  }
+  state.onScoreTiming(() => updateExplainNote());
+
   resetOutput();
   state.onBundle((b) => {
     controller?.abort();
     bundle = b;
+    explain.checked = b?.info.explain?.method !== 'kernel_shap';
+    updateExplainNote();
     resetOutput();
     progress.value = 0;
     progressText.textContent = b ? `Ready: rows are scored with ${b.source}.` : 'Load a model first.';

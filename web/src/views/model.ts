@@ -8,6 +8,7 @@ import { drawKs } from '../charts/ks';
 import { drawCalibration } from '../charts/calibration';
 import { drawDistribution } from '../charts/distribution';
 import { drawRanking } from '../charts/bars';
+import { calibration, explainMethod, marginScale, marginUnit } from '../explain';
 
 function num(x: unknown): number | undefined {
   return typeof x === 'number' && Number.isFinite(x) ? x : undefined;
@@ -53,6 +54,49 @@ function kv(pairs: [string, string | Node][]): HTMLElement {
   return dl;
 }
 
+/// One line on the bundle's calibration step.
+function calibrationText(info: BundleInfo): string {
+  const c = calibration(info);
+  if (!c) return 'none';
+  if (c.kind === 'platt') return `Platt scaling: PD = sigmoid(a·margin + b), a = ${fmt(num(c.a), 4)}, b = ${fmt(num(c.b), 4)}`;
+  return `isotonic regression: ${c.knots_margin?.length ?? 0} knots, PD interpolated linearly between them`;
+}
+
+/// The calibration step and what it changed on the validation set (before / after).
+function calibrationCard(info: BundleInfo, after: ValidationMetrics, before: ValidationMetrics | undefined): HTMLElement {
+  const rows: [string, keyof ValidationMetrics, number][] = [
+    ['Brier score', 'brier', 4],
+    ['Log loss', 'log_loss', 4],
+    ['AUC', 'auc', 4],
+    ['KS', 'ks', 4],
+  ];
+  const body = h('tbody');
+  for (const [label, key, digits] of rows) {
+    const a = num(after[key]);
+    const b = num(before?.[key]);
+    if (a === undefined && b === undefined) continue;
+    const d = a !== undefined && b !== undefined ? a - b : undefined;
+    body.append(h('tr', { 'data-metric': String(key) },
+      h('th', { scope: 'row', text: label }),
+      h('td', { class: 'num', 'data-before': b === undefined ? '' : String(b), text: fmt(b, digits) }),
+      h('td', { class: 'num', 'data-after': a === undefined ? '' : String(a), text: fmt(a, digits) }),
+      h('td', { class: 'num', text: d === undefined ? '—' : `${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(digits)}` }),
+    ));
+  }
+  return h('div', { class: 'card', 'data-testid': 'model-calibration-step', 'data-kind': calibration(info)?.kind ?? 'none' },
+    h('h3', { text: 'Calibration' }),
+    h('p', { class: 'small', text: `${calibrationText(info)}. Fitted on the validation rows' margins; the after-calibration figures are cross-fitted (5 folds), never on the rows a calibrator was fitted on.` }),
+    before
+      ? h('div', { class: 'table-wrap' },
+          h('table', { class: 'data compact' },
+            h('thead', {}, h('tr', {}, ...['Validation metric', 'Before calibration', 'After calibration', 'Change'].map((x) => h('th', { scope: 'col', text: x })))),
+            body,
+          ),
+        )
+      : h('p', { class: 'muted small', text: 'This bundle has no before-calibration metrics (metrics.validation_uncalibrated).' }),
+  );
+}
+
 export function mount(el: HTMLElement, state: AppState): void {
   const root = h('div', { class: 'model-view' });
   el.append(root);
@@ -67,6 +111,14 @@ export function mount(el: HTMLElement, state: AppState): void {
     const v: ValidationMetrics = info.metrics?.validation ?? {};
     const nPos = num(v.n_positive);
     const nRows = num(v.n_rows);
+    const cal = calibration(info);
+    const u: ValidationMetrics | undefined = cal ? info.metrics?.validation_uncalibrated : undefined;
+    const method = explainMethod(info);
+    // "0.1723 (before 0.1658)" notes for the metrics calibration changes.
+    const beforeNote = (key: keyof ValidationMetrics, base: string) => {
+      const x = num(u?.[key]);
+      return x === undefined ? base : `${base} · before calibration ${fmt(x, 4)}`;
+    };
 
     // Headline metrics.
     root.append(
@@ -74,17 +126,24 @@ export function mount(el: HTMLElement, state: AppState): void {
         h('div', { class: 'card-head' },
           h('h2', { text: `${b.source}` }),
           h('p', { class: 'muted small', text: `${info.kind} model · predicts ${info.target.name} = ${info.target.positive} · validation set of ${int(nRows)} rows (${int(nPos)} defaults)` }),
+          h('p', { class: 'small', 'data-testid': 'model-explain-method', 'data-method': info.explain?.method ?? '', 'data-exact': String(method.exact) },
+            h('strong', { text: `Explanations: ${method.name}. ` }),
+            h('span', { class: 'muted', text: method.detail }),
+          ),
+          h('p', { class: 'small muted', 'data-testid': 'model-margin-scale', 'data-scale': marginScale(info), text: marginScale(info) === 'probability' ? 'Margin scale: probability. The margin is the average of the trees\' leaf default rates, so it is the PD (before any calibration), and SHAP values add up to it in probability units (shown as percentage points).' : `Margin scale: log-odds. PD = ${cal ? 'the calibration map of the margin' : 'sigmoid(margin)'}; SHAP values add up to the margin in log-odds.` }),
         ),
         h('div', { class: 'metrics' },
           metricCard('AUC', fmt(num(v.auc), 4), 'area under ROC'),
           metricCard('Gini', fmt(num(v.gini), 4), '2·AUC − 1'),
           metricCard('KS', fmt(num(v.ks), 4), num(v.ks_threshold) !== undefined ? `at PD ${pct(num(v.ks_threshold), 1)}` : ''),
           metricCard('PR AUC', fmt(num(v.pr_auc), 4), 'precision–recall'),
-          metricCard('Log loss', fmt(num(v.log_loss), 4), 'lower is better'),
-          metricCard('Brier', fmt(num(v.brier), 4), 'lower is better'),
+          metricCard('Log loss', fmt(num(v.log_loss), 4), beforeNote('log_loss', 'lower is better')),
+          metricCard('Brier', fmt(num(v.brier), 4), beforeNote('brier', 'lower is better')),
         ),
       ),
     );
+
+    if (cal) root.append(calibrationCard(info, v, u));
 
     const grid = h('div', { class: 'chart-grid' });
     root.append(grid);
@@ -111,7 +170,10 @@ export function mount(el: HTMLElement, state: AppState): void {
     if (ksThr && ksBad && ksGood && ksThr.length === ksBad.length) {
       drawKs(chartCard('model-ks', 'KS curve'), ksThr.map((t) => Math.min(1, Math.max(0, t))), ksBad, ksGood, num(v.ks), num(v.ks_threshold));
     }
-    if (Array.isArray(v.calibration) && v.calibration.length > 0) drawCalibration(chartCard('model-calibration', 'Calibration plot'), v.calibration);
+    if (Array.isArray(v.calibration) && v.calibration.length > 0) {
+      const before = Array.isArray(u?.calibration) && u.calibration.length > 0 ? u.calibration : undefined;
+      drawCalibration(chartCard('model-calibration', before ? 'Calibration plot before and after calibration' : 'Calibration plot'), v.calibration, before);
+    }
     const sd = v.score_distribution;
     if (sd && numArray(sd.edges) && numArray(sd.positive) && numArray(sd.negative)) {
       const unit = sd.edges[sd.edges.length - 1] > 1.0001 ? 'Score' : 'PD';
@@ -177,7 +239,7 @@ export function mount(el: HTMLElement, state: AppState): void {
       box.classList.add(items.length > 12 ? 'tall' : 'medium');
       grid.append(h('div', { class: 'card chart-card', 'data-testid': 'model-importance' }, box));
       const title = metric === 'mean_abs_shap' ? 'Global importance: mean |SHAP| on the validation set' : `Global importance (${metric})`;
-      drawRanking(canvas, title, metric === 'mean_abs_shap' ? 'Mean |contribution| (log-odds)' : metric, items.slice(0, 20));
+      drawRanking(canvas, title, metric === 'mean_abs_shap' ? `Mean |contribution| (${marginUnit(info)})` : metric, items.slice(0, 20));
     }
 
     // Training data summary and parameters.
@@ -207,7 +269,9 @@ export function mount(el: HTMLElement, state: AppState): void {
             ['Training rows', int(num(t.rows))],
             ['Training data SHA-256', h('code', { class: 'hash', text: String(t.data_sha256 ?? '—') })],
             ['Seed', String(t.seed ?? '—')],
-            ['Explanation', `${info.explain?.method ?? '—'} (base value ${fmt(num(info.explain?.base_value), 4)} log-odds)`],
+            ['Explanation', `${method.name} (${info.explain?.method ?? '—'}); base value ${marginScale(info) === 'probability' ? pct(num(info.explain?.base_value), 2) : `${fmt(num(info.explain?.base_value), 4)} log-odds`}`],
+            ['Margin scale', marginScale(info) === 'probability' ? 'probability (average of the trees)' : 'log-odds'],
+            ['Calibration', calibrationText(info)],
             ['Policy', `approve PD < ${pct(info.policy.approve_below, 1)}, decline PD ≥ ${pct(info.policy.decline_at, 1)}; ${info.policy.base_points} points at ${info.policy.base_odds}:1 odds, ${info.policy.pdo} points to double`],
           ]),
         ),
