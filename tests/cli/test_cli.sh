@@ -116,6 +116,12 @@ check "interactions sum to SHAP" node -e '
   process.exit(worst < 1e-9 && Object.keys(e.interactions).length > 0 ? 0 : 1);' "$TMP/inter.json"
 expect_exit 1 "SHAP interaction values are computed for tree models" "$CLI" explain --model "$TMP/m.json" --row '{}' --interactions
 
+# configurable missing tokens: stored in the bundle and used again when scoring
+printf 'x,y,c\n1,0,a\n-999,1,b\n3,0,a\n4,1,b\n5,0,a\n6,1,b\n7,0,a\n8,1,b\n9,0,a\n10,1,-999\n' >"$TMP/na.csv"
+check "train --missing-tokens" "$CLI" train --data "$TMP/na.csv" --target y --valid-fraction 0.5 --missing-tokens=-999 --param min_frequency=1 --out "$TMP/na.json"
+check "missing tokens in the bundle" grep -q '"-999"' "$TMP/na.json"
+check "scoring reads -999 as missing" bash -c "'$CLI' score --model '$TMP/na.json' --data '$TMP/na.csv' --out '$TMP/na.out.csv' 2>&1 | grep -q 'rows in 10, scored 10, rejected 0'"
+
 # data and model errors: exit 1 with a message naming file, row, column, value
 sed 's/"intercept": -/"intercept": -9/' "$TMP/m.json" >"$TMP/tampered.json"
 check "tampered differs" bash -c "! cmp -s '$TMP/m.json' '$TMP/tampered.json'"

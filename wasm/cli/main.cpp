@@ -137,7 +137,7 @@ int Evaluate(const std::string& model_path, const std::string& data_path, bool j
   const loanlens::Bundle bundle = LoadBundle(model_path);
   std::ifstream in(data_path, std::ios::binary);
   if (!in) throw Error(loanlens::Location{data_path, 0, "", ""}, "cannot be opened for reading");
-  loanlens::CsvReader reader(in, data_path);
+  loanlens::CsvReader reader(in, data_path, bundle.Csv());
   loanlens::ReadOptions ro;
   ro.target = bundle.TargetName();
   ro.positive = bundle.Positive();
@@ -299,7 +299,7 @@ int BenchCommand(const std::string& model_path, const std::string& data_path, in
   const loanlens::Bundle bundle = LoadBundle(model_path);
   std::ifstream in(data_path, std::ios::binary);
   if (!in) throw Error(loanlens::Location{data_path, 0, "", ""}, "cannot be opened for reading");
-  loanlens::CsvReader reader(in, data_path);
+  loanlens::CsvReader reader(in, data_path, bundle.Csv());
   loanlens::ReadOptions ro;
   const loanlens::ReadResult rr = loanlens::ReadFrame(reader, bundle.GetSchema(), ro);
   const auto& pre = bundle.GetPreprocessor();
@@ -396,6 +396,10 @@ int main(int argc, char** argv) {
   train->add_option("--exclude", exclude, "Columns to ignore, comma-separated");
   train->add_option("--protected", protect,
                     "Extra columns to keep out of the model (kept for fairness reports)");
+  std::string missing_tokens;
+  train->add_option("--missing-tokens", missing_tokens,
+                    "Values read as missing, comma-separated (default: NA,N/A,NaN,NULL,?; an "
+                    "empty cell always is); kept in the bundle for scoring");
   train->add_option("--threads", to.threads, "Threads for training (native only)")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
@@ -403,7 +407,10 @@ int main(int argc, char** argv) {
   train->add_flag("--timings", timings,
                   "Print seconds per phase (read, preprocess, fit, "
                   "evaluate) as JSON on stderr");
-  train->callback([&] { rc = Train(to, params, exclude, protect, out, timings); });
+  train->callback([&] {
+    to.missing_tokens = SplitList(missing_tokens);
+    rc = Train(to, params, exclude, protect, out, timings);
+  });
 
   auto* evaluate = app.add_subcommand("evaluate", "Metrics of a bundle on labelled data");
   evaluate->add_option("--model", model_path, "Bundle JSON")->required()->check(CLI::ExistingFile);

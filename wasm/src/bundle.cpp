@@ -32,6 +32,10 @@ Bundle::Bundle(Schema schema, Preprocessor preprocess, std::unique_ptr<Model> mo
                 " inputs but preprocessing produces " + std::to_string(preprocess_.NumInputs()));
   if (meta_.contains("policy")) policy_ = Policy::FromJson(meta_["policy"]);
   meta_["policy"] = policy_.ToJson();
+  if (meta_.contains("csv")) {
+    csv_.missing_tokens = JsonReader(meta_["csv"], "bundle.csv").StringArray("missing_tokens");
+  }
+  meta_["csv"] = {{"missing_tokens", csv_.missing_tokens}};
   if (meta_.contains("calibration")) calibrator_ = Calibrator::FromJson(meta_["calibration"]);
   meta_["calibration"] = calibrator_.ToJson();
   if (!model_->HasExactExplainer()) {

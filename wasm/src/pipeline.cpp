@@ -55,9 +55,9 @@ Frame Subset(const Frame& f, const std::vector<std::size_t>& rows) {
 }
 
 ReadResult ReadCsv(const std::string& text, const std::string& name, const Schema& schema,
-                   const ReadOptions& options) {
+                   const ReadOptions& options, const CsvOptions& csv) {
   std::istringstream in(text);
-  CsvReader reader(in, name);
+  CsvReader reader(in, name, csv);
   return ReadFrame(reader, schema, options);
 }
 
@@ -180,10 +180,17 @@ Bundle TrainBundle(const TrainOptions& options) {
     infer.forced_types = SchemaOverrideTypes(user_schema);
   }
   infer.forced_types[options.target] = ColumnType::kCategorical;
+  CsvOptions csv;
+  if (!options.missing_tokens.empty()) {
+    csv.missing_tokens = options.missing_tokens;
+    if (std::find(csv.missing_tokens.begin(), csv.missing_tokens.end(), "") ==
+        csv.missing_tokens.end())
+      csv.missing_tokens.insert(csv.missing_tokens.begin(), "");
+  }
   Schema schema;
   {
     std::istringstream in(text);
-    CsvReader reader(in, name);
+    CsvReader reader(in, name, csv);
     schema = InferSchema(reader, infer);
   }
   ColumnSpec* target = schema.Find(options.target);
@@ -246,13 +253,13 @@ Bundle TrainBundle(const TrainOptions& options) {
   ro.target = options.target;
   ro.positive = positive;
   ro.negatives = {negative};
-  ReadResult all = ReadCsv(text, name, schema, ro);
+  ReadResult all = ReadCsv(text, name, schema, ro, csv);
   Frame train_frame, valid_frame;
   std::string split;
   if (!options.valid_path.empty()) {
     train_frame = std::move(all.frame);
     valid_frame =
-        ReadCsv(ReadFile(options.valid_path), BaseName(options.valid_path), schema, ro).frame;
+        ReadCsv(ReadFile(options.valid_path), BaseName(options.valid_path), schema, ro, csv).frame;
     split = "file " + BaseName(options.valid_path);
   } else {
     if (!(options.valid_fraction > 0 && options.valid_fraction < 1))
@@ -329,6 +336,7 @@ Bundle TrainBundle(const TrainOptions& options) {
       {"created_at", UtcNow()},
       {"target", {{"name", options.target}, {"positive", positive}, {"negative", negative}}},
       {"policy", policy.ToJson()},
+      {"csv", {{"missing_tokens", csv.missing_tokens}}},
       {"training",
        {{"data_file", name},
         {"data_sha256", Sha256Hex(text)},

@@ -7,13 +7,12 @@
 
 namespace loanlens {
 
-BatchScorer::BatchScorer(const Bundle& bundle, std::string source_name, bool explain,
-                         CsvOptions options)
+BatchScorer::BatchScorer(const Bundle& bundle, std::string source_name, bool explain)
     : bundle_(bundle),
       source_(std::move(source_name)),
       explain_(explain),
-      options_(options),
-      parser_(source_, options) {}
+      options_(bundle.Csv()),
+      parser_(source_, options_) {}
 
 void BatchScorer::Feed(std::string_view chunk) {
   parser_.Feed(chunk, [this](CsvRecord&& r) { OnRecord(std::move(r)); });
@@ -84,7 +83,7 @@ nlohmann::json ExplainRecord(const Bundle& bundle, const nlohmann::json& record,
           "unknown column; the model's features are listed by `loanlens inspect`");
   }
   // Cells as text, exactly as a CSV would hold them; keys not given are missing values.
-  RowParser parser(schema, features, source);
+  RowParser parser(schema, features, source, bundle.Csv());
   std::vector<double> raw(features.size());
   std::vector<std::string> values(features.size());
   std::vector<RowWarning> warnings;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "loanlens/calibration.h"
+#include "loanlens/data/csv.h"
 #include "loanlens/data/schema.h"
 #include "loanlens/explain/kernel_shap.h"
 #include "loanlens/model.h"
@@ -49,6 +50,8 @@ class Bundle {
   const nlohmann::json& Meta() const { return meta_; }
   std::vector<std::string> FeatureNames() const { return schema_.FeatureNames(); }
   std::string TargetName() const;
+  /// How the training file was read (missing tokens); scoring reads files the same way.
+  const CsvOptions& Csv() const { return csv_; }
   std::string Positive() const;
 
   /// Scores one parsed row (Frame row: NumFeatures() values).
@@ -70,6 +73,7 @@ class Bundle {
   Preprocessor preprocess_;
   std::unique_ptr<Model> model_;
   Policy policy_;
+  CsvOptions csv_;
   Calibrator calibrator_;
   std::unique_ptr<KernelExplainer> kernel_;  ///< for models without an exact explainer
   CoalitionMarginFn kernel_fast_path_;       ///< model-specific coalition values (may be empty)

@@ -25,6 +25,9 @@ struct TrainOptions {
   std::string schema_path;           ///< optional user schema JSON (types, roles, descriptions)
   std::vector<std::string> exclude;  ///< columns to ignore
   std::vector<std::string> protected_columns;  ///< extra columns to keep out of the model
+  /// Cell values read as missing (empty = the defaults of CsvOptions); an empty cell always is.
+  /// Stored in the bundle and used again when scoring.
+  std::vector<std::string> missing_tokens;
   int threads = 1;
   std::function<void(std::size_t, std::size_t)> progress;
   /// If set, receives wall-clock seconds per phase (read, preprocess, fit, evaluate). Kept out of

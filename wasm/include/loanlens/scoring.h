@@ -25,7 +25,8 @@ struct ScoredRow {
 
 class BatchScorer {
  public:
-  BatchScorer(const Bundle& bundle, std::string source_name, bool explain, CsvOptions options = {});
+  /// Reads the input as the bundle's training file was read (Bundle::Csv()).
+  BatchScorer(const Bundle& bundle, std::string source_name, bool explain);
   /// Parses `chunk` and scores every record it completes; results accumulate until Take*().
   void Feed(std::string_view chunk);
   /// End of input (flushes the last record). An input with no header throws loanlens::Error.
