@@ -191,6 +191,10 @@ try {
     assert.equal(s.scored, cliRows.length, 'browser and CLI scored different numbers of rows');
     assert.ok(s.rejected >= 3, `only ${s.rejected} rejected`);
     assert.equal(await page.getAttribute('[data-testid="batch-progress"]', 'value'), '1');
+    // The worker reports its time inside the engine and the wasm memory size.
+    const st = await page.$eval('#view-batch', (e) => ({ seconds: +e.dataset.seconds, engine: +e.dataset.engineSeconds, heap: +e.dataset.wasmHeapBytes }));
+    assert.ok(st.engine > 0 && st.engine <= st.seconds, `engine ${st.engine} s of ${st.seconds} s`);
+    assert.ok(st.heap >= 16 * 1024 * 1024, `wasm heap ${st.heap}`);
     const rejectedRows = await page.$$eval('[data-testid="batch-rejected"] tbody tr', (trs) => trs.map((tr) => [Number(tr.cells[0].textContent), tr.cells[1].textContent]));
     assert.equal(rejectedRows.length, s.rejected);
     const badRow = rejectedRows.find(([row]) => row === 102);

@@ -70,8 +70,11 @@ async function initModels(): Promise<void> {
   );
   if (state.models.length === 0) select.append(h('option', { value: '', text: 'No shipped models' }));
   if (state.models.length > 0) {
-    select.value = state.models[0].file;
-    await loadShipped(state.models[0].file);
+    // Start with a logistic model when there is one: the smallest bundles (a forest's can be
+    // megabytes), so the first screen appears without a large download.
+    const first = state.models.find((m) => m.kind === 'logistic') ?? state.models[0];
+    select.value = first.file;
+    await loadShipped(first.file);
   }
 }
 

@@ -9,6 +9,8 @@ declare module '*loanlens.mjs' {
     batchFeed(batchId: number, chunkText: string): string;
     batchFinish(batchId: number): string;
     batchClose(batchId: number): void;
+    /// The wasm linear memory (grows, never shrinks).
+    HEAP8?: Int8Array;
   }
   const createLoanLens: (options?: {
     wasmBinary?: ArrayBuffer | Uint8Array;

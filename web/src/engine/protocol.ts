@@ -31,7 +31,11 @@ export interface Api {
   };
   [Kind.Batch]: {
     req: { handle: number; file: Blob; sourceName: string; explain: boolean; chunkBytes?: number };
-    res: BatchChunk & { summary: { rows_in: number; scored: number; rejected: number } };
+    res: BatchChunk & {
+      summary: { rows_in: number; scored: number; rejected: number };
+      /// Seconds inside the engine and the wasm memory size at the end (its peak).
+      stats?: { engineSeconds: number; wasmHeapBytes: number };
+    };
   };
 }
 export type RequestKind = keyof Api;

@@ -43,22 +43,32 @@ async function runBatch(id: number, req: Api[typeof Kind.Batch]['req']): Promise
   const decoder = new TextDecoder('utf-8'); // strips a leading BOM
   const file = req.file;
   let header: string[] | undefined;
+  let engineMs = 0; // time inside the engine (batchFeed / batchFinish), without file reads and messages
+  const timed = (f: () => string): string => {
+    const t0 = performance.now();
+    const out = f();
+    engineMs += performance.now() - t0;
+    return out;
+  };
   try {
     for (let offset = 0; offset < file.size; offset += step) {
       const bytes = await file.slice(offset, offset + step).arrayBuffer(); // yields: Cancel can arrive
       if (cancelled.has(id)) throw new Cancelled();
-      const chunk = parse<BatchChunk>(m.batchFeed(batch, decoder.decode(bytes, { stream: true })));
+      const text = decoder.decode(bytes, { stream: true });
+      const chunk = parse<BatchChunk>(timed(() => m.batchFeed(batch, text)));
       header ??= chunk.header;
       post({ id, kind: Kind.Progress, progress: { bytesRead: Math.min(offset + step, file.size), totalBytes: file.size, chunk } });
     }
     const tail = decoder.decode();
     if (tail) {
-      const chunk = parse<BatchChunk>(m.batchFeed(batch, tail));
+      const chunk = parse<BatchChunk>(timed(() => m.batchFeed(batch, tail)));
       header ??= chunk.header;
       post({ id, kind: Kind.Progress, progress: { bytesRead: file.size, totalBytes: file.size, chunk } });
     }
-    const last = parse<Api[typeof Kind.Batch]['res']>(m.batchFinish(batch));
+    const last = parse<Api[typeof Kind.Batch]['res']>(timed(() => m.batchFinish(batch)));
     if (!last.header && header) last.header = header;
+    // The wasm memory only grows, so its size now is the batch's peak.
+    last.stats = { engineSeconds: engineMs / 1000, wasmHeapBytes: m.HEAP8?.length ?? 0 };
     return last;
   } finally {
     m.batchClose(batch);

@@ -139,7 +139,13 @@ export function mount(el: HTMLElement, state: AppState): void {
       progress.value = 1;
       const seconds = (performance.now() - t0) / 1000;
       result = { source: file.name, header, rows, rejected, summary: last.summary, seconds };
-      progressText.textContent = `Done in ${seconds.toFixed(2)} s.`;
+      const st = last.stats;
+      progressText.textContent = `Done in ${seconds.toFixed(2)} s${st ? ` (engine ${st.engineSeconds.toFixed(2)} s, engine memory ${bytes(st.wasmHeapBytes)})` : ''}.`;
+      el.dataset.seconds = String(seconds);
+      if (st) {
+        el.dataset.engineSeconds = String(st.engineSeconds);
+        el.dataset.wasmHeapBytes = String(st.wasmHeapBytes);
+      }
       show(result, b);
     } catch (e) {
       if (e instanceof CancelledError) {
