@@ -8,6 +8,7 @@
 #include <functional>
 #include <vector>
 
+#include "loanlens/detail/splitmix.h"
 #include "loanlens/model.h"
 
 namespace loanlens::tree {
@@ -39,23 +40,8 @@ struct BinnedData {
  *  missing values; at most 256). Throws loanlens::Error on +-inf values. */
 BinnedData BinData(const TrainData& data, int max_bins);
 
-/// SplitMix64: small, fast, identical on every platform (unlike std:: distributions).
-class Rng {
- public:
-  explicit Rng(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t Next() {
-    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  double Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
-  /// Integer in [0, n).
-  std::size_t Below(std::size_t n) { return static_cast<std::size_t>(Uniform() * n); }
-
- private:
-  std::uint64_t state_;
-};
+/// Tree training draws from SplitMix64 (identical on every platform, unlike std:: distributions).
+using Rng = detail::SplitMix64;
 
 /// Runs body(begin, end) over [0, n) split across `threads` (1 = inline; WebAssembly: inline).
 void ParallelFor(std::size_t n, int threads,

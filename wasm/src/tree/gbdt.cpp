@@ -156,17 +156,10 @@ std::unique_ptr<GbdtModel> GbdtModel::FromJson(const nlohmann::json& j) {
   auto model =
       std::make_unique<GbdtModel>(std::move(trees), j["base_score"].get<double>(), std::move(names),
                                   float32, j.value("info", nlohmann::json::object()));
-  if (j.contains("group")) {
-    std::vector<int> group = j["group"].get<std::vector<int>>();
-    std::vector<std::string> group_names =
-        ReadNames(j.value("group_names", nlohmann::json::array()), path + ".group_names");
-    if (group.size() != model->NumInputs())
-      throw Error(path + ".group: expected " + std::to_string(model->NumInputs()) + " entries");
-    for (int g : group)
-      if (g < 0 || static_cast<std::size_t>(g) >= group_names.size())
-        throw Error(path + ".group: index " + std::to_string(g) + " out of range");
-    model->SetGroups(std::move(group), std::move(group_names));
-  }
+  std::vector<int> group;
+  std::vector<std::string> group_names;
+  GroupsFromJson(j, path, model->NumInputs(), group, group_names);
+  if (!group.empty()) model->SetGroups(std::move(group), std::move(group_names));
   return model;
 }
 

@@ -152,16 +152,10 @@ std::unique_ptr<RandomForestModel> RandomForestModel::FromJson(const nlohmann::j
   if (j.contains("oob_auc") && j["oob_auc"].is_number()) oob = j["oob_auc"].get<double>();
   auto model = std::make_unique<RandomForestModel>(std::move(trees), std::move(names), oob,
                                                    j.value("info", nlohmann::json::object()));
-  if (j.contains("group") && j.contains("group_names")) {
-    std::vector<int> group = j["group"].get<std::vector<int>>();
-    std::vector<std::string> group_names = j["group_names"].get<std::vector<std::string>>();
-    if (group.size() != model->NumInputs())
-      throw Error(path + ".group: expected " + std::to_string(model->NumInputs()) + " entries");
-    for (int g : group)
-      if (g < 0 || static_cast<std::size_t>(g) >= group_names.size())
-        throw Error(path + ".group: index " + std::to_string(g) + " out of range");
-    model->SetGroups(std::move(group), std::move(group_names));
-  }
+  std::vector<int> group;
+  std::vector<std::string> group_names;
+  GroupsFromJson(j, path, model->NumInputs(), group, group_names);
+  if (!group.empty()) model->SetGroups(std::move(group), std::move(group_names));
   return model;
 }
 

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "loanlens/error.h"
+#include "loanlens/json_util.h"
 
 namespace loanlens::tree {
 
@@ -139,6 +140,21 @@ Tree Tree::FromJson(const nlohmann::json& j, const std::string& path, std::size_
     if (parents[i] != 1)
       throw Error(path + ": node " + std::to_string(i) + " is not reachable from the root");
   return t;
+}
+
+void GroupsFromJson(const nlohmann::json& j, const std::string& path, std::size_t num_inputs,
+                    std::vector<int>& group, std::vector<std::string>& group_names) {
+  group.clear();
+  group_names.clear();
+  if (!j.contains("group")) return;
+  JsonReader r(j, path);
+  for (long long g : r.IntArray("group")) group.push_back(static_cast<int>(g));
+  group_names = r.StringArray("group_names");
+  if (group.size() != num_inputs)
+    throw Error(path + ".group: expected " + std::to_string(num_inputs) + " entries");
+  for (int g : group)
+    if (g < 0 || static_cast<std::size_t>(g) >= group_names.size())
+      throw Error(path + ".group: index " + std::to_string(g) + " out of range");
 }
 
 std::vector<Tree> TreesFromJson(const nlohmann::json& j, const std::string& path,

@@ -65,6 +65,11 @@ struct Tree {
 };
 
 /// Shared JSON reading for ensembles: {"trees": [...]} → trees (validated).
+/// The optional design-column -> original-feature map of a tree model's JSON ("group",
+/// "group_names"), validated against `num_inputs`; both empty when absent.
+void GroupsFromJson(const nlohmann::json& j, const std::string& path, std::size_t num_inputs,
+                    std::vector<int>& group, std::vector<std::string>& group_names);
+
 std::vector<Tree> TreesFromJson(const nlohmann::json& j, const std::string& path,
                                 std::size_t num_inputs);
 nlohmann::json TreesToJson(const std::vector<Tree>& trees);
