@@ -180,7 +180,7 @@ std::unique_ptr<Model> LogisticRegression::Train(const TrainData& data, const Pa
       for (int k = 0; k < 40 && !improved; ++k, t *= 0.5) {
         trial = theta - t * step;
         ft = objective(trial, trial_grad);
-        improved = ft < fx || (ft == fx && trial_grad.norm() < grad.norm());
+        improved = ft < fx || (ft == fx && trial_grad.norm() < 0.5 * grad.norm());
       }
       if (!improved) break;
       theta = trial;
