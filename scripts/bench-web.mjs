@@ -96,7 +96,7 @@ const onResponse = (res) => {
   if (!counting) return;
   bodies.push(
     res.body().then(
-      (buf) => startup.push({ path: new URL(res.url()).pathname.replace(/^\/app\//, ''), bytes: buf.length, gzip_bytes: gzipSync(buf, { level: 9 }).length }),
+      (buf) => startup.push({ path: new URL(res.url()).pathname.replace(/^\/app\//, '') || 'index.html', bytes: buf.length, gzip_bytes: gzipSync(buf, { level: 9 }).length }),
       () => undefined,
     ),
   );
