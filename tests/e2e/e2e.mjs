@@ -271,6 +271,16 @@ try {
     await page.check('#batch-explain');
   });
 
+  await step('batch with a missing column: the engine error reaches the page, naming the column', async () => {
+    const missing = header.indexOf(numericFeature.name);
+    const drop = (cells) => cells.filter((_, i) => i !== missing).map(quote).join(',');
+    const bad = join(work, 'missing_column.csv');
+    await writeFile(bad, [drop(header), ...body.slice(0, 5).map((l) => drop(parseCsv(l + '\n')[0]))].join('\n') + '\n');
+    await page.setInputFiles('[data-testid="batch-file-input"]', bad);
+    await page.waitForFunction(() => /^Failed:/.test(document.querySelector('#view-batch .progress-text').textContent), null, { timeout: 20000 });
+    assert.ok((await page.textContent('#view-batch .progress-text')).includes(numericFeature.name));
+  });
+
   await step('model screen: metrics and charts from the bundle', async () => {
     await page.click('#tab-model');
     const metrics = page.locator('[data-testid="model-metrics"]');

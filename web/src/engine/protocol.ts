@@ -54,4 +54,4 @@ export type ToWorker =
 export type FromWorker =
   | { id: number; kind: typeof Kind.Result; value: unknown }
   | { id: number; kind: typeof Kind.Error; message: string; cancelled?: boolean }
-  | { id: number; kind: typeof Kind.Progress; progress: BatchProgress };
+  | { id: number; kind: typeof Kind.Progress; progress: { bytesRead: number; totalBytes: number; chunkJson: string } };

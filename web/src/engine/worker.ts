@@ -5,7 +5,6 @@
 import type { LoanLensModule } from '../wasm/loanlens.mjs';
 import wasmUrl from '../wasm/loanlens.wasm?url';
 import { Kind, type Api, type FromWorker, type ToWorker } from './protocol';
-import type { BatchChunk } from '../types';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -29,6 +28,14 @@ function parse<T>(text: string): T {
   return value;
 }
 
+/// A batch chunk reply, passed on as text: the page parses it while the engine works on the next
+/// slice (parsing here and cloning the object graph costs more than copying one string). Only an
+/// {"error": ...} reply (its only key, so it starts with it) is parsed here.
+function checked(text: string): string {
+  if (text.startsWith('{"error":')) parse(text);
+  return text;
+}
+
 const cancelled = new Set<number>();
 
 function post(msg: FromWorker): void {
@@ -42,7 +49,6 @@ async function runBatch(id: number, req: Api[typeof Kind.Batch]['req']): Promise
   const step = req.chunkBytes ?? kChunkBytes;
   const decoder = new TextDecoder('utf-8'); // strips a leading BOM
   const file = req.file;
-  let header: string[] | undefined;
   let engineMs = 0; // time inside the engine (batchFeed / batchFinish), without file reads and messages
   const timed = (f: () => string): string => {
     const t0 = performance.now();
@@ -55,18 +61,15 @@ async function runBatch(id: number, req: Api[typeof Kind.Batch]['req']): Promise
       const bytes = await file.slice(offset, offset + step).arrayBuffer(); // yields: Cancel can arrive
       if (cancelled.has(id)) throw new Cancelled();
       const text = decoder.decode(bytes, { stream: true });
-      const chunk = parse<BatchChunk>(timed(() => m.batchFeed(batch, text)));
-      header ??= chunk.header;
-      post({ id, kind: Kind.Progress, progress: { bytesRead: Math.min(offset + step, file.size), totalBytes: file.size, chunk } });
+      const chunkJson = checked(timed(() => m.batchFeed(batch, text)));
+      post({ id, kind: Kind.Progress, progress: { bytesRead: Math.min(offset + step, file.size), totalBytes: file.size, chunkJson } });
     }
     const tail = decoder.decode();
     if (tail) {
-      const chunk = parse<BatchChunk>(timed(() => m.batchFeed(batch, tail)));
-      header ??= chunk.header;
-      post({ id, kind: Kind.Progress, progress: { bytesRead: file.size, totalBytes: file.size, chunk } });
+      const chunkJson = checked(timed(() => m.batchFeed(batch, tail)));
+      post({ id, kind: Kind.Progress, progress: { bytesRead: file.size, totalBytes: file.size, chunkJson } });
     }
     const last = parse<Api[typeof Kind.Batch]['res']>(timed(() => m.batchFinish(batch)));
-    if (!last.header && header) last.header = header;
     // The wasm memory only grows, so its size now is the batch's peak.
     last.stats = { engineSeconds: engineMs / 1000, wasmHeapBytes: m.HEAP8?.length ?? 0 };
     return last;
