@@ -29,7 +29,7 @@ export function mount(el: HTMLElement, state: AppState): void {
   const explainNote = h('p', { id: 'batch-explain-note', class: 'muted small', 'data-testid': 'batch-explain-note', hidden: true });
   const drop = h('div', { class: 'dropzone', tabindex: 0, role: 'button', 'aria-label': 'Drop a CSV file here, or press Enter to choose one' },
     h('div', { class: 'drop-title', text: 'Drop a CSV file here' }),
-    h('div', { class: 'muted small', text: 'One applicant per row, same columns as the training data. Parsed and scored locally, in 1 MB slices.' }),
+    h('div', { class: 'muted small', text: 'One applicant per row, same columns as the training data. Parsed and scored locally, in 256 KB slices.' }),
     h('label', { for: 'batch-file', class: 'button secondary', text: 'Choose a CSV file…' }),
   );
   const progress = h('progress', { 'data-testid': 'batch-progress', max: 1, value: 0, 'aria-label': 'Batch progress' });
