@@ -114,7 +114,8 @@ nlohmann::json ExplainRecord(const Bundle& bundle, const nlohmann::json& record,
   }
   nlohmann::json reasons = nlohmann::json::array();
   for (const Reason& r :
-       ReasonCodes(features, descriptions, values, s.contributions, bundle.GetPolicy().max_reasons))
+       ReasonCodes(features, descriptions, values, s.contributions, bundle.GetPolicy().max_reasons,
+                   bundle.GetModel().MarginIsProbability()))
     reasons.push_back({{"feature", r.feature},
                        {"value", r.value},
                        {"contribution", r.contribution},

@@ -36,4 +36,9 @@ TEST_CASE("reason codes: the features that raise the risk most, largest first") 
   CHECK(reasons[0].text == "c = (missing) raises the risk (odds of default x2.01)");
   CHECK(reasons[1].feature == "a");  // tie with d broken by name
   CHECK(reasons[1].text == "Income = 10 raises the risk (odds of default x1.65)");
+  SUBCASE("probability contributions (random forests) read as percentage points") {
+    const auto p = ReasonCodes({"a"}, {""}, {"3"}, {0.0425}, 1, true);
+    REQUIRE(p.size() == 1);
+    CHECK(p[0].text == "a = 3 raises the risk (+4.2 percentage points)");
+  }
 }

@@ -49,7 +49,8 @@ Policy Policy::FromJson(const nlohmann::json& j) {
 std::vector<Reason> ReasonCodes(const std::vector<std::string>& features,
                                 const std::vector<std::string>& descriptions,
                                 const std::vector<std::string>& values,
-                                const std::vector<double>& contributions, int max_reasons) {
+                                const std::vector<double>& contributions, int max_reasons,
+                                bool margin_is_probability) {
   std::vector<std::size_t> order;
   for (std::size_t j = 0; j < contributions.size(); ++j)
     if (contributions[j] > 0) order.push_back(j);
@@ -66,11 +67,16 @@ std::vector<Reason> ReasonCodes(const std::vector<std::string>& features,
     r.contribution = contributions[j];
     const std::string label =
         j < descriptions.size() && !descriptions[j].empty() ? descriptions[j] : features[j];
-    // Odds multiplier of this contribution alone: exp(phi) in margin (log-odds) space.
-    char odds[32];
-    std::snprintf(odds, sizeof odds, "%.2f", std::exp(contributions[j]));
-    r.text = label + " = " + (values[j].empty() ? "(missing)" : values[j]) +
-             " raises the risk (odds of default x" + odds + ")";
+    // Log-odds contributions read as an odds multiplier, exp(phi); probability contributions
+    // (random forests) as percentage points.
+    char effect[64];
+    if (margin_is_probability) {
+      std::snprintf(effect, sizeof effect, "+%.1f percentage points", 100 * contributions[j]);
+    } else {
+      std::snprintf(effect, sizeof effect, "odds of default x%.2f", std::exp(contributions[j]));
+    }
+    r.text = label + " = " + (values[j].empty() ? "(missing)" : values[j]) + " raises the risk (" +
+             effect + ")";
     out.push_back(std::move(r));
   }
   return out;

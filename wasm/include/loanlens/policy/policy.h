@@ -32,9 +32,12 @@ struct Reason {
 };
 
 /// Top `max_reasons` features by positive contribution (ties by name), with readable text.
+/// `margin_is_probability`: the contributions are changes in probability (random forests), not
+/// in log-odds; the text then gives percentage points instead of an odds multiplier.
 std::vector<Reason> ReasonCodes(const std::vector<std::string>& features,
                                 const std::vector<std::string>& descriptions,
                                 const std::vector<std::string>& values,
-                                const std::vector<double>& contributions, int max_reasons);
+                                const std::vector<double>& contributions, int max_reasons,
+                                bool margin_is_probability = false);
 
 }  // namespace loanlens
