@@ -70,12 +70,78 @@ def main():
                 "–" if sr is None else "%.2fx" % sr,
                 verdict(None if shap_max is None or sr is None else sr <= shap_max)))
         w("")
+    misses = []
+    for r in native["rows"]:
+        auc_margin, fit_max, shap_max = TARGETS[r["model"]]
+        d = r["auc"] - r["auc_ref"]
+        if auc_margin is not None and d < -auc_margin:
+            misses.append("%s on %s: AUC %.4f vs %.4f (%.4f below, target within %.3f)" % (
+                NAMES[r["model"]], r["dataset"], r["auc"], r["auc_ref"], -d, auc_margin))
+        fr = ratio(r["fit"], r["fit_ref"])
+        if fit_max is not None and fr is not None and fr > fit_max:
+            misses.append("%s on %s: fit %.2fx the reference's time (target %.1fx)" % (
+                NAMES[r["model"]], r["dataset"], fr, fit_max))
+        sr = ratio(r["shap"], r["shap_ref"])
+        if shap_max is not None and sr is not None and sr > shap_max:
+            misses.append("%s on %s: SHAP %.2fx (target %.1fx)" % (
+                NAMES[r["model"]], r["dataset"], sr, shap_max))
+    w("## Targets missed in this run")
+    w("")
+    for m in misses or ["none"]:
+        w("- " + m)
+    w("")
+    w("Why (analysis of the run of 2026-11-29; re-check after changes):")
+    w("")
+    w("- **Random forest fit.** The forest grows its unlimited-depth trees on the same 256-bin")
+    w("  histograms as gbdt; deep in a tree, where nodes hold a few rows, building a 256-bin")
+    w("  histogram per candidate feature costs more than scikit-learn's exact sorted split")
+    w("  search. It wins where rows are many and columns continuous (Taiwan: 0.21x) and loses on")
+    w("  small sets (German credit, 800 rows). Switching small nodes to exact sorted splits is")
+    w("  the known fix, not done yet. Forest *prediction* is also slower than scikit-learn's")
+    w("  (deep trees, 56-byte nodes: cache misses); a compact node layout is the fix.")
+    w("- **gbdt on German credit, AUC.** 200 test rows with 60 defaults: one AUC point is 1/8,400")
+    w("  of the pairs, and 0.0095 is 80 pairs. Both libraries use the same parameters but not the")
+    w("  same bin boundaries (XGBoost's weighted quantile sketch vs exact quantiles here), which")
+    w("  on 800 training rows changes early splits. On the three larger sets the gap is at most")
+    w("  0.001.")
+    w("- **gbdt fit on Taiwan (0.86x vs 0.8x).** 20 continuous columns with many distinct values")
+    w("  fill all 256 bins, so histogram building dominates as it does in XGBoost; there is")
+    w("  no one-hot bundling to exploit. It is faster than XGBoost, but not by 20 %.")
+    w("- **SVM (rbf) fit on credit_data (1.01x).** Within noise of the target: both sides run")
+    w("  LIBSVM's algorithm with 5-fold Platt cross-validation (six solver runs).")
+    w("")
     if web:
         w("## Browser: scoring and explaining in WebAssembly vs the native CLI")
         w("")
-        w("```json")
-        w(json.dumps(web, indent=1))
-        w("```")
+        m = web["model"]
+        w("%d rows (%.1f MB CSV: credit_risk_dataset repeated), a %d-tree %s with exact SHAP for "
+          "every row; Chromium %s headless, the built app (upload → table and charts done)." % (
+              web["rows"], web["file_bytes"] / 1e6, m["trees"], m["kind"], web["chromium"]))
+        w("")
+        w("| | seconds | rows / s | ratio to native |")
+        w("| --- | ---: | ---: | ---: |")
+        n = web["native"]["seconds"]
+        w("| native CLI (`loanlens score --explain`) | %.2f | %d | 1.00x |" % (
+            n, web["native"]["rows_per_second"]))
+        b = web["browser"]
+        w("| browser, upload to done | %.2f | %d | %.2fx |" % (
+            b["wall_seconds"], b["rows_per_second"], b["wall_seconds"] / n))
+        w("| browser, inside the engine (WebAssembly) | %.2f | | %.2fx |" % (
+            b["engine_seconds"], b["engine_seconds"] / n))
+        w("")
+        mem = web["memory"]
+        w("Worker peak WebAssembly heap %.1f MB; page JS heap %.1f MB used of %.1f MB." % (
+            mem["wasm_heap_bytes"] / 1e6, mem["page_js_heap_used_bytes"] / 1e6,
+            mem["page_js_heap_total_bytes"] / 1e6))
+        st = web["startup"]
+        w("")
+        w("What the page downloads at startup: %d requests, %.0f KB, **%.0f KB gzipped** "
+          "(target: under 400 KB):" % (st["requests"], st["bytes"] / 1e3, st["gzip_bytes"] / 1e3))
+        w("")
+        w("| file | bytes | gzipped |")
+        w("| --- | ---: | ---: |")
+        for f in st["files"]:
+            w("| `%s` | %d | %d |" % (f["path"], f["bytes"], f["gzip_bytes"]))
         w("")
     print("\n".join(out))
 
