@@ -15,20 +15,28 @@ using loanlens::tree::Node;
 using loanlens::tree::Tree;
 
 /// Random tree of at most `depth` levels on features [0, num_features); covers consistent.
+/// Uniform in [0, 1) and standard normal (Box-Muller) from the 64-bit Mersenne Twister, whose
+/// output the C++ standard fixes: the same test data natively (libstdc++) and in WebAssembly
+/// (libc++), whose std:: distributions differ.
+inline double Unit(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
+inline double Normal(std::mt19937_64& rng) {
+  const double u1 = Unit(rng), u2 = Unit(rng);
+  return std::sqrt(-2.0 * std::log(1.0 - u1)) * std::cos(6.283185307179586 * u2);
+}
+
 inline Tree RandomTree(std::mt19937_64& rng, int depth, int num_features) {
   Tree t;
-  std::uniform_real_distribution<double> unit(0, 1);
-  std::function<int(int)> grow = [&](int d) -> int {
+    std::function<int(int)> grow = [&](int d) -> int {
     const int id = static_cast<int>(t.nodes.size());
     t.nodes.emplace_back();
-    if (d == depth || (d > 0 && unit(rng) < 0.2)) {
-      t.nodes[id].value = unit(rng) * 4 - 2;
-      t.nodes[id].cover = 1 + std::floor(unit(rng) * 20);
+    if (d == depth || (d > 0 && Unit(rng) < 0.2)) {
+      t.nodes[id].value = Unit(rng) * 4 - 2;
+      t.nodes[id].cover = 1 + std::floor(Unit(rng) * 20);
       return id;
     }
-    t.nodes[id].feature = static_cast<int>(unit(rng) * num_features);
-    t.nodes[id].threshold = unit(rng) * 2 - 1;
-    t.nodes[id].default_left = unit(rng) < 0.5;
+    t.nodes[id].feature = static_cast<int>(Unit(rng) * num_features);
+    t.nodes[id].threshold = Unit(rng) * 2 - 1;
+    t.nodes[id].default_left = Unit(rng) < 0.5;
     const int l = grow(d + 1);
     const int r = grow(d + 1);
     t.nodes[id].left = l;
@@ -42,9 +50,8 @@ inline Tree RandomTree(std::mt19937_64& rng, int depth, int num_features) {
 
 /// Random row: values in [-1.2, 1.2], some missing.
 inline std::vector<double> RandomRow(std::mt19937_64& rng, int num_features) {
-  std::uniform_real_distribution<double> unit(0, 1);
-  std::vector<double> x(num_features);
-  for (double& v : x) v = unit(rng) < 0.1 ? NAN : unit(rng) * 2.4 - 1.2;
+    std::vector<double> x(num_features);
+  for (double& v : x) v = Unit(rng) < 0.1 ? NAN : Unit(rng) * 2.4 - 1.2;
   return x;
 }
 
@@ -121,15 +128,13 @@ inline Synthetic MakeSynthetic(std::size_t num_rows, std::uint64_t seed) {
   Synthetic d;
   d.num_rows = num_rows;
   std::mt19937_64 rng(seed);
-  std::normal_distribution<double> normal(0, 1);
-  std::uniform_real_distribution<double> unit(0, 1);
-  for (std::size_t i = 0; i < num_rows; ++i) {
+    for (std::size_t i = 0; i < num_rows; ++i) {
     double f[5];
-    for (double& v : f) v = normal(rng);
-    f[3] = unit(rng) < 0.5 ? 1.0 : 0.0;
+    for (double& v : f) v = Normal(rng);
+    f[3] = Unit(rng) < 0.5 ? 1.0 : 0.0;
     const double margin = 1.2 * f[0] - 0.8 * f[1] + 0.9 * f[2] * (f[3] * 2 - 1) - 0.3;
-    const double y = unit(rng) < 1 / (1 + std::exp(-margin)) ? 1.0 : 0.0;
-    if (unit(rng) < 0.1) f[1] = NAN;
+    const double y = Unit(rng) < 1 / (1 + std::exp(-margin)) ? 1.0 : 0.0;
+    if (Unit(rng) < 0.1) f[1] = NAN;
     d.x.insert(d.x.end(), f, f + 5);
     d.y.push_back(y);
     d.true_margin.push_back(margin);
