@@ -7,6 +7,7 @@
 
 #include "binned.h"
 #include "loanlens/error.h"
+#include "loanlens/json_util.h"
 
 namespace loanlens::tree {
 
@@ -123,27 +124,11 @@ nlohmann::json GbdtModel::Importance() const {
   return TreeImportance(trees_, input_names_, group_, group_names_);
 }
 
-namespace {
-
-std::vector<std::string> ReadNames(const nlohmann::json& j, const std::string& path) {
-  if (!j.is_array()) throw Error(path + ": expected an array of strings");
-  std::vector<std::string> names;
-  for (std::size_t i = 0; i < j.size(); ++i) {
-    if (!j[i].is_string())
-      throw Error(path + "[" + std::to_string(i) + "]: expected a string, got " + j[i].dump());
-    names.push_back(j[i].get<std::string>());
-  }
-  return names;
-}
-
-}  // namespace
-
 std::unique_ptr<GbdtModel> GbdtModel::FromJson(const nlohmann::json& j) {
   const std::string path = "model";
   if (!j.is_object() || j.value("kind", "") != "gbdt")
     throw Error(path + ": expected an object with kind 'gbdt'");
-  if (!j.contains("input_names")) throw Error(path + ": missing 'input_names'");
-  std::vector<std::string> names = ReadNames(j["input_names"], path + ".input_names");
+  std::vector<std::string> names = JsonReader(j, path).StringArray("input_names");
   if (j.contains("num_inputs") &&
       (!j["num_inputs"].is_number_unsigned() || j["num_inputs"].get<std::size_t>() != names.size()))
     throw Error(path + ".num_inputs: expected " + std::to_string(names.size()) +

@@ -7,6 +7,7 @@
 
 #include "binned.h"
 #include "loanlens/error.h"
+#include "loanlens/json_util.h"
 
 namespace loanlens::tree {
 
@@ -131,14 +132,7 @@ std::unique_ptr<RandomForestModel> RandomForestModel::FromJson(const nlohmann::j
   const std::string path = "model";
   if (!j.is_object() || j.value("kind", "") != "random_forest")
     throw Error(path + ": expected an object with kind 'random_forest'");
-  if (!j.contains("input_names") || !j["input_names"].is_array())
-    throw Error(path + ".input_names: expected an array of strings");
-  std::vector<std::string> names;
-  for (std::size_t i = 0; i < j["input_names"].size(); ++i) {
-    if (!j["input_names"][i].is_string())
-      throw Error(path + ".input_names[" + std::to_string(i) + "]: expected a string");
-    names.push_back(j["input_names"][i].get<std::string>());
-  }
+  std::vector<std::string> names = JsonReader(j, path).StringArray("input_names");
   std::vector<Tree> trees = TreesFromJson(j, path, names.size());
   if (trees.empty()) throw Error(path + ".trees: a forest needs at least one tree");
   for (std::size_t t = 0; t < trees.size(); ++t)
