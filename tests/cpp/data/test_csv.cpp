@@ -7,6 +7,7 @@
 #include <random>
 #include <sstream>
 
+#include "data_test_util.h"
 #include "loanlens/data/csv.h"
 #include "loanlens/error.h"
 
@@ -17,6 +18,8 @@ using loanlens::CsvReader;
 using loanlens::CsvRecord;
 
 namespace {
+
+using data_test::ErrorOf;
 
 using Rows = std::vector<std::vector<std::string>>;
 
@@ -56,15 +59,6 @@ std::vector<std::size_t> RowNumbers(const Parsed& p) {
   std::vector<std::size_t> rows;
   for (const auto& r : p.records) rows.push_back(r.row);
   return rows;
-}
-
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const loanlens::Error& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <functional>
 #include <sstream>
 
+#include "data_test_util.h"
 #include "loanlens/data/frame.h"
 #include "loanlens/error.h"
 
@@ -16,6 +17,8 @@ using loanlens::Role;
 using loanlens::Schema;
 
 namespace {
+
+using data_test::ErrorOf;
 
 /// Schema fitted on a small training table: age numeric, home categorical {own, rent},
 /// member boolean {no, yes}, sex protected, id, y target.
@@ -46,15 +49,6 @@ ReadOptions TargetOptions(bool skip = false) {
   o.negatives = {"0"};
   o.skip_bad_rows = skip;
   return o;
-}
-
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const loanlens::Error& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 }  // namespace

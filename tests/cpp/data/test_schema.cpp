@@ -7,6 +7,7 @@
 #include <random>
 #include <sstream>
 
+#include "data_test_util.h"
 #include "loanlens/data/schema.h"
 #include "loanlens/error.h"
 
@@ -17,6 +18,8 @@ using loanlens::Role;
 using loanlens::Schema;
 
 namespace {
+
+using data_test::ErrorOf;
 
 Schema InferText(const std::string& text, const loanlens::InferOptions& options = {}) {
   std::istringstream in(text);
@@ -29,15 +32,6 @@ Schema InferFile(const std::string& name) {
   REQUIRE(in);
   CsvReader reader(in, name);
   return InferSchema(reader);
-}
-
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const loanlens::Error& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 }  // namespace

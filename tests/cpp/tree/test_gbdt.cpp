@@ -14,17 +14,7 @@ using loanlens::tree::GbdtModel;
 
 namespace {
 
-TrainData View(const tree_test::Synthetic& d) {
-  TrainData t;
-  t.x = d.x.data();
-  t.num_rows = d.num_rows;
-  t.num_inputs = d.num_inputs;
-  t.y = d.y.data();
-  t.input_names = {"income", "debt_ratio", "a", "b", "noise"};
-  t.group = {0, 1, 2, 3, 4};
-  t.group_names = t.input_names;
-  return t;
-}
+TrainData View(const tree_test::Synthetic& d) { return tree_test::View(d, true); }
 
 double Auc(const loanlens::Model& model, const tree_test::Synthetic& d) {
   std::vector<double> score, label;

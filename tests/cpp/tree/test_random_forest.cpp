@@ -13,15 +13,7 @@ using loanlens::TrainData;
 using loanlens::tree::RandomForestModel;
 
 namespace {
-TrainData View(const tree_test::Synthetic& d) {
-  TrainData t;
-  t.x = d.x.data();
-  t.num_rows = d.num_rows;
-  t.num_inputs = d.num_inputs;
-  t.y = d.y.data();
-  t.input_names = {"income", "debt_ratio", "a", "b", "noise"};
-  return t;
-}
+TrainData View(const tree_test::Synthetic& d) { return tree_test::View(d, false); }
 }  // namespace
 
 TEST_CASE("random_forest learns, averages probabilities and explains them exactly") {

@@ -7,6 +7,7 @@
 #include <random>
 #include <vector>
 
+#include "loanlens/model.h"
 #include "loanlens/tree/tree.h"
 
 namespace tree_test {
@@ -26,7 +27,7 @@ inline double Normal(std::mt19937_64& rng) {
 
 inline Tree RandomTree(std::mt19937_64& rng, int depth, int num_features) {
   Tree t;
-    std::function<int(int)> grow = [&](int d) -> int {
+  std::function<int(int)> grow = [&](int d) -> int {
     const int id = static_cast<int>(t.nodes.size());
     t.nodes.emplace_back();
     if (d == depth || (d > 0 && Unit(rng) < 0.2)) {
@@ -50,7 +51,7 @@ inline Tree RandomTree(std::mt19937_64& rng, int depth, int num_features) {
 
 /// Random row: values in [-1.2, 1.2], some missing.
 inline std::vector<double> RandomRow(std::mt19937_64& rng, int num_features) {
-    std::vector<double> x(num_features);
+  std::vector<double> x(num_features);
   for (double& v : x) v = Unit(rng) < 0.1 ? NAN : Unit(rng) * 2.4 - 1.2;
   return x;
 }
@@ -128,7 +129,7 @@ inline Synthetic MakeSynthetic(std::size_t num_rows, std::uint64_t seed) {
   Synthetic d;
   d.num_rows = num_rows;
   std::mt19937_64 rng(seed);
-    for (std::size_t i = 0; i < num_rows; ++i) {
+  for (std::size_t i = 0; i < num_rows; ++i) {
     double f[5];
     for (double& v : f) v = Normal(rng);
     f[3] = Unit(rng) < 0.5 ? 1.0 : 0.0;
@@ -140,6 +141,22 @@ inline Synthetic MakeSynthetic(std::size_t num_rows, std::uint64_t seed) {
     d.true_margin.push_back(margin);
   }
   return d;
+}
+
+/// A TrainData view of synthetic data (income, debt_ratio, a, b, noise); with `groups`, each
+/// column is its own original feature.
+inline loanlens::TrainData View(const Synthetic& d, bool groups) {
+  loanlens::TrainData t;
+  t.x = d.x.data();
+  t.num_rows = d.num_rows;
+  t.num_inputs = d.num_inputs;
+  t.y = d.y.data();
+  t.input_names = {"income", "debt_ratio", "a", "b", "noise"};
+  if (groups) {
+    t.group = {0, 1, 2, 3, 4};
+    t.group_names = t.input_names;
+  }
+  return t;
 }
 
 }  // namespace tree_test
