@@ -73,6 +73,25 @@ class Model {
    * \return     the base value. Models without tree structure throw loanlens::Error.
    */
   virtual double Interactions(const double* x, double* out) const;
+  /**
+   * Exact interventional Shapley values of the margin against a background set (Lundberg et al.
+   * 2020, "From local explanations to global understanding with explainable AI for trees", Nature
+   * Machine Intelligence): the game is v(S) = mean_b f(x_S, z_b,~S) over the background rows z_b,
+   * and the players are original features: group[c] is the player of design column c (all
+   * columns of one player switch together).
+   * \param x               NumInputs() values
+   * \param background      num_background x NumInputs(), row-major (design rows)
+   * \param group           NumInputs() player indices in [0, num_players)
+   * \param phi             out: num_players values; sum(phi) == f(x) - mean_b f(z_b) to rounding
+   * \return false when the family has no exact method (the caller then uses Kernel SHAP against
+   *         the same background); phi is then left untouched.
+   */
+  virtual bool ExplainAgainst(const double* x, const double* background,
+                              std::size_t num_background, const std::vector<int>& group,
+                              std::size_t num_players, double* phi) const {
+    (void)x, (void)background, (void)num_background, (void)group, (void)num_players, (void)phi;
+    return false;
+  }
   /// Extra global importance (gain, split counts ...) for the bundle; {} when none.
   virtual nlohmann::json Importance() const { return nlohmann::json::object(); }
 };
