@@ -8,6 +8,7 @@
 #include <string>
 
 #include "loanlens/bundle.h"
+#include "loanlens/bundle_summary.h"
 #include "loanlens/error.h"
 #include "loanlens/scoring.h"
 #include "loanlens/version.h"
@@ -42,31 +43,6 @@ const loanlens::Bundle& GetBundle(int handle) {
 }
 
 /// What the page needs to know about a bundle: everything but the model's parameters.
-json Info(const loanlens::Bundle& b) {
-  json j = b.ToJson();
-  j.erase("model");
-  j.erase("preprocess");
-  json features = json::array();
-  const auto& pre = b.GetPreprocessor();
-  for (std::size_t i = 0; i < pre.NumFeatures(); ++i) {
-    const auto& f = pre.Features()[i];
-    const loanlens::ColumnSpec* c = b.GetSchema().Find(f.name);
-    features.push_back({{"name", f.name},
-                        {"type", loanlens::ToString(c->type)},
-                        {"description", c->description},
-                        {"min", c->min},
-                        {"max", c->max},
-                        {"median", f.median},
-                        {"categories", c->categories},
-                        {"counts", c->counts},
-                        {"missing", c->missing}});
-  }
-  j["features"] = features;
-  // How to read the margin: log-odds for most models; the forest's average probability.
-  j["margin_scale"] = b.GetModel().MarginIsProbability() ? "probability" : "log_odds";
-  return j;
-}
-
 json Drain(Batch& batch) {
   json out = json::object();
   const auto& header = batch.scorer->OutputHeader();
@@ -91,7 +67,7 @@ std::string Version() { return loanlens::kEngineVersion; }
 std::string LoadBundle(const std::string& text) {
   return Guard([&] {
     auto b = std::make_unique<loanlens::Bundle>(loanlens::Bundle::Parse(text, "bundle"));
-    json info = Info(*b);
+    json info = loanlens::BundleSummary(*b);
     const int handle = next_handle++;
     bundles[handle] = std::move(b);
     return json{{"handle", handle}, {"info", std::move(info)}};
