@@ -52,6 +52,45 @@ Bundle::Bundle(Schema schema, Preprocessor preprocess, std::unique_ptr<Model> mo
     // RBF / polynomial SVMs have an exact shortcut for coalition values (same numbers, faster).
     if (model_->Kind() == "svm") kernel_fast_path_ = SvmCoalitionMargins(*model_, *kernel_);
   }
+  SelectReference();
+}
+
+void Bundle::SelectReference() {
+  reference_ = Reference();
+  if (!meta_.contains("explain") || !meta_["explain"].contains("reference_pool")) return;
+  const auto score = [this](const double* raw) {
+    std::vector<double> x(preprocess_.NumInputs());
+    preprocess_.Transform(raw, x.data());
+    PoolScore s;
+    s.margin = model_->PredictMargin(x.data());
+    s.pd = MarginToPd(s.margin);
+    s.points = policy_.Points(s.pd);
+    return s;
+  };
+  // Does the model explain exactly against a background? Ask it on a one-row background.
+  std::vector<double> probe(preprocess_.NumInputs(), 0.0), phi(preprocess_.NumFeatures());
+  const bool exact = model_->ExplainAgainst(probe.data(), probe.data(), 1, preprocess_.Group(),
+                                            preprocess_.NumFeatures(), phi.data());
+  try {
+    reference_ = Reference::Select(meta_["explain"]["reference_pool"], schema_, preprocess_,
+                                   policy_, score, exact);
+  } catch (const Error& e) {
+    throw Error(std::string("bundle.") + e.what());
+  }
+}
+
+void Bundle::SetPolicy(Policy policy) {
+  policy.Validate();
+  policy_ = std::move(policy);
+  meta_["policy"] = policy_.ToJson();
+  SelectReference();
+}
+
+std::vector<double> Bundle::ReferenceContributions(const double* raw) const {
+  std::vector<double> x(preprocess_.NumInputs()), phi(preprocess_.NumFeatures(), 0.0);
+  preprocess_.Transform(raw, x.data());
+  reference_.Contributions(*model_, x.data(), kernel_options_, phi.data());
+  return phi;
 }
 
 std::string Bundle::ExplainMethod() const {

@@ -12,6 +12,7 @@
 
 #include "loanlens/calibration.h"
 #include "loanlens/data/frame.h"
+#include "loanlens/decision/reference.h"
 #include "loanlens/error.h"
 #include "loanlens/explain/kernel_shap.h"
 #include "loanlens/metrics.h"
@@ -117,13 +118,14 @@ void AssignDefaultRoles(Schema& schema, const std::string& target) {
 }
 
 const std::vector<std::string>& PipelineParamKeys() {
-  static const std::vector<std::string> keys = {"encoding",      "woe_bins",
-                                                "min_frequency", "missing_indicators",
-                                                "clip_quantile", "calibration",
-                                                "base_points",   "base_odds",
-                                                "pdo",           "approve_below",
-                                                "decline_at",    "max_reasons",
-                                                "explain_rows",  "kernel_shap_coalitions"};
+  static const std::vector<std::string> keys = [] {
+    std::vector<std::string> k = {"encoding",      "woe_bins",     "min_frequency",
+                                  "missing_indicators", "clip_quantile", "calibration",
+                                  "explain_rows",  "kernel_shap_coalitions", "reference_pool_rows"};
+    const auto& policy = Policy::Keys();
+    k.insert(k.end(), policy.begin(), policy.end());
+    return k;
+  }();
   return keys;
 }
 
@@ -153,6 +155,40 @@ std::string ReadFile(const std::string& path) {
 
 namespace {
 using Clock = std::chrono::steady_clock;
+/// The policy keys of --param (Policy::Set validates each; Validate() the whole).
+Policy PolicyFromParams(const ParamMap& pipeline_params, const Schema& schema) {
+  Policy policy;
+  for (const auto& [key, value] : pipeline_params) policy.Set(key, value);
+  policy.Validate();
+  for (const std::string* name : {&policy.amount_feature, &policy.ead_feature}) {
+    if (name->empty()) continue;
+    const ColumnSpec* c = schema.Find(*name);
+    if (!c || c->role != Role::kFeature || c->type != ColumnType::kNumeric)
+      throw Error("policy: '" + *name + "' is not a numeric feature column");
+  }
+  for (const auto& key : policy.key_fields) {
+    const ColumnSpec* c = schema.Find(key);
+    if (!c || c->role != Role::kFeature)
+      throw Error("policy 'key_fields': '" + key + "' is not a feature column");
+  }
+  return policy;
+}
+
+/// Key fields (a missing one sends the applicant to review): by default the three features with
+/// the largest mean |SHAP| on the validation rows.
+void SetDefaultKeyFields(Bundle& bundle, const std::vector<double>& mean_abs) {
+  std::vector<std::size_t> order(mean_abs.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return mean_abs[a] > mean_abs[b]; });
+  Policy policy = bundle.GetPolicy();
+  policy.key_fields.clear();
+  const auto features = bundle.FeatureNames();
+  for (std::size_t k = 0; k < std::min<std::size_t>(3, order.size()); ++k)
+    if (mean_abs[order[k]] > 0) policy.key_fields.push_back(features[order[k]]);
+  bundle.SetPolicy(policy);
+}
+
 double Seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
 }
@@ -321,14 +357,7 @@ Bundle TrainBundle(const TrainOptions& options) {
   phase_start = Clock::now();
 
   // 6. Policy, then validation metrics and explanations, all computed from the held-out rows.
-  Policy policy;
-  policy.base_points = ParamDouble(pipeline_params, "base_points", policy.base_points);
-  policy.base_odds = ParamDouble(pipeline_params, "base_odds", policy.base_odds);
-  policy.pdo = ParamDouble(pipeline_params, "pdo", policy.pdo);
-  policy.approve_below = ParamDouble(pipeline_params, "approve_below", policy.approve_below);
-  policy.decline_at = ParamDouble(pipeline_params, "decline_at", policy.decline_at);
-  policy.max_reasons = ParamInt(pipeline_params, "max_reasons", policy.max_reasons);
-  policy = Policy::FromJson(policy.ToJson());  // validates
+  const Policy policy = PolicyFromParams(pipeline_params, schema);
 
   ParamMap all_params = options.params;
   nlohmann::json meta = {
@@ -394,6 +423,18 @@ Bundle TrainBundle(const TrainOptions& options) {
         crossfit_pd[i] = c.Apply(valid_margin[i]);
     }
   }
+  // The reference population of adverse-action reasons is selected from a pool of training
+  // applicants at evenly spaced ranks of the margin (decision/reference.h).
+  {
+    std::vector<double> train_margin(train_frame.num_rows);
+    for (std::size_t i = 0; i < train_frame.num_rows; ++i)
+      train_margin[i] = model->PredictMargin(x_train.data() + i * pre.NumInputs());
+    const int pool = ParamInt(pipeline_params, "reference_pool_rows", 300);
+    if (pool < 20 || pool > 5000)
+      throw Error("parameter 'reference_pool_rows': expected 20 to 5000");
+    meta["explain"]["reference_pool"] =
+        ReferencePoolJson(train_frame, train_margin, static_cast<std::size_t>(pool));
+  }
   Bundle bundle(std::move(schema), pre, std::move(model), std::move(meta));
 
   // Explanations on (up to explain_rows, evenly spaced) validation rows: base value and mean
@@ -421,6 +462,7 @@ Bundle TrainBundle(const TrainOptions& options) {
   nlohmann::json mas = nlohmann::json::object();
   for (std::size_t j = 0; j < mean_abs.size(); ++j)
     mas[pre.Features()[j].name] = explained ? mean_abs[j] / explained : 0.0;
+  if (!pipeline_params.count("key_fields")) SetDefaultKeyFields(bundle, mean_abs);
   auto& m = bundle.Meta();
   m["explain"]["base_value"] = base;
   m["explain"]["method"] = bundle.ExplainMethod();
