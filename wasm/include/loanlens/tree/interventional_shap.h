@@ -15,8 +15,9 @@
 /// Shapley values are v (|A|-1)! |B|! / (|A|+|B|)! for each player of A and
 /// -v |A|! (|B|-1)! / (|A|+|B|)! for each player of B. Summing over leaves, trees and (averaged)
 /// background rows gives the exact Shapley values of v(S) = mean_b f(x_S, z_b), with
-/// sum(phi) = f(x) - mean_b f(z_b). Cost: per tree and background row, the nodes where the two
-/// rows can disagree; no recursion (an explicit stack), so deep trees are safe.
+/// sum(phi) = f(x) - mean_b f(z_b). Cost: per tree, one split test per background row and
+/// frame it is in, and one leaf update per reached leaf and set of requirements; no recursion
+/// (an explicit stack), so deep trees are safe.
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -36,23 +37,22 @@ struct InterventionalArgs {
   double tree_scale = 1;  ///< weight of each tree in f: 1 for a sum (gbdt), 1/T for an average
 };
 
-/// The single-tree game, with scratch space reused across trees and background rows (no
-/// allocation once it has seen the deepest tree).
+/// One tree's term of the ensemble's Shapley values, with scratch space reused across trees
+/// (no allocation once it has seen the deepest tree). The background rows are walked together:
+/// a frame of the walk holds the rows that reach a node under the same requirements, so each
+/// reached leaf is visited once per distinct set of requirements, not once per row.
 class InterventionalTreeGame {
  public:
-  /** \param group design column -> player (must outlive the game); \param num_players players */
-  InterventionalTreeGame(const std::vector<int>* group, std::size_t num_players);
+  /** \param args background, players, float32, tree weight (checked by the caller; must
+   *  outlive the game) */
+  explicit InterventionalTreeGame(const InterventionalArgs& args);
   /**
-   * Adds scale * the Shapley values of v(S) = tree(x_S, z_~S) to phi.
-   * \param tree     one tree (split features index x and z)
-   * \param x        the explained design row
-   * \param z        one background design row
-   * \param float32  compare values and thresholds as float
-   * \param scale    factor applied to every contribution (tree weight / number of rows)
-   * \param phi      in/out: num_players values
+   * Adds tree_scale * mean_b of the Shapley values of v_b(S) = tree(x_S, z_b,~S) to phi.
+   * \param tree  one tree (split features index the design rows)
+   * \param x     the explained design row
+   * \param phi   in/out: num_players values
    */
-  void Add(const Tree& tree, const double* x, const double* z, bool float32, double scale,
-           double* phi);
+  void Add(const Tree& tree, const double* x, double* phi);
 
  private:
   struct Step {
@@ -61,16 +61,19 @@ class InterventionalTreeGame {
   };
   struct Frame {
     std::int32_t node;
-    std::uint32_t path_length;  ///< steps of the parent's path
-    Step step;
+    std::uint32_t path_length;           ///< steps of the parent's path
+    Step step;                           ///< the edge's requirement
+    std::uint32_t rows_begin, rows_end;  ///< the background rows of the frame, in rows_
   };
   void Truncate(std::size_t length);
+  /// Adds the leaf's Shapley values under the current requirements, times `scale`.
   void AddLeaf(double value, double scale, double* phi) const;
 
-  const std::vector<int>* group_;
+  const InterventionalArgs& args_;
   std::vector<std::uint8_t> state_;  ///< per player: 0 free, 1 required in S, 2 required out
-  std::vector<Step> path_;           ///< the constraints of the current path (distinct players)
+  std::vector<Step> path_;           ///< the requirements of the current path (distinct players)
   std::vector<Frame> stack_;
+  std::vector<std::uint32_t> rows_;  ///< background row indices, partitioned by the frames
   int num_in_ = 0, num_out_ = 0;
 };
 
