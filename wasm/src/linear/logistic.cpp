@@ -4,10 +4,12 @@
 
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "loanlens/error.h"
+#include "loanlens/explain/background.h"
 #include "loanlens/json_util.h"
 
 namespace loanlens {
@@ -218,6 +220,23 @@ double LogisticRegression::Explain(const double* x, double* phi) const {
     phi[j] = coef_[j] * (x[j] - input_mean_[j]);
   }
   return base;
+}
+
+bool LogisticRegression::ExplainAgainst(const double* x, const double* background,
+                                        std::size_t num_background, const std::vector<int>& group,
+                                        std::size_t num_players, double* phi) const {
+  const std::size_t m = coef_.size();
+  CheckBackgroundArgs(m, background, num_background, group, num_players);
+  std::fill(phi, phi + num_players, 0.0);
+  // f is linear, so v(S) = mean_b f(x_S, z_b) is additive over the design columns: column c
+  // moves the margin by w_c (x_c - mean_b z_bc) when its player joins.
+  for (std::size_t c = 0; c < m; ++c) {
+    double mean = 0;
+    for (std::size_t b = 0; b < num_background; ++b) mean += background[b * m + c];
+    mean /= static_cast<double>(num_background);
+    phi[group[c]] += coef_[c] * (x[c] - mean);
+  }
+  return true;
 }
 
 nlohmann::json LogisticRegression::ToJson() const {
