@@ -1,3 +1,4 @@
+#include "loanlens/sigmoid.h"
 #include "loanlens/bundle.h"
 
 #include <cmath>
@@ -174,7 +175,7 @@ Bundle Bundle::FromJson(nlohmann::json j, const std::string& source) {
 double Bundle::UncalibratedPd(double margin) const {
   // random_forest's margin is already its average class-1 probability.
   if (model_->MarginIsProbability()) return margin;
-  return 1.0 / (1.0 + std::exp(-margin));
+  return Sigmoid(margin);
 }
 
 double Bundle::MarginToPd(double margin) const {
