@@ -161,7 +161,13 @@ Bundle Bundle::FromJson(nlohmann::json j, const std::string& source) {
       r.Fail("kind", "says '" + j["kind"].get<std::string>() + "' but the model is '" +
                          model->Kind() + "'");
     r.Object("metrics");
-    r.Object("training");
+    JsonReader training = r.Child("training");
+    if (training.Has("prohibited_basis"))  // set by import-xgboost: feature columns, by name
+      for (const auto& c : training.StringArray("prohibited_basis")) {
+        const ColumnSpec* spec = schema.Find(c);
+        if (!spec || spec->role != Role::kFeature)
+          training.Fail("prohibited_basis", "'" + c + "' is not a feature column of the schema");
+      }
     JsonReader explain = r.Child("explain");
     explain.Double("base_value");
     nlohmann::json meta = j;
