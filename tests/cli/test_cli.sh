@@ -260,5 +260,42 @@ expect_exit 1 "trees[0].split_conditions[0]: 1e+39 is not a finite float32" "$CL
 expect_exit 1 "learner.feature_names lists 'duration_months' twice" "$CLI" import-xgboost --model "$TMP/dup_names.json" --data "$DATA" --target class --positive 2 --out "$TMP/dup_names.out.json"
 check "no bundle written for a refused model" bash -c "! ls '$TMP' | grep -q '\.out\.json'"
 
+# ---- the decision layer: explain with reasons and a receipt, policy changes -------------------
+DEC="$TMP/dec.json"
+"$CLI" train --data "$DATA" --target class --positive 2 --schema "$(dirname "$DATA")/german_credit.schema.json" \
+  --model gbdt --param n_trees=60 --param amount_feature=credit_amount --param max_amount=15000 \
+  --out "$DEC" >/dev/null
+ROW='{"duration_months": 48, "credit_amount": 25000, "checking_status": "< 0 DM"}'
+"$CLI" explain --model "$DEC" --row "$ROW" --receipt "$TMP/receipt.json" --applicant-ref A-17 \
+  >"$TMP/explain.json" 2>/dev/null
+check "explain: decision keys" node -e '
+  const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const ok = ["rules", "reasons", "reference", "reference_contributions", "points_by_feature",
+              "price"].every((k) => k in d) && d.band === "decline" && d.reasons.length > 0 &&
+    d.reasons.every((r) => r.points <= -2 && /^R[0-9]{2}$/.test(r.code) && !/odds/.test(r.text)) &&
+    d.rules.some((r) => r.id === "out_of_range") && d.rules.some((r) => r.id === "amount_above_max");
+  const sum = Object.values(d.reference_contributions).reduce((a, b) => a + b, 0);
+  process.exit(ok && Math.abs(sum - (d.margin - d.reference.margin)) < 1e-9 ? 0 : 1);' "$TMP/explain.json"
+check "explain: overdrawn account in the catalogue's words" grep -q '"text": "Checking account is overdrawn"' "$TMP/explain.json"
+check "receipt: applicant, bundle hash, decision" node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const b = JSON.parse(require("fs").readFileSync(process.argv[2], "utf8"));
+  process.exit(r.applicant_reference === "A-17" && r.bundle.content_sha256 === b.content_sha256 &&
+    r.decision.band === "decline" && r.decision.inputs.length > 0 ? 0 : 1);' "$TMP/receipt.json" "$DEC"
+check "policy --set" bash -c "'$CLI' policy --model '$DEC' --set approve_below=0.25 --set decline_at=0.5 --out '$TMP/dec2.json' | grep -q 'approve_below: 0.1 -> 0.25'"
+check "policy: history and a new hash" node -e '
+  const fs = require("fs"), [a, b] = process.argv.slice(1).map((p) => JSON.parse(fs.readFileSync(p, "utf8")));
+  process.exit(b.policy.history.length === 2 && b.policy.approve_below === 0.25 &&
+    a.content_sha256 !== b.content_sha256 && a.model.trees.length === b.model.trees.length ? 0 : 1);' "$DEC" "$TMP/dec2.json"
+expect_exit 1 "policy 'lgd': expected a number, got 'x'" "$CLI" policy --model "$DEC" --set lgd=x --out "$TMP/dec3.json"
+expect_exit 1 "no key 'nope'" "$CLI" policy --model "$DEC" --set nope=1 --out "$TMP/dec3.json"
+expect_exit 1 "is the same file" "$CLI" policy --model "$DEC" --set lgd=0.5 --out "$DEC"
+"$CLI" score --model "$DEC" --data "$DATA" --out "$TMP/dec.csv" 2>/dev/null
+check "score: reason and rule columns filled" node -e '
+  const lines = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n");
+  const h = lines[0].split(","); const r1 = h.indexOf("reason_1"), band = h.indexOf("band");
+  process.exit(r1 > 0 && band > 0 && lines.length === 1001 &&
+    lines.slice(1).some((l) => /R[0-9]{2}: /.test(l)) ? 0 : 1);' "$TMP/dec.csv"
+
 echo "$passed passed, $failures failed"
 [ "$failures" = 0 ]

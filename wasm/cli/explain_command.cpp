@@ -22,6 +22,7 @@ std::string BaseName(const std::string& path) {
 }
 
 int ExplainCommand(const ExplainOptions& o) {
+  RefuseOverwritingInputs({{"--model", o.model_path}}, {{"--receipt", o.receipt_path}});
   const Bundle bundle = LoadBundle(o.model_path);
   nlohmann::json record;
   try {

@@ -35,6 +35,7 @@ void PrintPolicy(const Policy& p) {
 }
 
 int PolicyCommand(const PolicyOptions& o) {
+  RefuseOverwritingInputs({{"--model", o.model_path}}, {{"--out", o.out}});
   Bundle bundle = LoadBundle(o.model_path);
   if (o.settings.empty()) {
     std::cout << "policy of " << o.model_path << ":\n";
@@ -44,9 +45,7 @@ int PolicyCommand(const PolicyOptions& o) {
   if (o.out.empty()) throw Error("policy: --set needs --out (the bundle is never changed in place)");
   const ParamMap settings = ParseParams(o.settings);
   bundle.SetPolicy(ChangedPolicy(bundle.GetPolicy(), settings));
-  const std::string text = bundle.Dump();
-  Bundle::Parse(text, o.out);  // what is written must load
-  WriteFileAtomically(o.out, text);
+  WriteBundle(bundle, o.out);  // reloaded before it is written
   for (const auto& change : bundle.GetPolicy().history)
     if (settings.count(change["key"].get<std::string>()))
       std::cout << "  " << change["key"].get<std::string>() << ": " << change["old"].get<std::string>()
