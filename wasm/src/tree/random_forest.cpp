@@ -103,6 +103,10 @@ double RandomForestModel::Explain(const double* x, double* phi) const {
   return base * scale;
 }
 
+std::optional<std::vector<double>> RandomForestModel::SplitThresholds(std::size_t input) const {
+  return tree::SplitThresholds(trees_, input, false);
+}
+
 void RandomForestModel::SetGroups(std::vector<int> group, std::vector<std::string> group_names) {
   group_ = std::move(group);
   group_names_ = std::move(group_names);
