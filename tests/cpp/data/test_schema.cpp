@@ -341,3 +341,34 @@ TEST_CASE("Schema overrides: types before inference, roles and descriptions afte
           "'numeric', 'categorical' or 'boolean'");
   }
 }
+
+TEST_CASE("schema decision attributes: actionable, derived ratio, reason catalogue") {
+  const nlohmann::json j = nlohmann::json::parse(R"({"columns": [
+    {"name": "amount", "type": "numeric", "actionable": true, "reason_code": "R01",
+     "reason_high": "Amount requested is too high"},
+    {"name": "income", "type": "numeric", "reason_low": "Income is too low"},
+    {"name": "ratio", "type": "numeric", "derived": {"ratio": ["amount", "income"]}},
+    {"name": "home", "type": "categorical", "categories": ["own", "rent"],
+     "level_reasons": {"rent": "Does not own a home"}}]})");
+  const loanlens::Schema s = loanlens::Schema::FromJson(j);
+  CHECK(s.Find("amount")->actionable);
+  CHECK_FALSE(s.Find("income")->actionable);
+  CHECK(s.Find("ratio")->derived_ratio == std::vector<std::string>{"amount", "income"});
+  CHECK(s.Find("amount")->reason_code == "R01");
+  CHECK(s.Find("income")->reason_low == "Income is too low");
+  CHECK(s.Find("home")->level_reasons.at("rent") == "Does not own a home");
+  // Round trip, and columns without decision attributes write none of their keys.
+  const nlohmann::json back = s.ToJson();
+  CHECK(loanlens::Schema::FromJson(back).ToJson() == back);
+  CHECK_FALSE(back["columns"][1].contains("actionable"));
+  CHECK_FALSE(back["columns"][0].contains("derived"));
+
+  nlohmann::json bad = j;
+  bad["columns"][2]["derived"]["ratio"][1] = "home";
+  CHECK_THROWS_WITH_AS(loanlens::Schema::FromJson(bad),
+                       doctest::Contains("another numeric feature column"), loanlens::Error);
+  bad = j;
+  bad["columns"][0]["actionable"] = "yes";
+  CHECK_THROWS_WITH_AS(loanlens::Schema::FromJson(bad), doctest::Contains("true or false"),
+                       loanlens::Error);
+}

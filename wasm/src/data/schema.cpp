@@ -185,6 +185,66 @@ std::vector<std::string> Schema::FeatureNames() const {
   return names;
 }
 
+namespace {
+
+/// Decision attributes are written only when set, so schemas without them keep their JSON (and
+/// bundles their content hash).
+void WriteDecisionFields(const ColumnSpec& c, nlohmann::json& e) {
+  if (c.actionable) e["actionable"] = true;
+  if (!c.derived_ratio.empty()) e["derived"] = {{"ratio", c.derived_ratio}};
+  if (!c.reason_code.empty()) e["reason_code"] = c.reason_code;
+  if (!c.reason_high.empty()) e["reason_high"] = c.reason_high;
+  if (!c.reason_low.empty()) e["reason_low"] = c.reason_low;
+  if (!c.level_reasons.empty()) e["level_reasons"] = c.level_reasons;
+}
+
+void ReadDecisionFields(const nlohmann::json& e, ColumnSpec& c) {
+  if (e.contains("actionable")) {
+    if (!e["actionable"].is_boolean())
+      throw SchemaError(c.name, e["actionable"].dump(), "\"actionable\" must be true or false");
+    c.actionable = e["actionable"].get<bool>();
+  }
+  if (e.contains("derived")) {
+    const auto& d = e["derived"];
+    if (!d.is_object() || !d.contains("ratio") || !d["ratio"].is_array() || d["ratio"].size() != 2 ||
+        !d["ratio"][0].is_string() || !d["ratio"][1].is_string())
+      throw SchemaError(c.name, d.dump(),
+                        "\"derived\" must be {\"ratio\": [\"numerator\", \"denominator\"]}");
+    c.derived_ratio = {d["ratio"][0].get<std::string>(), d["ratio"][1].get<std::string>()};
+  }
+  for (auto [key, field] : {std::pair{"reason_code", &c.reason_code},
+                            std::pair{"reason_high", &c.reason_high},
+                            std::pair{"reason_low", &c.reason_low}})
+    if (e.contains(key)) *field = StringField(e, key, c.name);
+  if (e.contains("level_reasons")) {
+    const auto& lr = e["level_reasons"];
+    if (!lr.is_object())
+      throw SchemaError(c.name, lr.dump(), "\"level_reasons\" must map levels to reason texts");
+    for (const auto& [level, text] : lr.items()) {
+      if (!text.is_string())
+        throw SchemaError(c.name, text.dump(), "\"level_reasons\" texts must be strings");
+      c.level_reasons[level] = text.get<std::string>();
+    }
+  }
+}
+
+/// A derived ratio names two numeric feature columns of the same schema.
+void ValidateDerived(const Schema& schema) {
+  for (const auto& c : schema.columns) {
+    if (c.derived_ratio.empty()) continue;
+    for (const auto& part : c.derived_ratio) {
+      const ColumnSpec* p = schema.Find(part);
+      if (!p || p->type != ColumnType::kNumeric || p->role != Role::kFeature || p->name == c.name)
+        throw SchemaError(c.name, part,
+                          "\"derived\": expected another numeric feature column of the schema");
+    }
+    if (c.type != ColumnType::kNumeric)
+      throw SchemaError(c.name, "", "\"derived\": only a numeric column can be a ratio");
+  }
+}
+
+}  // namespace
+
 nlohmann::json Schema::ToJson() const {
   nlohmann::json cols = nlohmann::json::array();
   for (const auto& c : columns) {
@@ -197,6 +257,7 @@ nlohmann::json Schema::ToJson() const {
                     {"max", c.max},
                     {"categories", c.categories},
                     {"counts", c.counts}});
+    WriteDecisionFields(c, cols.back());
   }
   return {{"columns", cols}};
 }
@@ -236,6 +297,7 @@ Schema Schema::FromJson(const nlohmann::json& j) {
       target = c.name;
     }
     if (e.contains("description")) c.description = StringField(e, "description", c.name);
+    ReadDecisionFields(e, c);
     auto number = [&](const char* key, double& out) {
       if (!e.contains(key) || e[key].is_null()) return;  // NaN is written as null
       if (!e[key].is_number())
@@ -295,6 +357,7 @@ Schema Schema::FromJson(const nlohmann::json& j) {
       throw SchemaError(c.name, "", "a categorical feature needs its \"categories\"");
     schema.columns.push_back(std::move(c));
   }
+  ValidateDerived(schema);
   return schema;
 }
 
@@ -497,7 +560,9 @@ void ApplySchemaOverride(Schema& schema, const nlohmann::json& override_json) {
       }
     }
     if (e.contains("description")) c->description = StringField(e, "description", name);
+    ReadDecisionFields(e, *c);
   }
+  ValidateDerived(schema);
   std::string target;
   for (const auto& c : schema.columns) {
     if (c.role != Role::kTarget) continue;

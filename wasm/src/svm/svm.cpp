@@ -176,10 +176,11 @@ class SvmModel final : public Model {
   std::vector<double> sv_sq_;
   PlattCoefficients platt_;
   nlohmann::json training_ = nlohmann::json::object();
-  /// RBF SHAP: the kernel factors of the last background explained against (a bundle explains
-  /// every row against the same one), shared between threads.
+  /// RBF SHAP: the kernel factors of the last two backgrounds explained against (a bundle
+  /// explains every row against its stored background, and may use a reference set too), most
+  /// recent first; shared between threads.
   mutable std::mutex rbf_table_mutex_;
-  mutable std::shared_ptr<const RbfBackgroundTable> rbf_table_;
+  mutable std::vector<std::shared_ptr<const RbfBackgroundTable>> rbf_tables_;
 };
 
 bool SvmModel::ExplainAgainstWeighted(const double* x, const double* background,
@@ -199,14 +200,15 @@ bool SvmModel::ExplainAgainstWeighted(const double* x, const double* background,
     std::shared_ptr<const RbfBackgroundTable> table;
     {
       const std::lock_guard<std::mutex> lock(rbf_table_mutex_);
-      if (rbf_table_ && rbf_table_->Matches(background, num_background, group, num_players))
-        table = rbf_table_;
+      for (const auto& t : rbf_tables_)
+        if (t->Matches(background, num_background, group, num_players)) table = t;
     }
     if (!table && RbfBackgroundTableSize(g, num_background, num_players) <= kMaxRbfTableValues) {
       table = std::make_shared<const RbfBackgroundTable>(
           MakeRbfBackgroundTable(g, background, num_background, group, num_players));
       const std::lock_guard<std::mutex> lock(rbf_table_mutex_);
-      rbf_table_ = table;
+      rbf_tables_.insert(rbf_tables_.begin(), table);
+      if (rbf_tables_.size() > 2) rbf_tables_.pop_back();
     }
     RbfShapValues(g, x, background, weight, num_background, group, num_players, phi, table.get());
     for (std::size_t p = 0; p < num_players; ++p) phi[p] *= platt_.a;

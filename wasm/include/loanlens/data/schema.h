@@ -35,6 +35,16 @@ struct ColumnSpec {
   /// case-insensitive.
   std::vector<std::string> categories;
   std::vector<std::size_t> counts;  ///< count per category (same order)
+  // Decision attributes, given in the user schema (--schema) and kept in the bundle:
+  /// The applicant can change this value (recourse suggests changes only to these).
+  bool actionable = false;
+  /// {numerator, denominator}: the column is the ratio of two numeric feature columns (the form
+  /// computes it; scoring flags rows where the given value disagrees beyond rounding).
+  std::vector<std::string> derived_ratio;
+  /// Adverse-action catalogue: a code ("R07") and the reason when a high (reason_high) or a low
+  /// (reason_low) value costs points; level_reasons gives categorical levels their own text.
+  std::string reason_code, reason_high, reason_low;
+  std::map<std::string, std::string> level_reasons;
 };
 
 struct Schema {
