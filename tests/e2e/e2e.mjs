@@ -376,7 +376,7 @@ try {
     const method = await page.getAttribute('[data-testid="explain-method"]', 'data-method');
     assert.equal(method, b.explain.method, `${label}: result panel shows method ${method}`);
     const methodText = await page.textContent('[data-testid="explain-method"]');
-    const expectName = { linear_shap: /Exact linear SHAP/, tree_shap: /Exact TreeSHAP/, kernel_shap: /Kernel SHAP \((sampled|exact)\)/ }[b.explain.method];
+    const expectName = { linear_shap: /Exact linear SHAP/, tree_shap: /Exact TreeSHAP/, rbf_shap: /Exact RBF SHAP/, kernel_shap: /Kernel SHAP \((sampled|exact)\)/ }[b.explain.method];
     assert.match(methodText, expectName, `${label}: ${methodText}`);
     if (b.explain.method === 'kernel_shap') {
       const m = b.explain.kernel_shap.group_names.length;

@@ -24,6 +24,7 @@ let bundles;
 export function rowLimit(bundle) {
   const method = bundle.explain?.method;
   if (method === 'kernel_shap') return 40; // ~0.1-0.2 s per row in wasm
+  if (method === 'rbf_shap') return 200; // exact, a few ms per row
   if (bundle.kind === 'random_forest') return 500; // deep trees: TreeSHAP ~5 ms per row
   if (method === 'tree_shap') return 5000;
   return Infinity;

@@ -5,7 +5,6 @@
 
 #include "loanlens/error.h"
 #include "loanlens/json_util.h"
-#include "loanlens/svm/svm.h"
 #include "loanlens/version.h"
 
 namespace loanlens {
@@ -40,18 +39,24 @@ Bundle::Bundle(Schema schema, Preprocessor preprocess, std::unique_ptr<Model> mo
   if (meta_.contains("calibration")) calibrator_ = Calibrator::FromJson(meta_["calibration"]);
   meta_["calibration"] = calibrator_.ToJson();
   if (!model_->HasExactExplainer()) {
-    // Kernel SHAP over the original features against the stored background.
+    // Explained against the stored background: exactly when the model has a method for it
+    // (ExplainAgainstWeighted), else by Kernel SHAP over the original features.
     if (!meta_.contains("explain") || !meta_["explain"].contains("kernel_shap"))
       throw Error("bundle.explain.kernel_shap: is missing (the '" + model_->Kind() +
                   "' model has no exact explainer)");
     const nlohmann::json& ks = meta_["explain"]["kernel_shap"];
     kernel_ = std::make_unique<KernelExplainer>(KernelExplainer::FromJson(ks));
-    if (kernel_->NumInputs() != model_->NumInputs() || kernel_->Group() != preprocess_.Group())
+    if (kernel_->NumInputs() != model_->NumInputs() || kernel_->Group() != preprocess_.Group() ||
+        kernel_->NumGroups() != preprocess_.NumFeatures())
       throw Error("bundle.explain.kernel_shap: its background does not match the model's inputs");
     kernel_options_.seed = ks.value("seed", kernel_options_.seed);
     kernel_options_.num_coalitions = ks.value("num_coalitions", kernel_options_.num_coalitions);
-    // RBF / polynomial SVMs have an exact shortcut for coalition values (same numbers, faster).
-    if (model_->Kind() == "svm") kernel_fast_path_ = SvmCoalitionMargins(*model_, *kernel_);
+    kernel_fast_path_ = model_->KernelShapFastPath(*kernel_);
+    // The base value of explanations against the background, summed as Kernel SHAP sums it.
+    for (std::size_t b = 0; b < kernel_->NumBackground(); ++b)
+      background_base_ +=
+          kernel_->BackgroundWeight()[b] *
+          model_->PredictMargin(kernel_->Background().data() + b * kernel_->NumInputs());
   }
   SelectReference();
 }
@@ -94,11 +99,7 @@ std::vector<double> Bundle::ReferenceContributions(const double* raw) const {
   return phi;
 }
 
-std::string Bundle::ExplainMethod() const {
-  if (!model_->HasExactExplainer()) return "kernel_shap";
-  const std::string kind = model_->Kind();
-  return kind == "gbdt" || kind == "random_forest" ? "tree_shap" : "linear_shap";
-}
+std::string Bundle::ExplainMethod() const { return model_->ExplainMethod(); }
 
 std::string Bundle::TargetName() const { return meta_.at("target").at("name").get<std::string>(); }
 std::string Bundle::Positive() const {
@@ -212,6 +213,13 @@ Score Bundle::ScoreRow(const double* raw, bool explain) const {
   s.base_value = meta_.at("explain").at("base_value").get<double>();
   if (explain && kernel_) {
     s.contributions.assign(preprocess_.NumFeatures(), 0.0);
+    if (model_->ExplainAgainstWeighted(x.data(), kernel_->Background().data(),
+                                       kernel_->BackgroundWeight().data(), kernel_->NumBackground(),
+                                       kernel_->Group(), kernel_->NumGroups(),
+                                       s.contributions.data())) {
+      s.base_value = background_base_;
+      return s;
+    }
     const Model& model = *model_;
     const BatchMarginFn batch = [&model](const double* rows, std::size_t n, double* out) {
       for (std::size_t i = 0; i < n; ++i)

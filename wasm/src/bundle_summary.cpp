@@ -29,6 +29,9 @@ nlohmann::json BundleSummary(const Bundle& b) {
   j.erase("model");
   j.erase("preprocess");
   j["features"] = FeatureSummaries(b);
+  // The method this engine uses (bundles trained before a family gained an exact method store
+  // the old one).
+  if (j.contains("explain")) j["explain"]["method"] = b.ExplainMethod();
   // How to read the margin: log-odds for most models; the forest's average probability.
   j["margin_scale"] = b.GetModel().MarginIsProbability() ? "probability" : "log_odds";
   return j;

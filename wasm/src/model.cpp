@@ -1,5 +1,6 @@
 #include "loanlens/model.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -16,6 +17,21 @@ double Model::Interactions(const double*, double*) const {
       "SHAP interaction values are computed for tree models (gbdt, random_forest); this is "
       "a '" +
       Kind() + "' model");
+}
+
+bool Model::ExplainAgainstWeighted(const double* x, const double* background, const double* weight,
+                                   std::size_t num_background, const std::vector<int>& group,
+                                   std::size_t num_players, double* phi) const {
+  // phi(x; sum_b w_b delta_{z_b}) = sum_b w_b phi(x; delta_{z_b}): v(S) is linear in the
+  // background distribution, and so are Shapley values.
+  std::vector<double> total(num_players, 0.0), one(num_players);
+  for (std::size_t b = 0; b < num_background; ++b) {
+    if (!ExplainAgainst(x, background + b * NumInputs(), 1, group, num_players, one.data()))
+      return false;
+    for (std::size_t g = 0; g < num_players; ++g) total[g] += weight[b] * one[g];
+  }
+  std::copy(total.begin(), total.end(), phi);
+  return true;
 }
 
 const std::vector<ModelFamily>& ModelFamilies() {

@@ -86,6 +86,15 @@ export function explainMethod(info: BundleInfo): MethodDescription {
     return { name: 'Exact linear SHAP', exact: true, detail: `Exact: coefficient × (value − training mean) per feature, in ${unit}.` };
   if (method === 'tree_shap')
     return { name: 'Exact TreeSHAP', exact: true, detail: `Exact Shapley values over the trees' paths (TreeSHAP, Lundberg et al. 2020), in ${unit}.` };
+  if (method === 'rbf_shap') {
+    const k = ((info.explain as Record<string, unknown> | undefined)?.kernel_shap ?? {}) as KernelShapInfo;
+    const nb = Array.isArray(k.background) ? k.background.length : undefined;
+    return {
+      name: 'Exact RBF SHAP',
+      exact: true,
+      detail: `Exact Shapley values of the RBF support vector machine against ${nb ?? 'the'} background points: the kernel factorises over features, so each support vector and background point is a product game solved in polynomial time, in ${unit}.`,
+    };
+  }
   if (method === 'kernel_shap') {
     const k = ((info.explain as Record<string, unknown> | undefined)?.kernel_shap ?? {}) as KernelShapInfo;
     const m = k.group_names?.length ?? info.features.length;

@@ -72,8 +72,9 @@ class Bundle {
   /// The PD before calibration (sigmoid of the margin).
   double UncalibratedPd(double margin) const;
   const Calibrator& GetCalibrator() const { return calibrator_; }
-  /// Explanation method: "linear_shap", "tree_shap" (exact) or "kernel_shap" (models without an
-  /// exact algorithm; needs the background stored under explain.kernel_shap).
+  /// Explanation method, as the model reports it (Model::ExplainMethod): "linear_shap",
+  /// "tree_shap" (Explain), "rbf_shap" (exact against the background stored under
+  /// explain.kernel_shap) or "kernel_shap" (models without an exact algorithm).
   std::string ExplainMethod() const;
 
  private:
@@ -87,6 +88,7 @@ class Bundle {
   std::unique_ptr<KernelExplainer> kernel_;  ///< for models without an exact explainer
   CoalitionMarginFn kernel_fast_path_;       ///< model-specific coalition values (may be empty)
   KernelShapOptions kernel_options_;
+  double background_base_ = 0;  ///< sum_b weight_b margin(background_b)
   nlohmann::json meta_;
   void SelectReference();
 };

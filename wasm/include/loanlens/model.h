@@ -34,6 +34,18 @@ struct TrainData {
   const double* x_row(std::size_t i) const { return x + i * num_inputs; }
 };
 
+class KernelExplainer;  // explain/kernel_shap.h
+
+/**
+ * Optional model-specific fast path for Kernel SHAP's coalition values: for each coalition c,
+ * expected_margin[c] = sum_b weight_b * margin(hybrid(x, background_b, c)), where the hybrid row
+ * takes x on the design columns of the groups varying[g] with masks[c * varying.size() + g] == 1
+ * and the background row elsewhere. Must equal the generic evaluation up to rounding.
+ */
+using CoalitionMarginFn =
+    std::function<void(const double* x, const unsigned char* masks, std::size_t num_coalitions,
+                       const std::vector<std::size_t>& varying, double* expected_margin)>;
+
 /// Optional validation data (early stopping, calibration) and progress reporting.
 struct TrainContext {
   const TrainData* valid = nullptr;
@@ -110,6 +122,27 @@ class Model {
   /// never decreases as the input grows, -1 = never increases, 0 = unconstrained. Empty when the
   /// model has none.
   virtual std::vector<int> MonotoneConstraints() const { return {}; }
+  /**
+   * ExplainAgainst with a weighted background: v(S) = sum_b weight[b] f(x_S, z_b,~S), weights
+   * summing to 1 (the bundle's k-means summary). sum(phi) == f(x) - sum_b weight[b] f(z_b).
+   * The default uses that the game is linear in the background distribution: phi is the
+   * weighted sum of ExplainAgainst against each single row z_b (false when ExplainAgainst is).
+   */
+  virtual bool ExplainAgainstWeighted(const double* x, const double* background,
+                                      const double* weight, std::size_t num_background,
+                                      const std::vector<int>& group, std::size_t num_players,
+                                      double* phi) const;
+  /// How this model's explanations are computed, as bundles report it (explain.method): the
+  /// method of Explain() when HasExactExplainer() ("linear_shap", "tree_shap"), else of
+  /// ExplainAgainstWeighted() when it is exact (svm: "rbf_shap"), else "kernel_shap" (default).
+  virtual std::string ExplainMethod() const { return "kernel_shap"; }
+  /// Kernel SHAP fast path for the coalition values against `explainer`'s background (used when
+  /// ExplainAgainstWeighted() returns false); the default, empty, evaluates hybrid rows. The
+  /// function may keep references to this model and to `explainer`.
+  virtual CoalitionMarginFn KernelShapFastPath(const KernelExplainer& explainer) const {
+    (void)explainer;
+    return CoalitionMarginFn();
+  }
   /// Extra global importance (gain, split counts ...) for the bundle; {} when none.
   virtual nlohmann::json Importance() const { return nlohmann::json::object(); }
 };

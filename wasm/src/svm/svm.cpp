@@ -3,12 +3,15 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
+#include <memory>
+#include <mutex>
 #include <numeric>
 
 #include "loanlens/calibration.h"
 #include "loanlens/detail/splitmix.h"
 #include "loanlens/error.h"
 #include "loanlens/explain/kernel_shap.h"
+#include "loanlens/svm/rbf_shap.h"
 
 namespace loanlens {
 
@@ -103,6 +106,23 @@ class SvmModel final : public Model {
     }
     return platt_.a * base + platt_.b;
   }
+  std::string ExplainMethod() const override {
+    if (spec_.kernel == SvmKernel::kLinear) return "linear_shap";
+    return spec_.kernel == SvmKernel::kRbf ? "rbf_shap" : "kernel_shap";
+  }
+  bool ExplainAgainst(const double* x, const double* background, std::size_t num_background,
+                      const std::vector<int>& group, std::size_t num_players,
+                      double* phi) const override {
+    if (spec_.kernel == SvmKernel::kPoly) return false;
+    const std::vector<double> weight(num_background,
+                                     1.0 / std::max<std::size_t>(num_background, 1));
+    return ExplainAgainstWeighted(x, background, weight.data(), num_background, group, num_players,
+                                  phi);
+  }
+  bool ExplainAgainstWeighted(const double* x, const double* background, const double* weight,
+                              std::size_t num_background, const std::vector<int>& group,
+                              std::size_t num_players, double* phi) const override;
+  CoalitionMarginFn KernelShapFastPath(const KernelExplainer& explainer) const override;
   nlohmann::json ToJson() const override;
   nlohmann::json Importance() const override {
     if (spec_.kernel != SvmKernel::kLinear) return nlohmann::json::object();
@@ -156,7 +176,62 @@ class SvmModel final : public Model {
   std::vector<double> sv_sq_;
   PlattCoefficients platt_;
   nlohmann::json training_ = nlohmann::json::object();
+  /// RBF SHAP: the kernel factors of the last two backgrounds explained against (a bundle
+  /// explains every row against its stored background, and may use a reference set too), most
+  /// recent first; shared between threads.
+  mutable std::mutex rbf_table_mutex_;
+  mutable std::vector<std::shared_ptr<const RbfBackgroundTable>> rbf_tables_;
 };
+
+bool SvmModel::ExplainAgainstWeighted(const double* x, const double* background,
+                                      const double* weight, std::size_t num_background,
+                                      const std::vector<int>& group, std::size_t num_players,
+                                      double* phi) const {
+  // The margin a f(x) + b is affine in the decision value f, so its Shapley values are a times
+  // those of f (constants cancel in every marginal contribution): exact in margin space.
+  if (spec_.kernel == SvmKernel::kPoly) return false;  // no factorisation: Kernel SHAP
+  if (spec_.kernel == SvmKernel::kRbf) {
+    RbfExpansion g;
+    g.support_vectors = sv_.data();
+    g.coef = coef_.data();
+    g.num_support_vectors = coef_.size();
+    g.num_inputs = num_inputs_;
+    g.gamma = spec_.gamma;
+    std::shared_ptr<const RbfBackgroundTable> table;
+    {
+      const std::lock_guard<std::mutex> lock(rbf_table_mutex_);
+      for (const auto& t : rbf_tables_)
+        if (t->Matches(background, num_background, group, num_players)) table = t;
+    }
+    if (!table && RbfBackgroundTableSize(g, num_background, num_players) <= kMaxRbfTableValues) {
+      table = std::make_shared<const RbfBackgroundTable>(
+          MakeRbfBackgroundTable(g, background, num_background, group, num_players));
+      const std::lock_guard<std::mutex> lock(rbf_table_mutex_);
+      rbf_tables_.insert(rbf_tables_.begin(), table);
+      if (rbf_tables_.size() > 2) rbf_tables_.pop_back();
+    }
+    RbfShapValues(g, x, background, weight, num_background, group, num_players, phi, table.get());
+    for (std::size_t p = 0; p < num_players; ++p) phi[p] *= platt_.a;
+    return true;
+  }
+  // Linear: phi_g = a sum_{c in g} w_c (x_c - E_background[z_c]).
+  if (group.size() != num_inputs_) throw Error("svm: group must have one entry per input");
+  if (num_background == 0) throw Error("svm: the background set is empty");
+  std::fill(phi, phi + num_players, 0.0);
+  for (std::size_t c = 0; c < num_inputs_; ++c) {
+    if (group[c] < 0 || static_cast<std::size_t>(group[c]) >= num_players)
+      throw Error("svm: group[" + std::to_string(c) + "] is not a player index");
+    double mean = 0;
+    for (std::size_t b = 0; b < num_background; ++b)
+      mean += weight[b] * background[b * num_inputs_ + c];
+    phi[group[c]] += platt_.a * w_[c] * (x[c] - mean);
+  }
+  return true;
+}
+
+CoalitionMarginFn SvmModel::KernelShapFastPath(const KernelExplainer& explainer) const {
+  return SvmCoalitionMargins(*this, explainer);
+}
 
 nlohmann::json SvmModel::ToJson() const {
   nlohmann::json j = {{"kind", "svm"},

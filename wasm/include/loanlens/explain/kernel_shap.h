@@ -19,15 +19,7 @@ namespace loanlens {
 using BatchMarginFn =
     std::function<void(const double* rows, std::size_t num_rows, double* margins)>;
 
-/**
- * Optional model-specific fast path for the coalition values: for each coalition c,
- * expected_margin[c] = sum_b weight_b * margin(hybrid(x, background_b, c)), where the hybrid row
- * takes x on the design columns of the groups varying[g] with masks[c * varying.size() + g] == 1
- * and the background row elsewhere. Must equal the generic evaluation up to rounding.
- */
-using CoalitionMarginFn =
-    std::function<void(const double* x, const unsigned char* masks, std::size_t num_coalitions,
-                       const std::vector<std::size_t>& varying, double* expected_margin)>;
+/// CoalitionMarginFn (a model's fast path for the coalition values) is declared in model.h.
 
 struct KernelShapOptions {
   /// Enumerate every coalition (exact Shapley values) when at most this many groups vary

@@ -39,6 +39,7 @@ class LogisticRegression final : public Model {
   std::size_t NumInputs() const override { return coef_.size(); }
   double PredictMargin(const double* x) const override;
   bool HasExactExplainer() const override { return true; }
+  std::string ExplainMethod() const override { return "linear_shap"; }
   /// Linear SHAP (interventional, independent inputs): phi_j = w_j (x_j - E[x_j]), where E is the
   /// training mean of design column j; base value = margin at the mean.
   double Explain(const double* x, double* phi) const override;

@@ -57,6 +57,7 @@ class GbdtModel : public Model {
   std::size_t NumInputs() const override { return input_names_.size(); }
   double PredictMargin(const double* x) const override;
   bool HasExactExplainer() const override { return true; }
+  std::string ExplainMethod() const override { return "tree_shap"; }
   double Explain(const double* x, double* phi) const override;
   double Interactions(const double* x, double* out) const override;
   /// Exact interventional TreeSHAP of the sum of the trees (base_score cancels in f(x) - f(z));

@@ -47,6 +47,7 @@ class RandomForestModel : public Model {
   /// Average class-1 probability over the trees.
   double PredictMargin(const double* x) const override;
   bool HasExactExplainer() const override { return true; }
+  std::string ExplainMethod() const override { return "tree_shap"; }
   double Explain(const double* x, double* phi) const override;
   double Interactions(const double* x, double* out) const override;
   /// Exact interventional TreeSHAP of the average of the trees (probability space).
