@@ -240,9 +240,11 @@ TEST_CASE("recourse: derived features, protected attributes, float32 models (XGB
 }
 
 TEST_CASE("recourse: other families (linear SVM, WoE logistic)") {
-  for (const auto& [model, param] :
-       std::vector<std::pair<std::string, std::pair<std::string, std::string>>>{
-           {"svm", {"kernel", "linear"}}, {"logistic", {"encoding", "woe"}}}) {
+  const std::vector<std::pair<std::string, std::pair<std::string, std::string>>> cases = {
+      {"svm", {"kernel", "linear"}}, {"logistic", {"encoding", "woe"}}};
+  for (const auto& one : cases) {
+    const std::string model = one.first;
+    const auto param = one.second;
     CAPTURE(model);
     TrainOptions t;
     t.data_path = decision_test::Source("models/data/german_credit.csv");
@@ -322,12 +324,14 @@ TEST_CASE("recourse: approved applicants, budgets, options and errors") {
 }
 
 TEST_CASE("recourse: timing on 300-tree gbdt bundles (benchmark, not a test)" * doctest::skip()) {
-  for (const auto& [name, data, act] :
-       std::vector<std::tuple<std::string, std::string, std::vector<std::string>>>{
-           {"german_credit_gbdt",
-            "german_credit.csv",
-            {"duration_months", "credit_amount", "savings_status", "checking_status"}},
-           {"credit_risk_gbdt", "credit_risk_dataset.csv", {"loan_amnt", "person_income"}}}) {
+  const std::vector<Case> cases = {
+      {"german_credit_gbdt",
+       "german_credit.csv",
+       {"duration_months", "credit_amount", "savings_status", "checking_status"}},
+      {"credit_risk_gbdt", "credit_risk_dataset.csv", {"loan_amnt", "person_income"}}};
+  for (const Case& c : cases) {
+    const std::string name = c.bundle, data = c.data;
+    const std::vector<std::string> act = c.actionable;
     const Bundle b = decision_test::WithSchema(decision_test::Shipped(name), [](Schema& s) {
       if (auto* c = s.Find("loan_percent_income"))
         c->derived_ratio = {"loan_amnt", "person_income"};
