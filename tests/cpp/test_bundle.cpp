@@ -182,7 +182,7 @@ TEST_CASE("batch scoring: rows in = scored + rejected, bad rows named") {
   const auto rows = scorer.TakeRows();
   REQUIRE(rows.size() == 5);
   const auto& header = scorer.OutputHeader();
-  CHECK(header.size() == 21 + 4 + b.FeatureNames().size() + 1);
+  CHECK(header.size() == 21 + loanlens::DecisionColumns().size() + b.FeatureNames().size() + 1);
   CHECK(header[21] == "pd");
   CHECK(header.back() == "base_value");
   CHECK(rows[0].cells.size() == header.size());

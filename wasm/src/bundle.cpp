@@ -1,3 +1,4 @@
+#include "loanlens/sigmoid.h"
 #include "loanlens/bundle.h"
 
 #include <cmath>
@@ -52,6 +53,45 @@ Bundle::Bundle(Schema schema, Preprocessor preprocess, std::unique_ptr<Model> mo
     // RBF / polynomial SVMs have an exact shortcut for coalition values (same numbers, faster).
     if (model_->Kind() == "svm") kernel_fast_path_ = SvmCoalitionMargins(*model_, *kernel_);
   }
+  SelectReference();
+}
+
+void Bundle::SelectReference() {
+  reference_ = Reference();
+  if (!meta_.contains("explain") || !meta_["explain"].contains("reference_pool")) return;
+  const auto score = [this](const double* raw) {
+    std::vector<double> x(preprocess_.NumInputs());
+    preprocess_.Transform(raw, x.data());
+    PoolScore s;
+    s.margin = model_->PredictMargin(x.data());
+    s.pd = MarginToPd(s.margin);
+    s.points = policy_.Points(s.pd);
+    return s;
+  };
+  // Does the model explain exactly against a background? Ask it on a one-row background.
+  std::vector<double> probe(preprocess_.NumInputs(), 0.0), phi(preprocess_.NumFeatures());
+  const bool exact = model_->ExplainAgainst(probe.data(), probe.data(), 1, preprocess_.Group(),
+                                            preprocess_.NumFeatures(), phi.data());
+  try {
+    reference_ = Reference::Select(meta_["explain"]["reference_pool"], schema_, preprocess_,
+                                   policy_, score, exact);
+  } catch (const Error& e) {
+    throw Error(std::string("bundle.") + e.what());
+  }
+}
+
+void Bundle::SetPolicy(Policy policy) {
+  policy.Validate();
+  policy_ = std::move(policy);
+  meta_["policy"] = policy_.ToJson();
+  SelectReference();
+}
+
+std::vector<double> Bundle::ReferenceContributions(const double* raw) const {
+  std::vector<double> x(preprocess_.NumInputs()), phi(preprocess_.NumFeatures(), 0.0);
+  preprocess_.Transform(raw, x.data());
+  reference_.Contributions(*model_, x.data(), kernel_options_, phi.data());
+  return phi;
 }
 
 std::string Bundle::ExplainMethod() const {
@@ -121,7 +161,13 @@ Bundle Bundle::FromJson(nlohmann::json j, const std::string& source) {
       r.Fail("kind", "says '" + j["kind"].get<std::string>() + "' but the model is '" +
                          model->Kind() + "'");
     r.Object("metrics");
-    r.Object("training");
+    JsonReader training = r.Child("training");
+    if (training.Has("prohibited_basis"))  // set by import-xgboost: feature columns, by name
+      for (const auto& c : training.StringArray("prohibited_basis")) {
+        const ColumnSpec* spec = schema.Find(c);
+        if (!spec || spec->role != Role::kFeature)
+          training.Fail("prohibited_basis", "'" + c + "' is not a feature column of the schema");
+      }
     JsonReader explain = r.Child("explain");
     explain.Double("base_value");
     nlohmann::json meta = j;
@@ -135,7 +181,7 @@ Bundle Bundle::FromJson(nlohmann::json j, const std::string& source) {
 double Bundle::UncalibratedPd(double margin) const {
   // random_forest's margin is already its average class-1 probability.
   if (model_->MarginIsProbability()) return margin;
-  return 1.0 / (1.0 + std::exp(-margin));
+  return Sigmoid(margin);
 }
 
 double Bundle::MarginToPd(double margin) const {

@@ -3,9 +3,47 @@
 #include <cmath>
 
 #include "loanlens/error.h"
-#include "loanlens/policy/policy.h"
+#include "loanlens/decision/decision.h"
+#include "loanlens/decision/receipt.h"
 
 namespace loanlens {
+namespace {
+
+constexpr int kReasonColumns = 4;
+
+std::string RulesCell(const std::vector<FiredRule>& rules) {
+  std::string out;
+  for (const auto& r : rules) out += (out.empty() ? "" : "; ") + r.id + ": " + r.text;
+  return out;
+}
+
+/// The decision's cells in DecisionColumns() order.
+void AppendDecisionCells(const Decision& d, std::vector<std::string>& cells) {
+  cells.push_back(FormatNumber(d.score.pd));
+  cells.push_back(FormatNumber(d.score.margin));
+  cells.push_back(FormatNumber(d.score.points));
+  cells.push_back(d.decision);
+  cells.push_back(RulesCell(d.rules));
+  for (int k = 0; k < kReasonColumns; ++k)
+    cells.push_back(k < static_cast<int>(d.reasons.size()) ? ReasonColumn(d.reasons[k]) : "");
+  cells.push_back(d.price.has_expected_loss ? FormatNumber(d.price.expected_loss) : "");
+  cells.push_back(FormatNumber(d.price.rate));
+  cells.push_back(d.limit && d.limit->max_amount ? FormatNumber(*d.limit->max_amount) : "");
+}
+
+}  // namespace
+
+const std::vector<std::string>& DecisionColumns() {
+  static const std::vector<std::string> columns = [] {
+    std::vector<std::string> c = {"pd", "margin", "points", "band", "rules"};
+    for (int k = 1; k <= kReasonColumns; ++k) c.push_back("reason_" + std::to_string(k));
+    c.push_back("expected_loss");
+    c.push_back("rate");
+    c.push_back("max_amount");
+    return c;
+  }();
+  return columns;
+}
 
 BatchScorer::BatchScorer(const Bundle& bundle, std::string source_name, bool explain)
     : bundle_(bundle),
@@ -31,7 +69,7 @@ void BatchScorer::OnRecord(CsvRecord&& record) {
     row_parser_ = std::make_unique<RowParser>(bundle_.GetSchema(), header_, source_, options_);
     raw_.assign(row_parser_->NumFeatures(), 0.0);
     output_header_ = header_;
-    for (const char* c : {"pd", "margin", "points", "band"}) output_header_.push_back(c);
+    for (const auto& c : DecisionColumns()) output_header_.push_back(c);
     if (explain_) {
       for (const auto& f : bundle_.FeatureNames()) output_header_.push_back("shap_" + f);
       output_header_.push_back("base_value");
@@ -44,19 +82,22 @@ void BatchScorer::OnRecord(CsvRecord&& record) {
       throw Error(Location{source_, record.row, "", ""},
                   "expected " + std::to_string(header_.size()) +
                       " fields (as in the header), got " + std::to_string(record.fields.size()));
-    row_parser_->ParseFeatures(record, raw_.data(), &warnings_);
+    std::vector<RowWarning> row_warnings;
+    row_parser_->ParseFeatures(record, raw_.data(), &row_warnings);
     ScoredRow out;
     out.row = record.row;
-    out.score = bundle_.ScoreRow(raw_.data(), explain_);
+    DecisionOptions options;
+    options.shap = explain_;
+    options.recourse = false;  // per applicant (explain, the Applicant screen), not per batch row
+    const Decision d = Decide(bundle_, raw_.data(), row_warnings, options);
+    out.score = d.score;
     out.cells = std::move(record.fields);
-    out.cells.push_back(FormatNumber(out.score.pd));
-    out.cells.push_back(FormatNumber(out.score.margin));
-    out.cells.push_back(FormatNumber(out.score.points));
-    out.cells.push_back(out.score.band);
+    AppendDecisionCells(d, out.cells);
     if (explain_) {
       for (double c : out.score.contributions) out.cells.push_back(FormatNumber(c));
       out.cells.push_back(FormatNumber(out.score.base_value));
     }
+    for (auto& w : row_warnings) warnings_.push_back(std::move(w));
     rows_.push_back(std::move(out));
     ++rows_scored_;
   } catch (const Error& e) {
@@ -105,32 +146,13 @@ nlohmann::json ExplainRecord(const Bundle& bundle, const nlohmann::json& record,
     raw[j] = parser.ParseCell(j, cell, 0, &warnings);
     values[j] = cell;
   }
-  const Score s = bundle.ScoreRow(raw.data(), true);
-  nlohmann::json contributions = nlohmann::json::object();
-  std::vector<std::string> descriptions;
-  for (std::size_t j = 0; j < features.size(); ++j) {
-    contributions[features[j]] = s.contributions[j];
-    descriptions.push_back(schema.Find(features[j])->description);
-  }
-  nlohmann::json reasons = nlohmann::json::array();
-  for (const Reason& r :
-       ReasonCodes(features, descriptions, values, s.contributions, bundle.GetPolicy().max_reasons,
-                   bundle.GetModel().MarginIsProbability()))
-    reasons.push_back({{"feature", r.feature},
-                       {"value", r.value},
-                       {"contribution", r.contribution},
-                       {"text", r.text}});
+  const Decision d = Decide(bundle, raw.data(), warnings);
+  nlohmann::json out = DecisionJson(bundle, d);
   nlohmann::json jw = nlohmann::json::array();
   for (const auto& w : warnings)
     jw.push_back({{"column", w.column}, {"value", w.value}, {"message", w.message}});
-  nlohmann::json out = {{"pd", s.pd},
-                        {"margin", s.margin},
-                        {"points", s.points},
-                        {"band", s.band},
-                        {"base_value", s.base_value},
-                        {"contributions", contributions},
-                        {"reasons", reasons},
-                        {"warnings", jw}};
+  out["warnings"] = std::move(jw);
+  out["inputs"] = InputsAsUsed(bundle, raw.data(), values);
   if (interactions) {
     const std::vector<double> inter = bundle.Interactions(raw.data());
     nlohmann::json ji = nlohmann::json::object();

@@ -2,8 +2,11 @@
 
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <random>
 
+#include "../explain/background_test_util.h"
 #include "loanlens/error.h"
 #include "loanlens/linear/logistic.h"
 
@@ -89,6 +92,78 @@ TEST_CASE("linear SHAP is exact: phi_j = w_j (x_j - mean_j), sum + base = margin
     CHECK(model->Explain(mean.data(), phi.data()) ==
           doctest::Approx(model->PredictMargin(mean.data())).epsilon(1e-12));
     for (double v : phi) CHECK(std::abs(v) < 1e-12);
+  }
+}
+
+TEST_CASE("logistic ExplainAgainst: w (x - mean background) summed by player, exact") {
+  SUBCASE("German credit design, one player per original feature (one-hot levels together)") {
+    const auto f = ReadJson("tests/fixtures/logistic/german_design.json");
+    const Design d = LoadDesign(f);
+    auto model = loanlens::LogisticRegression::Train(AsTrainData(d), {}, {});
+    const auto& lr = dynamic_cast<const loanlens::LogisticRegression&>(*model);
+    // "checking_status=< 0 DM" belongs to the player "checking_status".
+    std::vector<int> group;
+    std::map<std::string, int> player;
+    for (const auto& c : f["columns"]) {
+      const std::string name = c.get<std::string>();
+      const std::string feature = name.substr(0, name.find('='));
+      group.push_back(player.emplace(feature, static_cast<int>(player.size())).first->second);
+    }
+    const std::size_t num_players = player.size();
+    REQUIRE(num_players < d.cols);  // some players own several columns
+    const std::size_t nb = 200;
+    const std::vector<double> bg(d.x.begin(), d.x.begin() + nb * d.cols);
+    const double mean_margin = background_test::MeanMargin(*model, bg);
+    const int duration = player.at("duration_months");
+    const std::size_t duration_col = 4;
+    REQUIRE(f["columns"][duration_col] == "duration_months");
+    std::vector<double> phi(num_players);
+    double worst = 0;
+    for (std::size_t i = 0; i < d.rows; i += 37) {
+      const double* x = d.x.data() + i * d.cols;
+      REQUIRE(model->ExplainAgainst(x, bg.data(), nb, group, num_players, phi.data()));
+      double sum = 0;
+      for (double v : phi) sum += v;
+      worst = std::max(worst, std::abs(sum - (model->PredictMargin(x) - mean_margin)));
+      double mean = 0;
+      for (std::size_t b = 0; b < nb; ++b) mean += bg[b * d.cols + duration_col] / nb;
+      CHECK(phi[duration] ==
+            doctest::Approx(lr.Coef()[duration_col] * (x[duration_col] - mean)).epsilon(1e-12));
+    }
+    CHECK(worst < 1e-9);
+  }
+  SUBCASE("brute-force Shapley values on a small model with groups and dummy players") {
+    std::mt19937_64 rng(17);
+    auto unit = [&] { return static_cast<double>(rng() >> 11) * 0x1.0p-53; };
+    // 10 columns, 8 players: player 5 has a zero weight, player 7 owns no column.
+    const std::vector<int> group = {0, 0, 0, 1, 2, 3, 3, 4, 5, 6};
+    std::vector<double> coef(10), mean(10, 0.0);
+    for (double& w : coef) w = unit() * 4 - 2;
+    coef[8] = 0;
+    loanlens::LogisticRegression model(coef, 0.3, mean, {}, nlohmann::json::object());
+    double worst_brute = 0, worst_sum = 0;
+    for (int r = 0; r < 10; ++r) {
+      std::vector<double> x(10), bg(10 * 6);
+      for (double& v : x) v = unit() * 6 - 3;
+      for (double& v : bg) v = unit() * 6 - 3;
+      std::vector<double> phi(8, NAN);
+      REQUIRE(model.ExplainAgainst(x.data(), bg.data(), 6, group, 8, phi.data()));
+      const auto brute = background_test::BruteInterventional(model, x, bg, group, 8);
+      double sum = 0;
+      for (int i = 0; i < 8; ++i) {
+        worst_brute = std::max(worst_brute, std::abs(phi[i] - brute[i]));
+        sum += phi[i];
+      }
+      worst_sum = std::max(worst_sum, std::abs(sum - (model.PredictMargin(x.data()) -
+                                                      background_test::MeanMargin(model, bg))));
+      CHECK(phi[5] == 0.0);
+      CHECK(phi[7] == 0.0);
+    }
+    CHECK(worst_brute < 1e-12);
+    CHECK(worst_sum < 1e-12);
+    std::vector<double> phi(8), x(10, 0.0);
+    CHECK_THROWS_WITH_AS(model.ExplainAgainst(x.data(), x.data(), 1, {0, 1}, 8, phi.data()),
+                         doctest::Contains("group has 2 entries, expected 10"), loanlens::Error);
   }
 }
 

@@ -10,6 +10,7 @@
 #include "loanlens/calibration.h"
 #include "loanlens/data/csv.h"
 #include "loanlens/data/schema.h"
+#include "loanlens/decision/reference.h"
 #include "loanlens/explain/kernel_shap.h"
 #include "loanlens/model.h"
 #include "loanlens/policy/policy.h"
@@ -46,6 +47,13 @@ class Bundle {
   const Preprocessor& GetPreprocessor() const { return preprocess_; }
   const Model& GetModel() const { return *model_; }
   const Policy& GetPolicy() const { return policy_; }
+  /// Replaces the policy (validated) and selects the reference population again.
+  void SetPolicy(Policy policy);
+  /// Applicants at or just above the approval cut-off (empty for bundles trained before it).
+  const Reference& GetReference() const { return reference_; }
+  /// Contributions of each original feature to margin - reference margin for one parsed row
+  /// (exact where the model has an interventional method; see Reference::Contributions).
+  std::vector<double> ReferenceContributions(const double* raw) const;
   nlohmann::json& Meta() { return meta_; }
   const nlohmann::json& Meta() const { return meta_; }
   std::vector<std::string> FeatureNames() const { return schema_.FeatureNames(); }
@@ -73,12 +81,14 @@ class Bundle {
   Preprocessor preprocess_;
   std::unique_ptr<Model> model_;
   Policy policy_;
+  Reference reference_;
   CsvOptions csv_;
   Calibrator calibrator_;
   std::unique_ptr<KernelExplainer> kernel_;  ///< for models without an exact explainer
   CoalitionMarginFn kernel_fast_path_;       ///< model-specific coalition values (may be empty)
   KernelShapOptions kernel_options_;
   nlohmann::json meta_;
+  void SelectReference();
 };
 
 /// SHA-256 of `data`, lowercase hex.

@@ -1,9 +1,9 @@
 #pragma once
 /// \file
 /// Batch scoring of CSV text with a bundle: streams records (from a file natively, from File
-/// slices in the browser), scores each good row, and reports every bad one. Rows in = rows scored
-/// + rows rejected, always. The output columns are the input columns plus pd, margin, points,
-/// band and, with explanations, shap_<feature> per original feature and base_value.
+/// slices in the browser), decides on each good row, and reports every bad one. Rows in = rows
+/// scored + rows rejected, always. The output columns are the input columns plus
+/// DecisionColumns() and, with explanations, shap_<feature> per original feature and base_value.
 #include <cstddef>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -16,6 +16,11 @@
 #include "loanlens/data/frame.h"
 
 namespace loanlens {
+
+/// pd, margin, points, band (the decision after review rules), rules ("id: text; ..."),
+/// reason_1 .. reason_4 ("code: text"), expected_loss (empty without an amount feature), rate,
+/// max_amount (the largest approvable amount; empty without an amount feature or when none is).
+const std::vector<std::string>& DecisionColumns();
 
 struct ScoredRow {
   std::size_t row = 0;             ///< spreadsheet row in the input
@@ -57,9 +62,10 @@ class BatchScorer {
 };
 
 /// Scores one applicant given as JSON {"column": value, ...} (numbers, strings, booleans or null
-/// for missing). Unknown keys and missing feature keys are errors; returns the JSON that
-/// `loanlens explain` prints: pd, margin, points, band, base_value, contributions (feature ->
-/// value), reasons, warnings; with `interactions` (tree models) also "interactions":
+/// for missing). Unknown keys are errors, feature keys not given are missing values; returns the
+/// JSON that `loanlens explain` prints: the decision (DecisionJson: pd, margin, points, band,
+/// rules, reasons, reference, points by feature, price ...), warnings, and inputs as given and as
+/// used (InputsAsUsed); with `interactions` (tree models) also "interactions":
 /// {feature: {feature: value}}, SHAP interaction values summed to original features.
 nlohmann::json ExplainRecord(const Bundle& bundle, const nlohmann::json& record,
                              const std::string& source = "--row", bool interactions = false);

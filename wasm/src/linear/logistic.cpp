@@ -1,13 +1,16 @@
+#include "loanlens/sigmoid.h"
 #include "loanlens/linear/logistic.h"
 
 #include <LBFGS.h>
 
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "loanlens/error.h"
+#include "loanlens/explain/background.h"
 #include "loanlens/json_util.h"
 
 namespace loanlens {
@@ -36,7 +39,7 @@ class Objective {
     for (Eigen::Index i = 0; i < margin.size(); ++i) {
       const double z = margin[i];
       f += s_[i] * (y_[i] > 0.5 ? Softplus(-z) : Softplus(z));
-      r[i] = s_[i] * (1.0 / (1.0 + std::exp(-z)) - y_[i]);
+      r[i] = s_[i] * (Sigmoid(z) - y_[i]);
     }
     grad.resize(p + 1);
     grad.head(p) = (x_.transpose() * r) / n + ridge_ * theta.head(p);
@@ -59,7 +62,7 @@ class Objective {
     const Eigen::VectorXd margin = xa * theta;
     // H = X' W X / n with W = s q (1 - q): scale the rows by sqrt(W) and take the Gram matrix.
     for (Eigen::Index i = 0; i < margin.size(); ++i) {
-      const double q = 1.0 / (1.0 + std::exp(-margin[i]));
+      const double q = Sigmoid(margin[i]);
       xa.row(i) *= std::sqrt(s_[i] * q * (1 - q) / n);
     }
     Eigen::MatrixXd h = Eigen::MatrixXd::Zero(p + 1, p + 1);
@@ -218,6 +221,23 @@ double LogisticRegression::Explain(const double* x, double* phi) const {
     phi[j] = coef_[j] * (x[j] - input_mean_[j]);
   }
   return base;
+}
+
+bool LogisticRegression::ExplainAgainst(const double* x, const double* background,
+                                        std::size_t num_background, const std::vector<int>& group,
+                                        std::size_t num_players, double* phi) const {
+  const std::size_t m = coef_.size();
+  CheckBackgroundArgs(m, background, num_background, group, num_players);
+  std::fill(phi, phi + num_players, 0.0);
+  // f is linear, so v(S) = mean_b f(x_S, z_b) is additive over the design columns: column c
+  // moves the margin by w_c (x_c - mean_b z_bc) when its player joins.
+  for (std::size_t c = 0; c < m; ++c) {
+    double mean = 0;
+    for (std::size_t b = 0; b < num_background; ++b) mean += background[b * m + c];
+    mean /= static_cast<double>(num_background);
+    phi[group[c]] += coef_[c] * (x[c] - mean);
+  }
+  return true;
 }
 
 nlohmann::json LogisticRegression::ToJson() const {

@@ -1,3 +1,4 @@
+#include "loanlens/sigmoid.h"
 #include "loanlens/tree/gbdt.h"
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include "binned.h"
 #include "loanlens/error.h"
 #include "loanlens/json_util.h"
+#include "loanlens/tree/interventional_shap.h"
 
 namespace loanlens::tree {
 
@@ -150,6 +152,21 @@ double GbdtModel::Explain(const double* x, double* phi) const {
 
 double GbdtModel::Interactions(const double* x, double* out) const {
   return base_score_ + ShapInteractions(trees_, input_names_.size(), x, float32_, out);
+}
+
+bool GbdtModel::ExplainAgainst(const double* x, const double* background,
+                               std::size_t num_background, const std::vector<int>& group,
+                               std::size_t num_players, double* phi) const {
+  InterventionalArgs args;
+  args.background = background;
+  args.num_background = num_background;
+  args.num_inputs = input_names_.size();
+  args.group = &group;
+  args.num_players = num_players;
+  args.float32 = float32_;
+  args.tree_scale = 1;  // the margin is base_score + the sum of the trees
+  InterventionalTreeShap(trees_, x, args, phi);
+  return true;
 }
 
 std::optional<std::vector<double>> GbdtModel::SplitThresholds(std::size_t input) const {
@@ -560,7 +577,6 @@ class Booster {
   std::vector<int> work_;
 };
 
-double Sigmoid(double m) { return 1 / (1 + std::exp(-m)); }
 
 double LogLoss(const std::vector<double>& margin, const TrainData& d) {
   double loss = 0, total = 0;

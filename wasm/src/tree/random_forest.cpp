@@ -1,3 +1,4 @@
+#include "loanlens/metrics.h"
 #include "loanlens/tree/random_forest.h"
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include "binned.h"
 #include "loanlens/error.h"
 #include "loanlens/json_util.h"
+#include "loanlens/tree/interventional_shap.h"
 
 namespace loanlens::tree {
 
@@ -101,6 +103,21 @@ double RandomForestModel::Explain(const double* x, double* phi) const {
   const double base = explainer_.Explain(x, phi);
   for (std::size_t j = 0; j < input_names_.size(); ++j) phi[j] *= scale;
   return base * scale;
+}
+
+bool RandomForestModel::ExplainAgainst(const double* x, const double* background,
+                                       std::size_t num_background, const std::vector<int>& group,
+                                       std::size_t num_players, double* phi) const {
+  InterventionalArgs args;
+  args.background = background;
+  args.num_background = num_background;
+  args.num_inputs = input_names_.size();
+  args.group = &group;
+  args.num_players = num_players;
+  args.float32 = false;                                        // as PredictMargin()
+  args.tree_scale = 1.0 / static_cast<double>(trees_.size());  // the average over the trees
+  InterventionalTreeShap(trees_, x, args, phi);
+  return true;
 }
 
 std::optional<std::vector<double>> RandomForestModel::SplitThresholds(std::size_t input) const {
@@ -427,7 +444,9 @@ std::unique_ptr<RandomForestModel> TrainRandomForest(const TrainData& data,
       score.push_back(oob_sum[r] / oob_count[r]);
       label.push_back(data.y[r]);
     }
-  const double oob_auc = RankAuc(score, label);
+  bool both_classes = false;
+  for (double l : label) both_classes |= l != label.front();  // (empty: false)
+  const double oob_auc = both_classes ? RocAuc(label, score) : NAN;
   nlohmann::json info = {{"params", params.ToJson()},
                          {"features_per_split", params.FeaturesPerSplit(m)},
                          {"oob_rows", score.size()}};

@@ -102,6 +102,9 @@ export class EngineClient {
   score(handle: number, record: Api[typeof Kind.Score]['req']['record'], explain = true) {
     return this.call(Kind.Score, { handle, record, explain });
   }
+  csvText(rows: string[][]) {
+    return this.call(Kind.CsvText, { rows }).then((r) => r.parts);
+  }
   batch(req: Api[typeof Kind.Batch]['req'], options: CallOptions) {
     return this.call(Kind.Batch, req, options);
   }

@@ -10,6 +10,7 @@ export const Kind = {
   UnloadBundle: 'unload-bundle',
   Score: 'score',
   Batch: 'batch',
+  CsvText: 'csv-text',
   Cancel: 'cancel',
   // replies
   Result: 'result',
@@ -29,6 +30,9 @@ export interface Api {
     req: { handle: number; record: Record<string, RecordValue>; explain: boolean };
     res: ScoreResult;
   };
+  /// CSV text of `rows` (header included if given), every cell through the engine's
+  /// spreadsheet-safe rule: one part per slice of rows, to be joined into a Blob.
+  [Kind.CsvText]: { req: { rows: string[][] }; res: { parts: string[] } };
   [Kind.Batch]: {
     req: { handle: number; file: Blob; sourceName: string; explain: boolean; chunkBytes?: number };
     res: BatchChunk & {

@@ -7,7 +7,6 @@ import { CancelledError } from '../engine/client';
 import { drawBands, drawHistogram, drawRanking } from '../charts/bars';
 import { drawShapSummary, type SummaryPoint } from '../charts/shap_summary';
 import { destroyChart } from '../charts/register';
-import { toCsv } from '../csv';
 import { explainMethod, marginUnit } from '../explain';
 
 const kPageSize = 25;
@@ -361,11 +360,18 @@ export function mount(el: HTMLElement, state: AppState): void {
     return Number.isFinite(v);
   }
 
-  download.addEventListener('click', () => {
+  download.addEventListener('click', async () => {
     if (!result) return;
     const sorted = [...result.rows].sort((a, b) => a.row - b.row);
-    const text = toCsv(result.header, sorted.map((x) => x.cells));
-    const blob = new Blob([text], { type: 'text/csv;charset=utf-8' });
+    // The engine writes the lines (its one spreadsheet-safe rule, as the CLI's `score` output).
+    let parts: string[];
+    try {
+      parts = await state.client.csvText([result.header, ...sorted.map((x) => x.cells)]);
+    } catch (e) {
+      progressText.textContent = `Could not build the download: ${(e as Error).message}`;
+      return;
+    }
+    const blob = new Blob(parts, { type: 'text/csv;charset=utf-8' });
     const url = URL.createObjectURL(blob);
     const a = h('a', { href: url, download: `${result.source.replace(/\.csv$/i, '')}_scored.csv` });
     document.body.append(a);

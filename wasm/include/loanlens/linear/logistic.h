@@ -42,6 +42,10 @@ class LogisticRegression final : public Model {
   /// Linear SHAP (interventional, independent inputs): phi_j = w_j (x_j - E[x_j]), where E is the
   /// training mean of design column j; base value = margin at the mean.
   double Explain(const double* x, double* phi) const override;
+  /// Exact (f is linear): phi[group[c]] += w_c (x_c - mean_b z_bc).
+  bool ExplainAgainst(const double* x, const double* background, std::size_t num_background,
+                      const std::vector<int>& group, std::size_t num_players,
+                      double* phi) const override;
   nlohmann::json ToJson() const override;
 
   const std::vector<double>& Coef() const { return coef_; }

@@ -59,6 +59,11 @@ class GbdtModel : public Model {
   bool HasExactExplainer() const override { return true; }
   double Explain(const double* x, double* phi) const override;
   double Interactions(const double* x, double* out) const override;
+  /// Exact interventional TreeSHAP of the sum of the trees (base_score cancels in f(x) - f(z));
+  /// float32 models compare as float, as PredictMargin().
+  bool ExplainAgainst(const double* x, const double* background, std::size_t num_background,
+                      const std::vector<int>& group, std::size_t num_players,
+                      double* phi) const override;
   nlohmann::json ToJson() const override;
   nlohmann::json Importance() const override;
   std::optional<std::vector<double>> SplitThresholds(std::size_t input) const override;

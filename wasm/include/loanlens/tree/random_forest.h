@@ -49,6 +49,10 @@ class RandomForestModel : public Model {
   bool HasExactExplainer() const override { return true; }
   double Explain(const double* x, double* phi) const override;
   double Interactions(const double* x, double* out) const override;
+  /// Exact interventional TreeSHAP of the average of the trees (probability space).
+  bool ExplainAgainst(const double* x, const double* background, std::size_t num_background,
+                      const std::vector<int>& group, std::size_t num_players,
+                      double* phi) const override;
   bool MarginIsProbability() const override { return true; }
   nlohmann::json ToJson() const override;
   /// Gini importance (sum of weighted impurity decrease), split counts and "oob_auc".

@@ -1,0 +1,130 @@
+#include "loanlens/decision/review_rules.h"
+
+#include <cmath>
+
+#include "loanlens/bundle.h"
+#include "loanlens/decision/price.h"
+#include "loanlens/decision/text.h"
+
+namespace loanlens {
+namespace {
+
+void NearCutoff(const Policy& p, const Score& s, std::vector<FiredRule>& out) {
+  const double near = p.review_near_cutoff_points;
+  if (!(near > 0)) return;
+  for (const auto& [name, cut] :
+       {std::pair{"approval", p.ApprovePoints()}, std::pair{"decline", p.DeclinePoints()}}) {
+    if (std::abs(s.points - cut) < near)
+      out.push_back({"near_cutoff", "Score " + Rounded(s.points, 0) + " is within " +
+                                        Rounded(near, 0) + " points of the " + name +
+                                        " cut-off " + Rounded(cut, 0)});
+  }
+}
+
+void OutOfRange(const Bundle& b, const double* raw, std::vector<FiredRule>& out) {
+  const auto features = b.FeatureNames();
+  for (std::size_t j = 0; j < features.size(); ++j) {
+    const ColumnSpec& c = *b.GetSchema().Find(features[j]);
+    if (c.type != ColumnType::kNumeric || std::isnan(raw[j])) continue;
+    const auto& f = b.GetPreprocessor().Features()[j];
+    const double low = f.clip ? f.clip_low : c.min, high = f.clip ? f.clip_high : c.max;
+    const char* what = f.clip ? "clipping bound" : "training";
+    if (raw[j] > high)
+      out.push_back({"out_of_range", Label(c) + " " + Rounded(raw[j], 2) + " is above the " +
+                                         what + (f.clip ? " " : " maximum ") + Rounded(high, 2)});
+    else if (raw[j] < low)
+      out.push_back({"out_of_range", Label(c) + " " + Rounded(raw[j], 2) + " is below the " +
+                                         what + (f.clip ? " " : " minimum ") + Rounded(low, 2)});
+  }
+}
+
+void KeyFieldMissing(const Bundle& b, const double* raw, std::vector<FiredRule>& out) {
+  const auto features = b.FeatureNames();
+  for (const auto& key : b.GetPolicy().key_fields) {
+    for (std::size_t j = 0; j < features.size(); ++j) {
+      if (features[j] != key || !std::isnan(raw[j])) continue;
+      const auto& f = b.GetPreprocessor().Features()[j];
+      const bool imputed = b.GetPreprocessor().Options().impute && f.type != ColumnType::kCategorical;
+      out.push_back({"key_field_missing",
+                     "Key field " + Label(*b.GetSchema().Find(key)) + " is missing" +
+                         (imputed ? " (imputed with the training median " +
+                                        Rounded(f.median, 2) + ")"
+                                  : " (scored as missing)")});
+    }
+  }
+}
+
+void UnseenCategory(const Bundle& b, const double* raw, const std::vector<RowWarning>& warnings,
+                    std::vector<FiredRule>& out) {
+  const auto features = b.FeatureNames();
+  for (std::size_t j = 0; j < features.size(); ++j) {
+    if (raw[j] != kUnseenLevel) continue;
+    const ColumnSpec& c = *b.GetSchema().Find(features[j]);
+    if (c.type != ColumnType::kCategorical) continue;
+    std::string value;
+    for (const auto& w : warnings)
+      if (w.column == features[j]) value = w.value;
+    out.push_back({"unseen_category", Label(c) + " '" + Quoted(value) +
+                                          "' was not seen in training (scored as other)"});
+  }
+}
+
+void AmountAboveMax(const Bundle& b, const double* raw, std::vector<FiredRule>& out) {
+  const Policy& p = b.GetPolicy();
+  const int a = FeatureIndex(b, p.amount_feature);
+  if (a < 0 || !(p.max_amount > 0) || std::isnan(raw[a]) || raw[a] <= p.max_amount) return;
+  out.push_back({"amount_above_max", Label(*b.GetSchema().Find(p.amount_feature)) + " " +
+                                         Rounded(raw[a], 2) + " is above the policy maximum " +
+                                         Rounded(p.max_amount, 2)});
+}
+
+void DerivedMismatch(const Bundle& b, const double* raw, std::vector<FiredRule>& out) {
+  const auto features = b.FeatureNames();
+  const double tol = b.GetPolicy().derived_tolerance;
+  for (std::size_t j = 0; j < features.size(); ++j) {
+    const ColumnSpec& c = *b.GetSchema().Find(features[j]);
+    if (c.derived_ratio.empty() || std::isnan(raw[j])) continue;
+    const int n = FeatureIndex(b, c.derived_ratio[0]), d = FeatureIndex(b, c.derived_ratio[1]);
+    if (n < 0 || d < 0 || std::isnan(raw[n]) || std::isnan(raw[d]) || raw[d] == 0) continue;
+    const double expected = raw[n] / raw[d];
+    if (std::abs(raw[j] - expected) <= tol) continue;
+    out.push_back({"derived_mismatch", Label(c) + " " + Rounded(raw[j], 4) +
+                                           " disagrees with " + c.derived_ratio[0] + " / " +
+                                           c.derived_ratio[1] + " = " + Rounded(expected, 4)});
+  }
+}
+
+void AboveBudget(const Bundle& b, const double* raw, const Score& s, std::vector<FiredRule>& out) {
+  const Policy& p = b.GetPolicy();
+  if (p.max_pd > 0 && s.pd > p.max_pd)
+    out.push_back({"above_budget", "PD " + Rounded(100 * s.pd, 2) + "% is above the policy's " +
+                                       Rounded(100 * p.max_pd, 2) + "% budget"});
+  const Price price = PriceOf(b, raw, s);
+  if (p.max_expected_loss > 0 && price.has_expected_loss &&
+      price.expected_loss > p.max_expected_loss)
+    out.push_back({"above_budget", "Expected loss " + Rounded(price.expected_loss, 2) +
+                                       " is above the policy's budget " +
+                                       Rounded(p.max_expected_loss, 2)});
+}
+
+}  // namespace
+
+std::vector<FiredRule> ReviewRules(const Bundle& bundle, const double* raw,
+                                   const std::vector<RowWarning>& warnings, const Score& score) {
+  std::vector<FiredRule> out;
+  const Policy& p = bundle.GetPolicy();
+  NearCutoff(p, score, out);
+  if (p.review_out_of_range) OutOfRange(bundle, raw, out);
+  KeyFieldMissing(bundle, raw, out);
+  if (p.review_unseen_level) UnseenCategory(bundle, raw, warnings, out);
+  AmountAboveMax(bundle, raw, out);
+  DerivedMismatch(bundle, raw, out);
+  AboveBudget(bundle, raw, score, out);
+  return out;
+}
+
+std::string DecisionOf(const std::string& score_band, const std::vector<FiredRule>& rules) {
+  return score_band == "approve" && !rules.empty() ? "review" : score_band;
+}
+
+}  // namespace loanlens
