@@ -92,11 +92,10 @@ TEST_CASE("derived: mismatches beyond rounding are listed") {
 }
 
 TEST_CASE("derived: loan_percent_income in the shipped credit_risk data is the rounded ratio") {
-  const Bundle b = decision_test::WithSchema(decision_test::Shipped("credit_risk_gbdt"),
-                                             [](Schema& s) {
-                                               s.Find("loan_percent_income")->derived_ratio = {
-                                                   "loan_amnt", "person_income"};
-                                             });
+  const Bundle b =
+      decision_test::WithSchema(decision_test::Shipped("credit_risk_gbdt"), [](Schema& s) {
+        s.Find("loan_percent_income")->derived_ratio = {"loan_amnt", "person_income"};
+      });
   const Frame frame = decision_test::ReadRows(b, "credit_risk_dataset.csv");
   REQUIRE(frame.num_rows > 30000);
   std::size_t bad = 0;

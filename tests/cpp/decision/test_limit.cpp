@@ -23,7 +23,8 @@ void CheckLimit(const Bundle& b, const std::vector<double>& raw, std::size_t a,
   const Score own = b.ScoreRow(raw.data(), false);
   CHECK(r.requested_approvable == (own.band == "approve"));
   if (!r.max_amount) {
-    for (double v = r.range_min; v <= r.range_max; v += grid) CHECK(BandAt(b, raw, a, v) != "approve");
+    for (double v = r.range_min; v <= r.range_max; v += grid)
+      CHECK(BandAt(b, raw, a, v) != "approve");
     return;
   }
   const double m = *r.max_amount;
@@ -48,11 +49,13 @@ TEST_CASE("limit: exact over the split thresholds of tree models") {
     const Frame frame = decision_test::ReadRows(b, "german_credit.csv");
     std::size_t found = 0, approved_requests = 0;
     for (std::size_t i = 0; i < 40; ++i) {
-      const std::vector<double> raw(frame.Row(i * 23), frame.Row(i * 23) + frame.feature_names.size());
+      const std::vector<double> raw(frame.Row(i * 23),
+                                    frame.Row(i * 23) + frame.feature_names.size());
       const LimitResult r = FindLimit(b, raw.data(), a);
       CHECK(r.method == "thresholds");
       CHECK(r.range_max == b.GetSchema().Find("credit_amount")->max);
-      const auto thresholds = b.GetModel().SplitThresholds(b.GetPreprocessor().Features()[a].first_column);
+      const auto thresholds =
+          b.GetModel().SplitThresholds(b.GetPreprocessor().Features()[a].first_column);
       REQUIRE(thresholds);
       CHECK(r.evaluations <= thresholds->size() + 2);
       found += r.max_amount.has_value();
@@ -69,8 +72,8 @@ TEST_CASE("limit: exact over the split thresholds of tree models") {
 }
 
 TEST_CASE("limit: derived features move with the amount (credit_risk, loan / income)") {
-  const Bundle b = decision_test::WithSchema(
-      decision_test::Shipped("credit_risk_gbdt"), [](Schema& s) {
+  const Bundle b =
+      decision_test::WithSchema(decision_test::Shipped("credit_risk_gbdt"), [](Schema& s) {
         s.Find("loan_percent_income")->derived_ratio = {"loan_amnt", "person_income"};
       });
   const std::size_t a = FeatureIndex(b, "loan_amnt");
@@ -98,7 +101,8 @@ TEST_CASE("limit: monotone search for models without thresholds (logistic)") {
   const Frame frame = decision_test::ReadRows(b, "german_credit.csv");
   std::size_t interior = 0;
   for (std::size_t i = 0; i < 60; ++i) {
-    const std::vector<double> raw(frame.Row(i * 13), frame.Row(i * 13) + frame.feature_names.size());
+    const std::vector<double> raw(frame.Row(i * 13),
+                                  frame.Row(i * 13) + frame.feature_names.size());
     const LimitResult r = FindLimit(b, raw.data(), a);
     CHECK(r.method == "search");
     CHECK(r.monotone_on_grid);  // the margin is linear in the amount

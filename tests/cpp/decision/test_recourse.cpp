@@ -112,18 +112,24 @@ struct Case {
 
 const std::vector<Case>& ShippedCases() {
   static const std::vector<Case> cases = {
-      {"german_credit_gbdt", "german_credit.csv",
+      {"german_credit_gbdt",
+       "german_credit.csv",
        {"duration_months", "credit_amount", "savings_status", "checking_status"}},
-      {"german_credit_random_forest", "german_credit.csv",
+      {"german_credit_random_forest",
+       "german_credit.csv",
        {"duration_months", "credit_amount", "savings_status", "checking_status"}},
-      {"german_credit_logistic", "german_credit.csv",
+      {"german_credit_logistic",
+       "german_credit.csv",
        {"duration_months", "credit_amount", "savings_status", "checking_status"}},
-      {"german_credit_svm", "german_credit.csv", {"duration_months", "credit_amount", "savings_status"}},
+      {"german_credit_svm",
+       "german_credit.csv",
+       {"duration_months", "credit_amount", "savings_status"}},
       {"credit_risk_gbdt", "credit_risk_dataset.csv", {"loan_amnt"}},
       {"credit_risk_logistic", "credit_risk_dataset.csv", {"loan_amnt"}},
       {"credit_data_random_forest", "credit_data.csv", {"Time", "Amount", "Debt"}},
       {"loan_default_gbdt", "loan_default_sample.csv", {"LoanAmount", "LoanTerm", "HasCoSigner"}},
-      {"loan_default_logistic", "loan_default_sample.csv",
+      {"loan_default_logistic",
+       "loan_default_sample.csv",
        {"LoanAmount", "LoanTerm", "HasCoSigner"}},
       {"taiwan_gbdt", "default_of_credit_card_clients.csv", {"LIMIT_BAL"}},
   };
@@ -138,10 +144,11 @@ TEST_CASE("recourse: options on every shipped bundle give their band when applie
     CAPTURE(bundle_name);
     // credit_risk: loan_percent_income is loan_amnt / person_income (declared here: the shipped
     // schema does not say so yet), so changing the amount moves it too.
-    const Bundle derived = decision_test::WithSchema(decision_test::Shipped(c.bundle), [](Schema& s) {
-      if (auto* col = s.Find("loan_percent_income"))
-        col->derived_ratio = {"loan_amnt", "person_income"};
-    });
+    const Bundle derived =
+        decision_test::WithSchema(decision_test::Shipped(c.bundle), [](Schema& s) {
+          if (auto* col = s.Find("loan_percent_income"))
+            col->derived_ratio = {"loan_amnt", "person_income"};
+        });
     const Bundle& b = derived;
     const Frame frame = decision_test::ReadRows(b, c.data);
     const bool svm = std::string(c.bundle).find("svm") != std::string::npos;
@@ -167,7 +174,8 @@ TEST_CASE("recourse: single changes on trees are the smallest (brute force)") {
   const auto rows = decision_test::NotApproved(b, frame, 8, 5);
   std::size_t checked = 0;
   for (const auto& raw : rows) {
-    const RecourseResult r = FindRecourse(b, raw.data(), With({"duration_months", "credit_amount"}));
+    const RecourseResult r =
+        FindRecourse(b, raw.data(), With({"duration_months", "credit_amount"}));
     for (const RecourseOption& o : r.options) {
       if (o.changes.size() != 1) continue;
       const RecourseChange& c = o.changes[0];
@@ -186,7 +194,8 @@ TEST_CASE("recourse: logistic boundary is exact to the step") {
   const auto rows = decision_test::NotApproved(b, frame, 40, 1);
   std::size_t checked = 0;
   for (const auto& raw : rows) {
-    const RecourseResult r = FindRecourse(b, raw.data(), With({"duration_months", "credit_amount"}));
+    const RecourseResult r =
+        FindRecourse(b, raw.data(), With({"duration_months", "credit_amount"}));
     for (const RecourseOption& o : r.options) {
       if (o.changes.size() != 1) continue;
       const RecourseChange& c = o.changes[0];
@@ -231,8 +240,11 @@ TEST_CASE("recourse: derived features, protected attributes, float32 models (XGB
 }
 
 TEST_CASE("recourse: other families (linear SVM, WoE logistic)") {
-  for (const auto& [model, param] : std::vector<std::pair<std::string, std::pair<std::string, std::string>>>{
-           {"svm", {"kernel", "linear"}}, {"logistic", {"encoding", "woe"}}}) {
+  const std::vector<std::pair<std::string, std::pair<std::string, std::string>>> cases = {
+      {"svm", {"kernel", "linear"}}, {"logistic", {"encoding", "woe"}}};
+  for (const auto& one : cases) {
+    const std::string model = one.first;
+    const auto param = one.second;
     CAPTURE(model);
     TrainOptions t;
     t.data_path = decision_test::Source("models/data/german_credit.csv");
@@ -312,12 +324,17 @@ TEST_CASE("recourse: approved applicants, budgets, options and errors") {
 }
 
 TEST_CASE("recourse: timing on 300-tree gbdt bundles (benchmark, not a test)" * doctest::skip()) {
-  for (const auto& [name, data, act] : std::vector<std::tuple<std::string, std::string, std::vector<std::string>>>{
-           {"german_credit_gbdt", "german_credit.csv",
-            {"duration_months", "credit_amount", "savings_status", "checking_status"}},
-           {"credit_risk_gbdt", "credit_risk_dataset.csv", {"loan_amnt", "person_income"}}}) {
+  const std::vector<Case> cases = {
+      {"german_credit_gbdt",
+       "german_credit.csv",
+       {"duration_months", "credit_amount", "savings_status", "checking_status"}},
+      {"credit_risk_gbdt", "credit_risk_dataset.csv", {"loan_amnt", "person_income"}}};
+  for (const Case& c : cases) {
+    const std::string name = c.bundle, data = c.data;
+    const std::vector<std::string> act = c.actionable;
     const Bundle b = decision_test::WithSchema(decision_test::Shipped(name), [](Schema& s) {
-      if (auto* c = s.Find("loan_percent_income")) c->derived_ratio = {"loan_amnt", "person_income"};
+      if (auto* c = s.Find("loan_percent_income"))
+        c->derived_ratio = {"loan_amnt", "person_income"};
     });
     const Frame frame = decision_test::ReadRows(b, data);
     const auto rows = decision_test::NotApproved(b, frame, 50, 3);
@@ -332,7 +349,8 @@ TEST_CASE("recourse: timing on 300-tree gbdt bundles (benchmark, not a test)" * 
       worst_evals = std::max(worst_evals, r.evaluations);
     }
     // The limit on the same applicants.
-    const std::size_t a = FeatureIndex(b, act[1] == "person_income" ? "loan_amnt" : "credit_amount");
+    const std::size_t a =
+        FeatureIndex(b, act[1] == "person_income" ? "loan_amnt" : "credit_amount");
     double limit_total = 0, limit_worst = 0;
     for (const auto& raw : rows) {
       const auto t0 = std::chrono::steady_clock::now();
@@ -344,7 +362,27 @@ TEST_CASE("recourse: timing on 300-tree gbdt bundles (benchmark, not a test)" * 
     MESSAGE(name << ": limit mean " << limit_total / rows.size() << " ms, worst " << limit_worst
                  << " ms");
     MESSAGE(name << ": " << rows.size() << " applicants, mean " << total / rows.size()
-                 << " ms, worst " << worst << " ms, mean ScoreRow calls "
-                 << evals / rows.size() << ", worst " << worst_evals);
+                 << " ms, worst " << worst << " ms, mean ScoreRow calls " << evals / rows.size()
+                 << ", worst " << worst_evals);
+  }
+}
+
+TEST_CASE("shipped schemas: actionable flags only on features an applicant can change") {
+  for (const char* file : {"german_credit", "credit_risk_dataset", "credit_data",
+                           "loan_default_sample", "default_of_credit_card_clients"}) {
+    CAPTURE(std::string(file));
+    const nlohmann::json j = nlohmann::json::parse(
+        ReadFile(decision_test::Source(std::string("models/data/") + file + ".schema.json")));
+    std::size_t flagged = 0;
+    for (const auto& c : j["columns"]) {
+      if (!c.value("actionable", false)) continue;
+      ++flagged;
+      const std::string name = c["name"].get<std::string>();
+      CAPTURE(name);
+      CHECK_FALSE(IsDefaultProtected(name));
+      CHECK(c.value("role", "feature") == "feature");
+      CHECK_FALSE(c.contains("derived"));
+    }
+    CHECK(flagged > 0);
   }
 }

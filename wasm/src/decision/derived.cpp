@@ -47,8 +47,7 @@ void RecomputeDependents(const std::vector<DerivedRatio>& ratios, std::vector<bo
   }
 }
 
-void RecomputeDerived(const Schema& schema, const std::vector<std::string>& features,
-                      double* raw) {
+void RecomputeDerived(const Schema& schema, const std::vector<std::string>& features, double* raw) {
   const std::vector<DerivedRatio> ratios = DerivedRatios(schema, features);
   std::vector<bool> changed(features.size(), true);
   RecomputeDependents(ratios, changed, raw);
@@ -63,9 +62,9 @@ std::vector<DerivedMismatch> DerivedMismatches(const Schema& schema,
     const double given = raw[r.feature], num = raw[r.numerator], den = raw[r.denominator];
     if (std::isnan(given) || std::isnan(num) || std::isnan(den)) continue;
     const double computed = RatioValue(num, den);
-    const bool bad = std::isnan(computed) || std::abs(given - computed) >
-                                                 tolerance.absolute +
-                                                     tolerance.relative * std::abs(computed);
+    const bool bad =
+        std::isnan(computed) ||
+        std::abs(given - computed) > tolerance.absolute + tolerance.relative * std::abs(computed);
     if (bad) out.push_back({features[r.feature], r.feature, given, computed});
   }
   return out;

@@ -50,7 +50,8 @@ void SearchGrid(detail::Rescorer& rescorer, std::size_t a, const LimitOptions& o
     if (s.band == "approve") best = static_cast<std::ptrdiff_t>(i), best_score = s;
   }
   bool up = true, down = true;
-  for (std::size_t i = 1; i < n; ++i) up = up && pd[i] >= pd[i - 1], down = down && pd[i] <= pd[i - 1];
+  for (std::size_t i = 1; i < n; ++i)
+    up = up && pd[i] >= pd[i - 1], down = down && pd[i] <= pd[i - 1];
   out.monotone_on_grid = up || down;
   if (best < 0) return;
   double yes = grid[best];
@@ -84,8 +85,8 @@ std::size_t FeatureIndex(const Bundle& bundle, const std::string& name) {
   throw Error("'" + name + "' is not a feature of the model");
 }
 
-std::vector<double> ApplyAmount(const Bundle& bundle, const double* raw,
-                                std::size_t amount_feature, double amount) {
+std::vector<double> ApplyAmount(const Bundle& bundle, const double* raw, std::size_t amount_feature,
+                                double amount) {
   return detail::Rescorer(bundle, raw, 0).Apply({{amount_feature, amount}});
 }
 
@@ -129,8 +130,9 @@ nlohmann::json ToJson(const LimitResult& limit) {
                       {"range", {limit.range_min, limit.range_max}},
                       {"method", limit.method},
                       {"evaluations", limit.evaluations}};
-  j["requested_amount"] =
-      std::isnan(limit.requested_amount) ? nlohmann::json() : nlohmann::json(limit.requested_amount);
+  j["requested_amount"] = std::isnan(limit.requested_amount)
+                              ? nlohmann::json()
+                              : nlohmann::json(limit.requested_amount);
   if (limit.max_amount) {
     j["max_amount"] = *limit.max_amount;
     j["pd"] = limit.pd;

@@ -144,7 +144,7 @@ std::pair<bool, bool> RecourseSearch::Directions(const Feature& f) const {
     if (r.denominator == f.index) add(m * sign(raw[r.numerator]));
   }
   if (conflict || vote == 0) return {true, true};
-  return {vote < 0, vote > 0};
+  return {vote<0, vote> 0};
 }
 
 void RecourseSearch::BuildCandidates(Feature& f) const {
@@ -197,8 +197,7 @@ void RecourseSearch::AddNumericCandidates(Feature& f, bool lower, bool higher) c
 }
 
 std::pair<double, Score> RecourseSearch::Refine(const Feature& f, double no, double yes,
-                                                Score yes_score,
-                                                const std::vector<Change>& fixed) {
+                                                Score yes_score, const std::vector<Change>& fixed) {
   std::vector<Change> changes = fixed;
   changes.push_back({f.index, 0});
   auto eval = [&](double v) {
@@ -250,8 +249,7 @@ std::optional<Found> RecourseSearch::SearchSingle(Feature& f) {
   return found;
 }
 
-std::optional<Found> RecourseSearch::SearchPair(const Feature& f, const Feature& g,
-                                                double bound) {
+std::optional<Found> RecourseSearch::SearchPair(const Feature& f, const Feature& g, double bound) {
   // Only values cheaper than the feature's best single change: anything else is dominated.
   auto usable = [](const Feature& x) {
     std::vector<Candidate> out;
@@ -302,8 +300,8 @@ RecourseOption MakeOption(const Bundle& bundle, const double* raw, const Found& 
     c.to = value;
     c.from_level = detail::LevelName(spec, c.from);
     c.to_level = detail::LevelName(spec, c.to);
-    c.cost = spec.type == ColumnType::kNumeric ? std::abs(c.to - c.from) / (spec.max - spec.min)
-                                               : 1.0;
+    c.cost =
+        spec.type == ColumnType::kNumeric ? std::abs(c.to - c.from) / (spec.max - spec.min) : 1.0;
     o.changes.push_back(std::move(c));
   }
   o.cost = found.cost;
@@ -369,17 +367,21 @@ nlohmann::json ToJson(const RecourseOption& option) {
     changes[c.feature] = c.to_level.empty() ? nlohmann::json(c.to) : nlohmann::json(c.to_level);
     from[c.feature] = c.from_level.empty() ? nlohmann::json(c.from) : nlohmann::json(c.from_level);
   }
-  return {{"changes", changes}, {"from", from},           {"cost", option.cost},
-          {"pd", option.pd},    {"points", option.points}, {"band", option.band}};
+  return {{"changes", changes},      {"from", from},       {"cost", option.cost}, {"pd", option.pd},
+          {"points", option.points}, {"band", option.band}};
 }
 
 nlohmann::json ToJson(const RecourseResult& result) {
   nlohmann::json options = nlohmann::json::array(), skipped = nlohmann::json::array();
   for (const auto& o : result.options) options.push_back(ToJson(o));
-  for (const auto& s : result.skipped) skipped.push_back({{"feature", s.feature}, {"reason", s.reason}});
-  return {{"options", options},       {"band", result.band},
-          {"features", result.features}, {"skipped", skipped},
-          {"evaluations", result.evaluations}, {"complete", result.complete}};
+  for (const auto& s : result.skipped)
+    skipped.push_back({{"feature", s.feature}, {"reason", s.reason}});
+  return {{"options", options},
+          {"band", result.band},
+          {"features", result.features},
+          {"skipped", skipped},
+          {"evaluations", result.evaluations},
+          {"complete", result.complete}};
 }
 
 }  // namespace loanlens::decision

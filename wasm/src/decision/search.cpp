@@ -87,8 +87,7 @@ std::optional<std::vector<double>> Breakpoints(const Bundle& bundle,
 
 double DefaultStep(const ColumnSpec& spec, double current) {
   auto integer = [](double v) { return std::isfinite(v) && std::floor(v) == v; };
-  if (integer(spec.min) && integer(spec.max) && (std::isnan(current) || integer(current)))
-    return 1;
+  if (integer(spec.min) && integer(spec.max) && (std::isnan(current) || integer(current))) return 1;
   const double range = spec.max - spec.min;
   if (!(range > 0)) return 1;
   return std::pow(10.0, std::floor(std::log10(range)) - 3);

@@ -34,8 +34,7 @@ double RatioValue(double numerator, double denominator);
  * \param features  the names of the raw row's values (Bundle::FeatureNames())
  * \param raw       in/out: features.size() values
  */
-void RecomputeDerived(const Schema& schema, const std::vector<std::string>& features,
-                      double* raw);
+void RecomputeDerived(const Schema& schema, const std::vector<std::string>& features, double* raw);
 
 /// Recomputes only the derived features that depend, directly or through other derived
 /// features, on a feature with changed[i] set; sets changed[] for the recomputed ones too.

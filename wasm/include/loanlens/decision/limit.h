@@ -57,8 +57,8 @@ std::optional<double> MaxApprovableAmount(const Bundle& bundle, const double* ra
                                           std::size_t amount_feature);
 
 /// `raw` with the amount set to `amount` and the features derived from it recomputed.
-std::vector<double> ApplyAmount(const Bundle& bundle, const double* raw,
-                                std::size_t amount_feature, double amount);
+std::vector<double> ApplyAmount(const Bundle& bundle, const double* raw, std::size_t amount_feature,
+                                double amount);
 
 /// Index of feature `name` in the raw row; throws loanlens::Error naming it.
 std::size_t FeatureIndex(const Bundle& bundle, const std::string& name);

@@ -1,9 +1,9 @@
 #pragma once
 /// \file
 /// Recourse: for an applicant who is not approved, the smallest changes in features the applicant
-/// can act on that turn the decision into "approve" (counterfactual explanations; Wachter, Mittelstadt
-/// & Russell 2018, "Counterfactual explanations without opening the black box", Harvard JOLT;
-/// Ustun, Spangher & Liu 2019, "Actionable recourse in linear classification", FAT*).
+/// can act on that turn the decision into "approve" (counterfactual explanations; Wachter,
+/// Mittelstadt & Russell 2018, "Counterfactual explanations without opening the black box", Harvard
+/// JOLT; Ustun, Spangher & Liu 2019, "Actionable recourse in linear classification", FAT*).
 ///
 /// A change is measured in units of the feature's training range, |new - old| / (max - min); a
 /// categorical or boolean change counts 1 (a whole range). Only features marked actionable (the
@@ -54,10 +54,10 @@ struct RecourseOptions {
 
 struct RecourseChange {
   std::string feature;
-  std::size_t index = 0;  ///< in the raw row
-  double from = 0, to = 0;  ///< raw values (category codes for categorical features)
+  std::size_t index = 0;             ///< in the raw row
+  double from = 0, to = 0;           ///< raw values (category codes for categorical features)
   std::string from_level, to_level;  ///< level names for categorical and boolean features
-  double cost = 0;  ///< |to - from| / (max - min); 1 for a categorical change
+  double cost = 0;                   ///< |to - from| / (max - min); 1 for a categorical change
 };
 
 struct RecourseOption {
