@@ -14,6 +14,7 @@
 #include "loanlens/data/frame.h"
 #include "loanlens/error.h"
 #include "loanlens/explain/kernel_shap.h"
+#include "loanlens/json_util.h"
 #include "loanlens/metrics.h"
 #include "loanlens/tree/xgboost_import.h"
 #include "loanlens/version.h"
@@ -172,11 +173,7 @@ Bundle TrainBundle(const TrainOptions& options) {
   nlohmann::json user_schema;
   InferOptions infer;
   if (!options.schema_path.empty()) {
-    try {
-      user_schema = nlohmann::json::parse(ReadFile(options.schema_path));
-    } catch (const nlohmann::json::parse_error& e) {
-      throw Error(options.schema_path + ": not valid JSON (" + e.what() + ")");
-    }
+    user_schema = ParseJson(ReadFile(options.schema_path), options.schema_path);
     infer.forced_types = SchemaOverrideTypes(user_schema);
   }
   infer.forced_types[options.target] = ColumnType::kCategorical;
@@ -450,12 +447,7 @@ Bundle TrainBundle(const TrainOptions& options) {
 
 Bundle ImportXgboostBundle(TrainOptions options, const std::string& xgboost_json_path) {
   const std::string text = ReadFile(xgboost_json_path);
-  nlohmann::json xgb;
-  try {
-    xgb = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw Error(xgboost_json_path + ": not valid JSON (" + e.what() + ")");
-  }
+  const nlohmann::json xgb = ParseJson(text, xgboost_json_path);
   options.model = "gbdt";  // the tree preprocessing: raw numbers, missing values kept, one-hot
   options.params.emplace("min_frequency", "1");  // every level of the sample has its column
   options.model_source = {

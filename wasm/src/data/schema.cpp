@@ -167,15 +167,26 @@ Role RoleFromString(const std::string& s) {
 }
 
 const ColumnSpec* Schema::Find(std::string_view name) const {
+  auto lookup = [&]() -> const ColumnSpec* {
+    auto it = find_index_.find(std::string(name));
+    if (it == find_index_.end() || it->second >= columns.size()) return nullptr;
+    const ColumnSpec& c = columns[it->second];
+    return c.name == name ? &c : nullptr;
+  };
+  if (find_index_.size() == columns.size())
+    if (const ColumnSpec* c = lookup()) return c;
+  // Not indexed yet, or the columns changed since: a linear scan, then a fresh index if found.
   for (const auto& c : columns)
-    if (c.name == name) return &c;
+    if (c.name == name) {
+      find_index_.clear();
+      for (std::size_t i = 0; i < columns.size(); ++i) find_index_.emplace(columns[i].name, i);
+      return &c;
+    }
   return nullptr;
 }
 
 ColumnSpec* Schema::Find(std::string_view name) {
-  for (auto& c : columns)
-    if (c.name == name) return &c;
-  return nullptr;
+  return const_cast<ColumnSpec*>(static_cast<const Schema&>(*this).Find(name));
 }
 
 std::vector<std::string> Schema::FeatureNames() const {

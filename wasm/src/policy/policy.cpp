@@ -6,6 +6,7 @@
 
 #include "loanlens/error.h"
 #include "loanlens/json_util.h"
+#include "loanlens/limits.h"
 
 namespace loanlens {
 
@@ -37,7 +38,7 @@ Policy Policy::FromJson(const nlohmann::json& j) {
   p.pdo = r.Double("pdo");
   p.approve_below = r.Double("approve_below");
   p.decline_at = r.Double("decline_at");
-  p.max_reasons = static_cast<int>(r.Int("max_reasons"));
+  p.max_reasons = static_cast<int>(r.IntIn("max_reasons", 0, kMaxReasons));
   if (!(p.base_odds > 0)) r.Fail("base_odds", "expected a positive number");
   if (!(p.pdo > 0)) r.Fail("pdo", "expected a positive number");
   if (!(p.approve_below > 0 && p.approve_below <= p.decline_at && p.decline_at < 1))
