@@ -17,6 +17,7 @@
 #include "loanlens/data/csv.h"
 #include "loanlens/data/frame.h"
 #include "loanlens/error.h"
+#include "loanlens/json_util.h"
 #include "loanlens/metrics.h"
 #include "loanlens/pipeline.h"
 #include "loanlens/scoring.h"
@@ -227,12 +228,7 @@ int ScoreFile(const std::string& model_path, const std::string& data_path, const
 // ---- explain / inspect / schema ------------------------------------------------------------
 int Explain(const std::string& model_path, const std::string& row, bool interactions) {
   const loanlens::Bundle bundle = LoadBundle(model_path);
-  nlohmann::json record;
-  try {
-    record = nlohmann::json::parse(row);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw Error(std::string("--row: not valid JSON (") + e.what() + ")");
-  }
+  const nlohmann::json record = loanlens::ParseJson(row, "--row");  // depth-bounded
   std::cout << loanlens::ExplainRecord(bundle, record, "--row", interactions).dump(2) << "\n";
   return 0;
 }

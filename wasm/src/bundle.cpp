@@ -44,8 +44,8 @@ void CheckMeta(const JsonReader& r) {
   if (r.Has("created_at")) r.StringAtMost("created_at", 64);
   JsonReader target = r.Child("target");
   target.StringAtMost("name", kMaxNameBytes);
-  target.StringAtMost("positive", kMaxLevelBytes);
-  if (target.Has("negative")) target.StringAtMost("negative", kMaxLevelBytes);
+  target.StringAtMost("positive", kMaxNameBytes);
+  if (target.Has("negative")) target.StringAtMost("negative", kMaxNameBytes);
   JsonReader training = r.Child("training");
   training.Object("params");
   for (const char* key : {"data_file", "data_sha256", "split", "model"})
@@ -92,6 +92,10 @@ KernelShapOptions KernelOptions(const nlohmann::json& ks, KernelShapOptions o) {
 }
 
 }  // namespace
+
+std::string ContentSha256(const nlohmann::json& bundle_json) {
+  return Sha256Hex(CanonicalContent(bundle_json));
+}
 
 Bundle::Bundle(Schema schema, Preprocessor preprocess, std::unique_ptr<Model> model,
                nlohmann::json meta)

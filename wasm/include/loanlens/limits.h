@@ -28,10 +28,9 @@ inline constexpr std::size_t kMaxColumns = 100000;
 inline constexpr std::size_t kMaxNameBytes = 1024;
 /// Bytes of one column description (the stated reason for using age fits easily).
 inline constexpr std::size_t kMaxDescriptionBytes = 4096;
-/// Levels of one categorical column (schema categories, one-hot kept levels).
-inline constexpr std::size_t kMaxCategories = 100000;
-/// Bytes of one category level.
-inline constexpr std::size_t kMaxLevelBytes = 1024;
+/// Levels of one column (schema categories, one-hot kept levels): 10^6, which no categorical
+/// credit variable approaches; the bundle's size grows with it.
+inline constexpr std::size_t kMaxCategories = 1000000;
 /// Missing-value tokens ("NA", "?", ...) and the bytes of each: every cell is compared with
 /// every token, so their number bounds the cost of reading a row.
 inline constexpr std::size_t kMaxMissingTokens = 64;

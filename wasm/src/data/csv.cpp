@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "loanlens/error.h"
+#include "loanlens/limits.h"
 
 namespace loanlens {
 namespace {
@@ -334,11 +335,18 @@ CsvReader::CsvReader(std::istream& in, std::string source_name, CsvOptions optio
 
 void CheckHeader(const std::vector<std::string>& header, const std::string& source_name,
                  std::size_t row, char delimiter) {
+  if (header.size() > kMaxColumns)
+    throw Error(Location{source_name, row, "", ""},
+                "has " + std::to_string(header.size()) + " columns; at most " +
+                    std::to_string(kMaxColumns) + " are supported");
   // Every column needs a distinct, non-empty name.
   std::string empty, duplicate;
   std::map<std::string_view, std::size_t> first_seen;
   for (std::size_t j = 0; j < header.size(); ++j) {
     std::string_view name = TrimSpaces(header[j]);
+    if (name.size() > kMaxNameBytes)
+      throw Error(Location{source_name, row, "column " + std::to_string(j + 1), header[j]},
+                  "a column name has at most " + std::to_string(kMaxNameBytes) + " bytes");
     if (name.empty()) {
       empty += (empty.empty() ? "" : ", ") + std::to_string(j + 1);
       continue;

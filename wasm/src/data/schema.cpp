@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "loanlens/error.h"
+#include "loanlens/limits.h"
 
 namespace loanlens {
 namespace {
@@ -24,8 +25,8 @@ std::string Lower(std::string_view s) {
 /// Error about a schema JSON column: "schema, column 'x', value 'v': what" (value left out when
 /// empty).
 Error SchemaError(const std::string& column, const std::string& value, const std::string& what) {
-  std::string where = "schema, column '" + column + "'";
-  if (!value.empty()) where += ", value '" + value + "'";
+  std::string where = "schema, column '" + Abbreviate(column) + "'";
+  if (!value.empty()) where += ", value '" + Abbreviate(value) + "'";
   Error e(where + ": " + what);
   e.where = Location{"schema", 0, column, value};
   return e;
@@ -34,6 +35,9 @@ Error SchemaError(const std::string& column, const std::string& value, const std
 const nlohmann::json& ColumnsArray(const nlohmann::json& j) {
   if (!j.is_object() || !j.contains("columns") || !j["columns"].is_array())
     throw Error("schema: expected an object {\"columns\": [...]} with an array of columns");
+  if (j["columns"].size() > kMaxColumns)
+    throw Error("schema.columns: " + std::to_string(j["columns"].size()) +
+                " columns; at most " + std::to_string(kMaxColumns) + " are supported");
   return j["columns"];
 }
 
@@ -43,7 +47,12 @@ std::string EntryName(const nlohmann::json& entry, std::size_t i) {
       entry["name"].get<std::string>().empty())
     throw Error("schema: columns[" + std::to_string(i) +
                 "] must be an object with a non-empty string \"name\"");
-  return entry["name"].get<std::string>();
+  const auto& name = entry["name"].get_ref<const std::string&>();
+  if (name.size() > kMaxNameBytes)
+    throw Error("schema: columns[" + std::to_string(i) + "].name: " +
+                std::to_string(name.size()) + " bytes; a name has at most " +
+                std::to_string(kMaxNameBytes));
+  return name;
 }
 
 std::string StringField(const nlohmann::json& entry, const char* key, const std::string& name) {
@@ -247,6 +256,10 @@ Schema Schema::FromJson(const nlohmann::json& j) {
       target = c.name;
     }
     if (e.contains("description")) c.description = StringField(e, "description", c.name);
+    if (c.description.size() > kMaxDescriptionBytes)
+      throw SchemaError(c.name, "",
+                        "\"description\" has " + std::to_string(c.description.size()) +
+                            " bytes; at most " + std::to_string(kMaxDescriptionBytes));
     auto number = [&](const char* key, double& out) {
       if (!e.contains(key) || e[key].is_null()) return;  // NaN is written as null
       if (!e[key].is_number())
@@ -265,6 +278,10 @@ Schema Schema::FromJson(const nlohmann::json& j) {
       const auto& cats = e["categories"];
       if (!cats.is_array())
         throw SchemaError(c.name, cats.dump(), "\"categories\" must be an array of strings");
+      if (cats.size() > kMaxCategories)
+        throw SchemaError(c.name, "",
+                          std::to_string(cats.size()) + " categories; at most " +
+                              std::to_string(kMaxCategories));
       std::set<std::string> seen;
       for (const auto& level : cats) {
         if (!level.is_string())
@@ -508,6 +525,10 @@ void ApplySchemaOverride(Schema& schema, const nlohmann::json& override_json) {
       }
     }
     if (e.contains("description")) c->description = StringField(e, "description", name);
+    if (c->description.size() > kMaxDescriptionBytes)
+      throw SchemaError(name, "",
+                        "\"description\" has " + std::to_string(c->description.size()) +
+                            " bytes; at most " + std::to_string(kMaxDescriptionBytes));
   }
   std::string target;
   for (const auto& c : schema.columns) {
