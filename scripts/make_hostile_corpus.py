@@ -216,7 +216,7 @@ def meta_cases(c, logistic):
          "bundle.csv.missing_tokens[0]: expected at most 64 bytes"),
         ("description_5000_bytes",
          lambda d: d["schema"]["columns"][0].update(description="d" * 5000),
-         "\"description\" has 5000 bytes; at most 4096"),
+         "schema.columns[0].description: 5000 bytes; at most 4096"),
         ("format_version_2^64-1", lambda d: d.update(format_version=2**64 - 1),
          "bundle.format_version: expected an integer"),
         ("min_frequency_negative", lambda d: d["preprocess"].update(min_frequency=-1),
@@ -311,7 +311,7 @@ def big_cases(c, gbdt, logistic):
     d = copy.deepcopy(b)
     d["schema"]["columns"][0]["description"] = "d" * 50000000
     c.bundle("description_50mb.json", d)
-    c.case("description_50mb", 1, "\"description\" has 50000000 bytes; at most 4096", "inspect",
+    c.case("description_50mb", 1, "description: 50000000 bytes; at most 4096", "inspect",
            "--model", "{DIR}/description_50mb.json", seconds=3)
     with open(os.path.join(ROOT, "models/data/german_credit.csv")) as f:
         lines = f.read().split("\n")
@@ -320,17 +320,17 @@ def big_cases(c, gbdt, logistic):
     c.write_text("field_10mb.csv", "\n".join(lines[:5] + [",".join(cells)] + lines[6:20]) + "\n")
     c.case("warning_10mb_field", 0, "treated as __other__", "score", "--model",
            "{DIR}/logistic.json", "--data", "{DIR}/field_10mb.csv", "--out", "{TMP}/scored.csv")
-    header = ",".join(["y"] + ["c%d" % i for i in range(100000)])
-    rows = [",".join([str(r % 2)] + [str((r * 7 + i) % 10) for i in range(100000)])
+    header = ",".join(["y"] + ["c%d" % i for i in range(99999)])  # 100,000 columns
+    rows = [",".join([str(r % 2)] + [str((r * 7 + i) % 10) for i in range(99999)])
             for r in range(20)]
     c.write_text("wide_100k.csv", "\n".join([header] + rows) + "\n")
     c.case("wide_100k_schema", 0, "", "schema", "--data", "{DIR}/wide_100k.csv", "--target", "y",
            seconds=10)
     c.case("wide_100k_train", 0, "", "train", "--data", "{DIR}/wide_100k.csv", "--target", "y",
            "--out", "{TMP}/wide.json", seconds=20)
-    header1 = ",".join(["y"] + ["c%d" % i for i in range(100001)])
-    c.write_text("wide_100001.csv", header1 + "\n" + "1" + ",0" * 100001 + "\n")
-    c.case("wide_100001_columns", 1, "has 100002 columns; at most 100000", "schema", "--data",
+    header1 = ",".join(["y"] + ["c%d" % i for i in range(100000)])
+    c.write_text("wide_100001.csv", header1 + "\n" + "1" + ",0" * 100000 + "\n")
+    c.case("wide_100001_columns", 1, "has 100001 columns; at most 100000", "schema", "--data",
            "{DIR}/wide_100001.csv")
 
 

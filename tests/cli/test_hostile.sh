@@ -3,7 +3,8 @@
 # (committed) and the big cases generated here by scripts/make_hostile_corpus.py --big must end
 # with its expected exit code and message, never "internal error" or a signal, within its time
 # limit (2 s unless the manifest says otherwise) and under MAX_RSS_KB of memory (300 MB).
-# Usage: test_hostile.sh LOANLENS LOANLENS_SEAL        (HOSTILE_SMALL_ONLY=1 skips the big cases)
+# Usage: test_hostile.sh LOANLENS LOANLENS_SEAL        (HOSTILE_SMALL_ONLY=1 skips the big cases;
+# HOSTILE_BIG_DIR=DIR runs big cases generated before instead of generating them)
 # Prints one line per case: name, exit code, seconds, max RSS; HOSTILE_REPORT=FILE also writes
 # them as TSV.
 set -uo pipefail
@@ -61,7 +62,9 @@ run_manifest() {  # directory holding cases.tsv
 }
 
 run_manifest "$ROOT/tests/fixtures/hostile"
-if [ "${HOSTILE_SMALL_ONLY:-0}" != 1 ]; then
+if [ -n "${HOSTILE_BIG_DIR:-}" ]; then  # big cases generated before (for measurements)
+  run_manifest "$HOSTILE_BIG_DIR"
+elif [ "${HOSTILE_SMALL_ONLY:-0}" != 1 ]; then
   mkdir -p "$TMP/big"
   if python3 "$ROOT/scripts/make_hostile_corpus.py" --seal "$SEAL" --out "$TMP/big" --big \
     >/dev/null; then

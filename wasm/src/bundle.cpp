@@ -23,6 +23,50 @@ std::string CanonicalContent(nlohmann::json j) {
 
 constexpr long long kMaxCount = std::numeric_limits<long long>::max();
 
+/// The hash of `j`'s canonical content without copying the document (which may be large): the
+/// two excluded keys are taken out, the rest dumped, and they are put back.
+std::string HashInPlace(nlohmann::json& j) {
+  nlohmann::json stored, created;
+  const bool has_stored = j.contains("content_sha256"), has_created = j.contains("created_at");
+  if (has_stored) stored = std::move(j["content_sha256"]);
+  if (has_created) created = std::move(j["created_at"]);
+  j.erase("content_sha256");
+  j.erase("created_at");
+  const std::string hash = Sha256Hex(j.dump());
+  if (has_stored) j["content_sha256"] = std::move(stored);
+  if (has_created) j["created_at"] = std::move(created);
+  return hash;
+}
+
+/// Counts that cost the most to carry are checked before the hash is computed (which walks the
+/// whole document): the number of trees, columns and missing-value tokens, the descriptions.
+void CheckCountsEarly(const nlohmann::json& j) {
+  auto size_of = [&j](const char* section, const char* key) -> std::size_t {
+    const auto s = j.find(section);
+    if (s == j.end() || !s->is_object()) return 0;
+    const auto a = s->find(key);
+    return a != s->end() && a->is_array() ? a->size() : 0;
+  };
+  auto check = [](std::size_t size, std::size_t max, const std::string& path) {
+    if (size > max)
+      throw Error(path + ": expected at most " + std::to_string(max) + " entries, got " +
+                  std::to_string(size));
+  };
+  check(size_of("model", "trees"), kMaxTrees, "model.trees");
+  check(size_of("schema", "columns"), kMaxColumns, "schema.columns");
+  check(size_of("csv", "missing_tokens"), kMaxMissingTokens, "bundle.csv.missing_tokens");
+  if (size_of("schema", "columns") == 0) return;
+  const auto& columns = j.at("schema").at("columns");
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    const auto d = columns[i].is_object() ? columns[i].find("description") : columns[i].end();
+    if (d != columns[i].end() && d->is_string() &&
+        d->get_ref<const std::string&>().size() > kMaxDescriptionBytes)
+      throw Error("schema.columns[" + std::to_string(i) + "].description: " +
+                  std::to_string(d->get_ref<const std::string&>().size()) + " bytes; at most " +
+                  std::to_string(kMaxDescriptionBytes));
+  }
+}
+
 /// A block of validation metrics (metrics.validation, metrics.validation_uncalibrated): the
 /// numbers every reader prints (n_rows, AUC, KS ...) are present and have their types.
 void CheckMetricsBlock(const JsonReader& m) {
@@ -169,7 +213,8 @@ Bundle Bundle::FromJson(nlohmann::json j, const std::string& source) {
       r.Fail("format_version", "this engine reads version " + std::to_string(kBundleFormatVersion) +
                                    ", the bundle has " + j["format_version"].dump());
     const std::string stored = r.String("content_sha256");
-    const std::string actual = Sha256Hex(CanonicalContent(j));
+    CheckCountsEarly(j);
+    const std::string actual = HashInPlace(j);
     if (stored != actual)
       throw Error(
           "bundle.content_sha256: the content does not match its hash (the file was "
