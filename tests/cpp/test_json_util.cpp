@@ -45,6 +45,21 @@ TEST_CASE("ParseJson reports bad JSON and out-of-range numbers with the source")
   }
 }
 
+TEST_CASE("CheckJsonShape bounds the arrays it is told about, by path") {
+  using loanlens::CheckJsonShape;
+  const std::vector<loanlens::JsonArrayLimit> limits = {{"model.trees", 3}, {"[]", 2}};
+  CHECK_NOTHROW(CheckJsonShape(R"({"model": {"trees": [{}, [1, 2], "x"]}, "other": [1,2,3,4]})",
+                               "m", limits));
+  CHECK_THROWS_WITH_AS(CheckJsonShape(R"({"model": {"trees": [1, 2, 3, 4]}})", "m", limits),
+                       "m: model.trees: more than 3 entries (the limit)", Error);
+  // Keys inside strings and nested objects do not confuse the path.
+  CHECK_NOTHROW(
+      CheckJsonShape(R"({"model": {"x": {"trees": [1,2,3,4]}, "trees": []}})", "m", limits));
+  CHECK_THROWS_AS(CheckJsonShape("[[1, 2, 3]]", "m", limits), Error);  // top-level array
+  CHECK_THROWS_WITH_AS(CheckJsonShape("[\"" + std::string(2000000, 's') + "\"]", "m"),
+                       doctest::Contains("m: a JSON string of 2000000 bytes"), Error);
+}
+
 TEST_CASE("JsonInteger never truncates 2^32 + k") {
   const auto j = nlohmann::json::parse(R"({"a": 4294967297, "b": 18446744073709551615,
                                            "c": -1, "d": 1.5, "e": "3"})");

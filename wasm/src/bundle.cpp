@@ -61,9 +61,9 @@ void CheckCountsEarly(const nlohmann::json& j) {
     const auto d = columns[i].is_object() ? columns[i].find("description") : columns[i].end();
     if (d != columns[i].end() && d->is_string() &&
         d->get_ref<const std::string&>().size() > kMaxDescriptionBytes)
-      throw Error("schema.columns[" + std::to_string(i) + "].description: " +
-                  std::to_string(d->get_ref<const std::string&>().size()) + " bytes; at most " +
-                  std::to_string(kMaxDescriptionBytes));
+      throw Error("schema.columns[" + std::to_string(i) +
+                  "].description: " + std::to_string(d->get_ref<const std::string&>().size()) +
+                  " bytes; at most " + std::to_string(kMaxDescriptionBytes));
   }
 }
 
@@ -201,7 +201,14 @@ nlohmann::json Bundle::ToJson() const {
 std::string Bundle::Dump() const { return ToJson().dump(1) + "\n"; }
 
 Bundle Bundle::Parse(const std::string& text, const std::string& source) {
-  return FromJson(ParseJson(text, source), source);
+  // The costliest counts are bounded while scanning the text, before the document is built.
+  static const std::vector<JsonArrayLimit> limits = {
+      {"model.trees", kMaxTrees},
+      {"schema.columns", kMaxColumns},
+      {"csv.missing_tokens", kMaxMissingTokens},
+      {"explain.kernel_shap.weight", kMaxKernelBackground},
+      {"explain.kernel_shap.background", kMaxKernelBackground}};
+  return FromJson(ParseJson(text, source, limits), source);
 }
 
 Bundle Bundle::FromJson(nlohmann::json j, const std::string& source) {

@@ -8,35 +8,104 @@
 
 namespace loanlens {
 
-void CheckJsonDepth(std::string_view text, const std::string& source) {
-  int depth = 0;
+namespace {
+
+/// The state of CheckJsonShape's scan for one open array or object.
+struct Open {
+  bool is_object = false;
+  std::size_t elements = 0;      ///< commas seen + 1 once an element started
+  bool started = false;          ///< a first element has begun
+  std::string key;               ///< object: the last key read
+  std::size_t limit = SIZE_MAX;  ///< array: most elements allowed (JsonArrayLimit)
+  std::string path;              ///< for messages ("model.trees")
+};
+
+[[noreturn]] void TooDeep(const std::string& source, std::size_t at) {
+  throw Error(source + ": JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
+              " levels at byte " + std::to_string(at + 1) + " (the limit is " +
+              std::to_string(kMaxJsonDepth) + " levels of arrays and objects)");
+}
+
+}  // namespace
+
+void CheckJsonShape(std::string_view text, const std::string& source,
+                    const std::vector<JsonArrayLimit>& array_limits) {
+  std::vector<Open> open;
+  open.reserve(kMaxJsonDepth + 1);
+  std::string last_string;  // the latest string (an object key when ':' follows), capped
+  std::size_t string_start = 0;
   bool in_string = false, escaped = false;
+  auto element_begins = [&open]() {
+    if (!open.empty() && !open.back().started) {
+      open.back().started = true;
+      open.back().elements = 1;
+    }
+  };
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (in_string) {
-      if (escaped)
+      if (escaped) {
         escaped = false;
-      else if (c == '\\')
+      } else if (c == '\\') {
         escaped = true;
-      else if (c == '"')
+      } else if (c == '"') {
         in_string = false;
+        if (i - string_start > kMaxJsonStringBytes)
+          throw Error(source + ": a JSON string of " + std::to_string(i - string_start) +
+                      " bytes at byte " + std::to_string(string_start) + " (at most " +
+                      std::to_string(kMaxJsonStringBytes) + ")");
+        continue;
+      }
+      if (last_string.size() < 64) last_string += c;
       continue;
     }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonDepth)
-        throw Error(source + ": JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
-                    " levels at byte " + std::to_string(i + 1) + " (the limit is " +
-                    std::to_string(kMaxJsonDepth) + " levels of arrays and objects)");
-    } else if (c == ']' || c == '}') {
-      --depth;  // unbalanced input is left to the parser, which rejects it
+    switch (c) {
+      case '"':
+        element_begins();
+        in_string = true;
+        string_start = i + 1;
+        last_string.clear();
+        break;
+      case ':':
+        if (!open.empty()) open.back().key = last_string;
+        break;
+      case ',':
+        if (!open.empty()) {
+          Open& o = open.back();
+          if (++o.elements > o.limit)
+            throw Error(source + ": " + o.path + ": more than " + std::to_string(o.limit) +
+                        " entries (the limit)");
+        }
+        break;
+      case '[':
+      case '{': {
+        element_begins();
+        if (open.size() >= static_cast<std::size_t>(kMaxJsonDepth)) TooDeep(source, i);
+        Open o;
+        o.is_object = c == '{';
+        if (!open.empty() && open.back().is_object)
+          o.path = (open.size() > 1 ? open.back().path + "." : "") + open.back().key;
+        else if (!open.empty())
+          o.path = open.back().path + "[]";
+        if (!o.is_object)
+          for (const auto& l : array_limits)
+            if (l.path == o.path) o.limit = l.max_size;
+        open.push_back(std::move(o));
+        break;
+      }
+      case ']':
+      case '}':
+        if (!open.empty()) open.pop_back();  // unbalanced input is left to the parser
+        break;
+      default:
+        if (c != ' ' && c != '\n' && c != '\r' && c != '\t') element_begins();
     }
   }
 }
 
-nlohmann::json ParseJson(std::string_view text, const std::string& source) {
-  CheckJsonDepth(text, source);
+nlohmann::json ParseJson(std::string_view text, const std::string& source,
+                         const std::vector<JsonArrayLimit>& array_limits) {
+  CheckJsonShape(text, source, array_limits);
   try {
     return nlohmann::json::parse(text.begin(), text.end());
   } catch (const nlohmann::json::exception& e) {  // parse_error; out_of_range for 1e400

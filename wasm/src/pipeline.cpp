@@ -15,6 +15,7 @@
 #include "loanlens/error.h"
 #include "loanlens/explain/kernel_shap.h"
 #include "loanlens/json_util.h"
+#include "loanlens/limits.h"
 #include "loanlens/metrics.h"
 #include "loanlens/tree/xgboost_import.h"
 #include "loanlens/version.h"
@@ -447,7 +448,8 @@ Bundle TrainBundle(const TrainOptions& options) {
 
 Bundle ImportXgboostBundle(TrainOptions options, const std::string& xgboost_json_path) {
   const std::string text = ReadFile(xgboost_json_path);
-  const nlohmann::json xgb = ParseJson(text, xgboost_json_path);
+  const nlohmann::json xgb =
+      ParseJson(text, xgboost_json_path, {{"learner.gradient_booster.model.trees", kMaxTrees}});
   options.model = "gbdt";  // the tree preprocessing: raw numbers, missing values kept, one-hot
   options.params.emplace("min_frequency", "1");  // every level of the sample has its column
   options.model_source = {

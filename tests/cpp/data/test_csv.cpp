@@ -404,8 +404,9 @@ TEST_CASE("CsvParser accepts UTF-8 text and names the cell of any other bytes") 
         "Latin-1: iconv -f latin1 -t utf-8)");
   for (const char* bad : {"\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\x80", "\xE2\x82"}) {
     CAPTURE(bad);
-    CHECK(ErrorOf([&] { ParseOnce(std::string("a,b\nx,") + bad + "\n"); })
-              .find("is not valid UTF-8") != std::string::npos);
+    CHECK(ErrorOf([&] {
+            ParseOnce(std::string("a,b\nx,") + bad + "\n");
+          }).find("is not valid UTF-8") != std::string::npos);
   }
   CHECK(ErrorOf([] { ParseOnce("a,b\xFF\n1,2\n"); }).find("column 'column 2'") !=
         std::string::npos);
@@ -414,8 +415,12 @@ TEST_CASE("CsvParser accepts UTF-8 text and names the cell of any other bytes") 
 }
 
 TEST_CASE("CsvParser names UTF-16 files") {
-  CHECK(ErrorOf([] { ParseOnce(std::string("\xFF\xFE" "a\0,\0b\0\n\0", 10)); })
-            .find("is UTF-16 encoded (byte-order mark FF FE)") != std::string::npos);
+  CHECK(ErrorOf([] {
+          ParseOnce(
+              std::string("\xFF\xFE"
+                          "a\0,\0b\0\n\0",
+                          10));
+        }).find("is UTF-16 encoded (byte-order mark FF FE)") != std::string::npos);
   CHECK(ErrorOf([] { ParseOnce(std::string("a\0,\0b\0\n\0", 8)); }).find("contains NUL bytes") !=
         std::string::npos);
 }
@@ -427,6 +432,7 @@ TEST_CASE("CheckHeader bounds the number of columns and the length of names") {
         "file 'w.csv', row 1: has 100001 columns; at most 100000 are supported");
   wide.resize(loanlens::kMaxColumns);
   CHECK(ErrorOf([&] { loanlens::CheckHeader(wide, "w.csv"); }) == "(no error)");
-  CHECK(ErrorOf([] { loanlens::CheckHeader({"a", std::string(2000, 'n')}, "w.csv"); })
-            .find("a column name has at most 1024 bytes") != std::string::npos);
+  CHECK(ErrorOf([] {
+          loanlens::CheckHeader({"a", std::string(2000, 'n')}, "w.csv");
+        }).find("a column name has at most 1024 bytes") != std::string::npos);
 }

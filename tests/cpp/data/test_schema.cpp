@@ -365,8 +365,9 @@ TEST_CASE("Schema::FromJson bounds descriptions, names and columns") {
   auto one = [](const std::string& key, const std::string& value) {
     return nlohmann::json{{"columns", {{{"name", "a"}, {"type", "numeric"}, {key, value}}}}};
   };
-  CHECK(ErrorOf([&] { Schema::FromJson(one("description", std::string(5000, 'd'))); })
-            .find("\"description\" has 5000 bytes; at most 4096") != std::string::npos);
+  CHECK(ErrorOf([&] {
+          Schema::FromJson(one("description", std::string(5000, 'd')));
+        }).find("\"description\" has 5000 bytes; at most 4096") != std::string::npos);
   CHECK(ErrorOf([&] {
           Schema::FromJson({{"columns", {{{"name", std::string(2000, 'n')}}}}});
         }).find("a name has at most 1024") != std::string::npos);

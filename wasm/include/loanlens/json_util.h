@@ -16,13 +16,28 @@ namespace loanlens {
 /// far from the stack's end.
 inline constexpr int kMaxJsonDepth = 64;
 
-/// Throws loanlens::Error when `text` nests arrays / objects deeper than kMaxJsonDepth, naming
-/// `source` and the byte offset. A linear scan with O(1) memory (strings are skipped).
-void CheckJsonDepth(std::string_view text, const std::string& source);
+/// Longest string accepted in any JSON document (1 MiB): names, levels and descriptions are far
+/// shorter; a 50 MB description is refused before it is parsed.
+inline constexpr std::size_t kMaxJsonStringBytes = std::size_t{1} << 20;
 
-/// The one JSON parser of the program: checks the depth first, then parses. Errors name
-/// `source` ("bundle.json", "--row") and quote at most a short excerpt of the input.
-nlohmann::json ParseJson(std::string_view text, const std::string& source);
+/// The most entries an array at `path` may have: "model.trees" (object keys joined by '.',
+/// "[]" for an array's elements; the top-level object has the empty path).
+struct JsonArrayLimit {
+  std::string path;
+  std::size_t max_size;
+};
+
+/// Throws loanlens::Error naming `source` and the byte offset when `text` nests arrays / objects
+/// deeper than kMaxJsonDepth, has a string longer than kMaxJsonStringBytes, or an array of
+/// `array_limits` has more entries than allowed. One linear scan with memory bounded by the
+/// depth (strings are skipped), before anything is allocated for the document.
+void CheckJsonShape(std::string_view text, const std::string& source,
+                    const std::vector<JsonArrayLimit>& array_limits = {});
+
+/// The one JSON parser of the program: checks the shape first (CheckJsonShape), then parses.
+/// Errors name `source` ("bundle.json", "--row") and quote at most a short excerpt of the input.
+nlohmann::json ParseJson(std::string_view text, const std::string& source,
+                         const std::vector<JsonArrayLimit>& array_limits = {});
 
 /// An integer in [lo, hi] (a JSON integer; 2^32 + k is out of range, never truncated to k).
 /// Throws loanlens::Error "`path`: expected an integer in [lo, hi], got ...".

@@ -285,7 +285,8 @@ void CsvParser::CheckText(const CsvRecord& record) {
                     " of the cell); the file must be UTF-8 text (in Excel: save as 'CSV UTF-8'; "
                     "from Latin-1: iconv -f latin1 -t utf-8)");
   }
-  if (is_header) header_names_ = record.fields.empty() ? std::vector<std::string>{""} : record.fields;
+  if (is_header)
+    header_names_ = record.fields.empty() ? std::vector<std::string>{""} : record.fields;
 }
 
 void CsvParser::EndRecord(const Callback& on_record) {

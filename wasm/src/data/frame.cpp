@@ -147,9 +147,8 @@ double RowParser::ParseCell(std::size_t j, const std::string& cell, std::size_t 
       auto it = levels.find(std::string(value));
       if (it != levels.end()) return it->second;
       if (warnings)
-        warnings->push_back(
-            {row, c.name, Abbreviate(cell),
-             "category not seen in the training data; treated as __other__"});
+        warnings->push_back({row, c.name, Abbreviate(cell),
+                             "category not seen in the training data; treated as __other__"});
       return kUnseenLevel;
     }
   }

@@ -36,8 +36,8 @@ const nlohmann::json& ColumnsArray(const nlohmann::json& j) {
   if (!j.is_object() || !j.contains("columns") || !j["columns"].is_array())
     throw Error("schema: expected an object {\"columns\": [...]} with an array of columns");
   if (j["columns"].size() > kMaxColumns)
-    throw Error("schema.columns: " + std::to_string(j["columns"].size()) +
-                " columns; at most " + std::to_string(kMaxColumns) + " are supported");
+    throw Error("schema.columns: " + std::to_string(j["columns"].size()) + " columns; at most " +
+                std::to_string(kMaxColumns) + " are supported");
   return j["columns"];
 }
 
@@ -49,9 +49,8 @@ std::string EntryName(const nlohmann::json& entry, std::size_t i) {
                 "] must be an object with a non-empty string \"name\"");
   const auto& name = entry["name"].get_ref<const std::string&>();
   if (name.size() > kMaxNameBytes)
-    throw Error("schema: columns[" + std::to_string(i) + "].name: " +
-                std::to_string(name.size()) + " bytes; a name has at most " +
-                std::to_string(kMaxNameBytes));
+    throw Error("schema: columns[" + std::to_string(i) + "].name: " + std::to_string(name.size()) +
+                " bytes; a name has at most " + std::to_string(kMaxNameBytes));
   return name;
 }
 
@@ -279,9 +278,9 @@ Schema Schema::FromJson(const nlohmann::json& j) {
       if (!cats.is_array())
         throw SchemaError(c.name, cats.dump(), "\"categories\" must be an array of strings");
       if (cats.size() > kMaxCategories)
-        throw SchemaError(c.name, "",
-                          std::to_string(cats.size()) + " categories; at most " +
-                              std::to_string(kMaxCategories));
+        throw SchemaError(
+            c.name, "",
+            std::to_string(cats.size()) + " categories; at most " + std::to_string(kMaxCategories));
       std::set<std::string> seen;
       for (const auto& level : cats) {
         if (!level.is_string())

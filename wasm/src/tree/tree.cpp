@@ -162,8 +162,8 @@ void GroupsFromJson(const nlohmann::json& j, const std::string& path, std::size_
     throw Error(path + ".group: expected " + std::to_string(num_inputs) + " entries");
   const auto last = static_cast<long long>(group_names.size()) - 1;
   for (std::size_t c = 0; c < a.size(); ++c)
-    group.push_back(static_cast<int>(
-        JsonInteger(a[c], 0, last, path + ".group[" + std::to_string(c) + "]")));
+    group.push_back(
+        static_cast<int>(JsonInteger(a[c], 0, last, path + ".group[" + std::to_string(c) + "]")));
 }
 
 std::vector<Tree> TreesFromJson(const nlohmann::json& j, const std::string& path,

@@ -124,11 +124,12 @@ std::unique_ptr<GbdtModel> ImportXgboostJson(const nlohmann::json& xgb_model,
     const auto& cond = Get(tj, "split_conditions", path);
     const auto& dleft = Get(tj, "default_left", path);
     const auto& hess = Get(tj, "sum_hessian", path);
-    if (!left.is_array()) throw Error("xgboost model: " + path + ".left_children: expected an array");
+    if (!left.is_array())
+      throw Error("xgboost model: " + path + ".left_children: expected an array");
     const std::size_t n = left.size();
     if (n == 0 || n > kMaxTreeNodes)
-      throw Error("xgboost model: " + path + ": " + std::to_string(n) +
-                  " nodes; a tree has 1 to " + std::to_string(kMaxTreeNodes));
+      throw Error("xgboost model: " + path + ": " + std::to_string(n) + " nodes; a tree has 1 to " +
+                  std::to_string(kMaxTreeNodes));
     for (const auto* a : {&right, &index, &cond, &dleft, &hess})
       if (!a->is_array() || a->size() != n)
         throw Error("xgboost model: " + path + ": node arrays differ in length");
@@ -144,8 +145,10 @@ std::unique_ptr<GbdtModel> ImportXgboostJson(const nlohmann::json& xgb_model,
       const std::string at = "[" + std::to_string(i) + "]";
       const auto last = static_cast<long long>(n) - 1;
       // Indices are range-checked as 64-bit values: 2^32 + k is refused, never read as k.
-      node.left = static_cast<int>(JsonInteger(left[i], -1, last, "xgboost model: " + path + ".left_children" + at));
-      node.right = static_cast<int>(JsonInteger(right[i], -1, last, "xgboost model: " + path + ".right_children" + at));
+      node.left = static_cast<int>(
+          JsonInteger(left[i], -1, last, "xgboost model: " + path + ".left_children" + at));
+      node.right = static_cast<int>(
+          JsonInteger(right[i], -1, last, "xgboost model: " + path + ".right_children" + at));
       node.cover = Num(hess, i, path + ".sum_hessian");
       // Thresholds and leaf values are float32 in XGBoost.
       const float c = static_cast<float>(Num(cond, i, path + ".split_conditions"));
@@ -158,9 +161,10 @@ std::unique_ptr<GbdtModel> ImportXgboostJson(const nlohmann::json& xgb_model,
                                  "xgboost model: " + path + ".split_indices" + at);
       node.feature = column[f];
       node.threshold = c;
-      node.default_left = dleft[i].is_boolean()
-                              ? dleft[i].get<bool>()
-                              : JsonInteger(dleft[i], 0, 1, "xgboost model: " + path + ".default_left" + at) == 1;
+      node.default_left =
+          dleft[i].is_boolean()
+              ? dleft[i].get<bool>()
+              : JsonInteger(dleft[i], 0, 1, "xgboost model: " + path + ".default_left" + at) == 1;
       if (loss && loss->size() == n && (*loss)[i].is_number())
         node.loss_change = (*loss)[i].get<double>();
     }

@@ -77,11 +77,11 @@ class CsvParser {
   std::string header_line_;  ///< raw first line, buffered until the delimiter is known
   std::string field_;
   CsvRecord record_;
-  std::size_t line_ = 1;          ///< current physical line (1-based)
-  std::size_t record_start_ = 1;  ///< line where the current record began
-  std::size_t field_start_ = 1;   ///< line where the current quoted field began
-  bool header_done_ = false;      ///< the first line has been seen (delimiter known)
-  bool header_quote_ = false;     ///< quote state while buffering the first line
+  std::size_t line_ = 1;                   ///< current physical line (1-based)
+  std::size_t record_start_ = 1;           ///< line where the current record began
+  std::size_t field_start_ = 1;            ///< line where the current quoted field began
+  bool header_done_ = false;               ///< the first line has been seen (delimiter known)
+  bool header_quote_ = false;              ///< quote state while buffering the first line
   std::vector<std::string> header_names_;  ///< the first record (to name columns in errors)
 };
 
