@@ -465,6 +465,8 @@ Bundle ImportXgboostBundle(TrainOptions options, const std::string& xgboost_json
                     return list;
                   }() +
                   "; a protected column the model uses needs the role 'feature' in --schema)");
+    } catch (const nlohmann::json::exception& e) {  // a backstop: every read is validated
+      throw Error(xgboost_json_path + ": unexpected content (" + Abbreviate(e.what(), 240) + ")");
     }
   };
   return TrainBundle(options);

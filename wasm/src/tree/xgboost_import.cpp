@@ -82,7 +82,10 @@ std::unique_ptr<GbdtModel> ImportXgboostJson(const nlohmann::json& xgb_model,
   const double base_score = -std::log(1.0f / base_f - 1.0f);
 
   const auto& booster = Get(learner, "gradient_booster", "learner");
-  const std::string booster_name = booster.value("name", "");
+  const std::string booster_name =
+      booster.is_object() && booster.contains("name") && booster["name"].is_string()
+          ? booster["name"].get<std::string>()
+          : "";
   if (booster_name != "gbtree")
     throw Error("xgboost model: booster '" + booster_name + "' is not supported (only gbtree)");
   const auto& model = Get(booster, "model", "learner.gradient_booster");
