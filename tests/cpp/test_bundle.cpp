@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <functional>
 #include <sstream>
 
 #include "loanlens/bundle.h"
@@ -112,6 +113,55 @@ TEST_CASE("bundle: tampering and malformed bundles are detected on load") {
     CHECK_THROWS_WITH_AS(Bundle::FromJson(rehash(j), "m.json"),
                          doctest::Contains("bundle.kind: says 'gbdt' but the model is 'logistic'"),
                          Error);
+  }
+  SUBCASE("every section a reader uses is validated (sealed with ContentSha256)") {
+    auto sealed = [](nlohmann::json j) {
+      j["content_sha256"] = ContentSha256(j);
+      return j;
+    };
+    auto fails = [&](const std::function<void(nlohmann::json&)>& edit, const std::string& what) {
+      auto j = good;
+      edit(j);
+      CHECK_THROWS_WITH_AS(Bundle::FromJson(sealed(j), "m.json"), doctest::Contains(what.c_str()),
+                           Error);
+    };
+    fails([](auto& j) { j["metrics"]["validation"] = nlohmann::json::object(); },
+          "m.json: bundle.metrics.validation.n_rows: is missing");
+    fails([](auto& j) { j["metrics"]["validation"]["ks"] = "0.4"; },
+          "bundle.metrics.validation.ks: expected a finite number");
+    fails([](auto& j) { j["training"].erase("params"); },
+          "m.json: bundle.training.params: is missing");
+    fails([](auto& j) { j["training"]["data_file"] = 7; },
+          "bundle.training.data_file: expected a string");
+    fails([](auto& j) { j["target"]["negative"] = 1; },
+          "bundle.target.negative: expected a string");
+    fails([](auto& j) { j["policy"]["max_reasons"] = 4294967299ULL; },
+          "policy.max_reasons: expected an integer in [0, 100], got 4294967299");
+    fails([](auto& j) { j["csv"]["missing_tokens"] = std::vector<std::string>(65, "t"); },
+          "bundle.csv.missing_tokens: expected at most 64 entries, got 65");
+    fails([](auto& j) { j["csv"]["missing_tokens"] = {std::string(65, 't')}; },
+          "bundle.csv.missing_tokens[0]: expected at most 64 bytes, got 65");
+    fails([](auto& j) { j["schema"]["columns"][0]["description"] = std::string(5000, 'd'); },
+          "schema.columns[0].description: 5000 bytes; at most 4096");
+    fails([](auto& j) { j["explain"]["mean_abs_shap"]["age_years"] = "big"; },
+          "bundle.explain.mean_abs_shap.age_years: expected a finite number");
+    CHECK_NOTHROW(Bundle::FromJson(sealed(good), "m.json"));
+  }
+  SUBCASE("the costliest counts are refused while scanning the text") {
+    auto j = good;
+    j["csv"]["missing_tokens"] = std::vector<std::string>(1000000, "t");
+    CHECK_THROWS_WITH_AS(Bundle::Parse(j.dump(), "m.json"),
+                         doctest::Contains("m.json: csv.missing_tokens: more than 64 entries"),
+                         Error);
+    j = good;
+    j["model"]["notes"] = std::string(2000000, 'n');
+    CHECK_THROWS_WITH_AS(Bundle::Parse(j.dump(), "m.json"),
+                         doctest::Contains("a JSON string of 2000000 bytes"), Error);
+  }
+  SUBCASE("deep nesting fails while parsing, naming the limit") {
+    const std::string deep = "{\"x\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
+    CHECK_THROWS_WITH_AS(Bundle::Parse(deep, "x.json"),
+                         doctest::Contains("x.json: JSON nested deeper than 64 levels"), Error);
   }
   SUBCASE("not JSON at all") {
     CHECK_THROWS_WITH_AS(Bundle::Parse("{nope", "x.json"),

@@ -11,3 +11,15 @@ TEST_CASE("Error names file, row, column and value") {
     CHECK(std::string(loanlens::Error("plain").what()) == "plain");
   }
 }
+
+TEST_CASE("Abbreviate keeps messages short and cuts on a UTF-8 boundary") {
+  using loanlens::Abbreviate;
+  CHECK(Abbreviate("short") == "short");
+  const std::string big(10000000, 'x');
+  CHECK(Abbreviate(big) == std::string(80, 'x') + "... (10000000 bytes)");
+  // 79 ASCII bytes then a 2-byte 'é': the cut falls inside it and moves before it.
+  const std::string s = std::string(79, 'a') + "\xC3\xA9" + "tail";
+  CHECK(Abbreviate(s) == std::string(79, 'a') + "... (85 bytes)");
+  const loanlens::Error e(loanlens::Location{"f.csv", 3, "c", big}, "bad");
+  CHECK(std::string(e.what()).size() < 200);
+}

@@ -11,6 +11,7 @@
 #include "loanlens/bundle_summary.h"
 #include "loanlens/data/csv_safe.h"
 #include "loanlens/error.h"
+#include "loanlens/json_util.h"
 #include "loanlens/scoring.h"
 #include "loanlens/version.h"
 
@@ -90,12 +91,7 @@ void UnloadBundle(int handle) { bundles.erase(handle); }
 
 std::string ScoreRecord(int handle, const std::string& record, bool explain) {
   return Guard([&] {
-    json r;
-    try {
-      r = json::parse(record);
-    } catch (const json::parse_error& e) {
-      throw loanlens::Error(std::string("record: not valid JSON (") + e.what() + ")");
-    }
+    const json r = loanlens::ParseJson(record, "record");  // depth-bounded
     json out = loanlens::ExplainRecord(GetBundle(handle), r, "applicant");
     if (!explain) {
       out.erase("contributions");

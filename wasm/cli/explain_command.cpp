@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "loanlens/decision/receipt.h"
 #include "loanlens/error.h"
+#include "loanlens/json_util.h"
 #include "loanlens/scoring.h"
 
 namespace loanlens::cli {
@@ -24,12 +25,7 @@ std::string BaseName(const std::string& path) {
 int ExplainCommand(const ExplainOptions& o) {
   RefuseOverwritingInputs({{"--model", o.model_path}}, {{"--receipt", o.receipt_path}});
   const Bundle bundle = LoadBundle(o.model_path);
-  nlohmann::json record;
-  try {
-    record = nlohmann::json::parse(o.row);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw Error(std::string("--row: not valid JSON (") + e.what() + ")");
-  }
+  const nlohmann::json record = ParseJson(o.row, "--row");
   const nlohmann::json decision = ExplainRecord(bundle, record, "--row", o.interactions);
   std::cout << decision.dump(2) << "\n";
   if (!o.receipt_path.empty()) {

@@ -2,9 +2,12 @@
 #include "loanlens/bundle.h"
 
 #include <cmath>
+#include <cstdint>
+#include <limits>
 
 #include "loanlens/error.h"
 #include "loanlens/json_util.h"
+#include "loanlens/limits.h"
 #include "loanlens/version.h"
 
 namespace loanlens {
@@ -18,7 +21,125 @@ std::string CanonicalContent(nlohmann::json j) {
   return j.dump();  // keys sorted (std::map), shortest round-trip numbers, no whitespace
 }
 
+constexpr long long kMaxCount = std::numeric_limits<long long>::max();
+
+/// The hash of `j`'s canonical content without copying the document (which may be large): the
+/// two excluded keys are taken out, the rest dumped, and they are put back.
+std::string HashInPlace(nlohmann::json& j) {
+  nlohmann::json stored, created;
+  const bool has_stored = j.contains("content_sha256"), has_created = j.contains("created_at");
+  if (has_stored) stored = std::move(j["content_sha256"]);
+  if (has_created) created = std::move(j["created_at"]);
+  j.erase("content_sha256");
+  j.erase("created_at");
+  const std::string hash = Sha256Hex(j.dump());
+  if (has_stored) j["content_sha256"] = std::move(stored);
+  if (has_created) j["created_at"] = std::move(created);
+  return hash;
+}
+
+/// Counts that cost the most to carry are checked before the hash is computed (which walks the
+/// whole document): the number of trees, columns and missing-value tokens, the descriptions.
+void CheckCountsEarly(const nlohmann::json& j) {
+  auto size_of = [&j](const char* section, const char* key) -> std::size_t {
+    const auto s = j.find(section);
+    if (s == j.end() || !s->is_object()) return 0;
+    const auto a = s->find(key);
+    return a != s->end() && a->is_array() ? a->size() : 0;
+  };
+  auto check = [](std::size_t size, std::size_t max, const std::string& path) {
+    if (size > max)
+      throw Error(path + ": expected at most " + std::to_string(max) + " entries, got " +
+                  std::to_string(size));
+  };
+  check(size_of("model", "trees"), kMaxTrees, "model.trees");
+  check(size_of("schema", "columns"), kMaxColumns, "schema.columns");
+  check(size_of("csv", "missing_tokens"), kMaxMissingTokens, "bundle.csv.missing_tokens");
+  if (size_of("schema", "columns") == 0) return;
+  const auto& columns = j.at("schema").at("columns");
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    const auto d = columns[i].is_object() ? columns[i].find("description") : columns[i].end();
+    if (d != columns[i].end() && d->is_string() &&
+        d->get_ref<const std::string&>().size() > kMaxDescriptionBytes)
+      throw Error("schema.columns[" + std::to_string(i) +
+                  "].description: " + std::to_string(d->get_ref<const std::string&>().size()) +
+                  " bytes; at most " + std::to_string(kMaxDescriptionBytes));
+  }
+}
+
+/// A block of validation metrics (metrics.validation, metrics.validation_uncalibrated): the
+/// numbers every reader prints (n_rows, AUC, KS ...) are present and have their types.
+void CheckMetricsBlock(const JsonReader& m) {
+  m.IntIn("n_rows", 1, kMaxCount);
+  m.IntIn("n_positive", 0, kMaxCount);
+  for (const char* key : {"auc", "gini", "ks", "ks_threshold", "pr_auc", "log_loss", "brier"})
+    m.Double(key);
+  m.DoubleOr("threshold", 0.5);
+  if (m.Has("confusion")) {
+    JsonReader c = m.Child("confusion");
+    for (const char* key : {"tp", "fp", "tn", "fn"}) c.IntIn(key, 0, kMaxCount);
+  }
+}
+
+/// The descriptive sections (target, training, metrics, explain): every key a reader (the CLI,
+/// the page) takes from them is present where required and of the right type.
+void CheckMeta(const JsonReader& r) {
+  r.StringAtMost("engine_version", 64);
+  if (r.Has("created_at")) r.StringAtMost("created_at", 64);
+  JsonReader target = r.Child("target");
+  target.StringAtMost("name", kMaxNameBytes);
+  target.StringAtMost("positive", kMaxNameBytes);
+  if (target.Has("negative")) target.StringAtMost("negative", kMaxNameBytes);
+  JsonReader training = r.Child("training");
+  training.Object("params");
+  for (const char* key : {"data_file", "data_sha256", "split", "model"})
+    if (training.Has(key)) training.StringAtMost(key, kMaxNameBytes);
+  for (const char* key : {"rows", "train_rows", "valid_rows"})
+    if (training.Has(key)) training.IntIn(key, 0, kMaxCount);
+  JsonReader metrics = r.Child("metrics");
+  for (const char* key : {"validation", "validation_uncalibrated"})
+    if (metrics.Has(key)) CheckMetricsBlock(metrics.Child(key));
+  JsonReader explain = r.Child("explain");
+  explain.Double("base_value");
+  if (explain.Has("method")) explain.StringAtMost("method", 64);
+  if (explain.Has("mean_abs_shap")) {
+    JsonReader mas = explain.Child("mean_abs_shap");
+    for (const auto& [name, value] : explain.Object("mean_abs_shap").items()) mas.Double(name);
+  }
+}
+
+/// Missing-value tokens of the bundle's csv section (each cell is compared with every one).
+std::vector<std::string> MissingTokens(const nlohmann::json& csv) {
+  JsonReader r(csv, "bundle.csv");
+  r.ArrayAtMost("missing_tokens", kMaxMissingTokens);
+  std::vector<std::string> tokens = r.StringArray("missing_tokens");
+  for (std::size_t i = 0; i < tokens.size(); ++i)
+    if (tokens[i].size() > kMaxMissingTokenBytes)
+      r.Fail("missing_tokens[" + std::to_string(i) + "]",
+             "expected at most " + std::to_string(kMaxMissingTokenBytes) + " bytes, got " +
+                 std::to_string(tokens[i].size()));
+  return tokens;
+}
+
+/// Kernel SHAP's stored options: seed and the sampling budget (bounded: each coalition costs
+/// one model evaluation per background row).
+KernelShapOptions KernelOptions(const nlohmann::json& ks, KernelShapOptions o) {
+  JsonReader r(ks, "bundle.explain.kernel_shap");
+  if (r.Has("seed")) {
+    const auto& seed = r.Get("seed");
+    o.seed = seed.is_number_unsigned() ? seed.get<std::uint64_t>()
+                                       : static_cast<std::uint64_t>(r.IntIn("seed", 0, kMaxCount));
+  }
+  o.num_coalitions =
+      static_cast<int>(r.IntInOr("num_coalitions", 1, kMaxKernelCoalitions, o.num_coalitions));
+  return o;
+}
+
 }  // namespace
+
+std::string ContentSha256(const nlohmann::json& bundle_json) {
+  return Sha256Hex(CanonicalContent(bundle_json));
+}
 
 Bundle::Bundle(Schema schema, Preprocessor preprocess, std::unique_ptr<Model> model,
                nlohmann::json meta)
@@ -30,18 +151,18 @@ Bundle::Bundle(Schema schema, Preprocessor preprocess, std::unique_ptr<Model> mo
   if (model_->NumInputs() != preprocess_.NumInputs())
     throw Error("bundle: the model expects " + std::to_string(model_->NumInputs()) +
                 " inputs but preprocessing produces " + std::to_string(preprocess_.NumInputs()));
+  if (!meta_.is_object()) throw Error("bundle: expected a JSON object");
   if (meta_.contains("policy")) policy_ = Policy::FromJson(meta_["policy"]);
   meta_["policy"] = policy_.ToJson();
-  if (meta_.contains("csv")) {
-    csv_.missing_tokens = JsonReader(meta_["csv"], "bundle.csv").StringArray("missing_tokens");
-  }
+  if (meta_.contains("csv")) csv_.missing_tokens = MissingTokens(meta_["csv"]);
   meta_["csv"] = {{"missing_tokens", csv_.missing_tokens}};
   if (meta_.contains("calibration")) calibrator_ = Calibrator::FromJson(meta_["calibration"]);
   meta_["calibration"] = calibrator_.ToJson();
   if (!model_->HasExactExplainer()) {
     // Explained against the stored background: exactly when the model has a method for it
     // (ExplainAgainstWeighted), else by Kernel SHAP over the original features.
-    if (!meta_.contains("explain") || !meta_["explain"].contains("kernel_shap"))
+    if (!meta_.contains("explain") || !meta_["explain"].is_object() ||
+        !meta_["explain"].contains("kernel_shap"))
       throw Error("bundle.explain.kernel_shap: is missing (the '" + model_->Kind() +
                   "' model has no exact explainer)");
     const nlohmann::json& ks = meta_["explain"]["kernel_shap"];
@@ -49,8 +170,7 @@ Bundle::Bundle(Schema schema, Preprocessor preprocess, std::unique_ptr<Model> mo
     if (kernel_->NumInputs() != model_->NumInputs() || kernel_->Group() != preprocess_.Group() ||
         kernel_->NumGroups() != preprocess_.NumFeatures())
       throw Error("bundle.explain.kernel_shap: its background does not match the model's inputs");
-    kernel_options_.seed = ks.value("seed", kernel_options_.seed);
-    kernel_options_.num_coalitions = ks.value("num_coalitions", kernel_options_.num_coalitions);
+    kernel_options_ = KernelOptions(ks, kernel_options_);
     kernel_fast_path_ = model_->KernelShapFastPath(*kernel_);
     // The base value of explanations against the background, summed as Kernel SHAP sums it.
     for (std::size_t b = 0; b < kernel_->NumBackground(); ++b)
@@ -122,13 +242,14 @@ nlohmann::json Bundle::ToJson() const {
 std::string Bundle::Dump() const { return ToJson().dump(1) + "\n"; }
 
 Bundle Bundle::Parse(const std::string& text, const std::string& source) {
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw Error(source + ": not valid JSON (" + e.what() + ")");
-  }
-  return FromJson(std::move(j), source);
+  // The costliest counts are bounded while scanning the text, before the document is built.
+  static const std::vector<JsonArrayLimit> limits = {
+      {"model.trees", kMaxTrees},
+      {"schema.columns", kMaxColumns},
+      {"csv.missing_tokens", kMaxMissingTokens},
+      {"explain.kernel_shap.weight", kMaxKernelBackground},
+      {"explain.kernel_shap.background", kMaxKernelBackground}};
+  return FromJson(ParseJson(text, source, limits), source);
 }
 
 Bundle Bundle::FromJson(nlohmann::json j, const std::string& source) {
@@ -140,16 +261,15 @@ Bundle Bundle::FromJson(nlohmann::json j, const std::string& source) {
       r.Fail("format_version", "this engine reads version " + std::to_string(kBundleFormatVersion) +
                                    ", the bundle has " + j["format_version"].dump());
     const std::string stored = r.String("content_sha256");
-    const std::string actual = Sha256Hex(CanonicalContent(j));
+    CheckCountsEarly(j);
+    const std::string actual = HashInPlace(j);
     if (stored != actual)
       throw Error(
           "bundle.content_sha256: the content does not match its hash (the file was "
           "modified after training); stored " +
           stored + ", computed " + actual);
-    r.String("engine_version");
-    JsonReader target = r.Child("target");
-    const std::string target_name = target.String("name");
-    target.String("positive");
+    CheckMeta(r);
+    const std::string target_name = r.Child("target").String("name");
 
     Schema schema = Schema::FromJson(r.Get("schema"));
     const ColumnSpec* t = schema.Find(target_name);
@@ -161,7 +281,6 @@ Bundle Bundle::FromJson(nlohmann::json j, const std::string& source) {
     if (r.String("kind") != model->Kind())
       r.Fail("kind", "says '" + j["kind"].get<std::string>() + "' but the model is '" +
                          model->Kind() + "'");
-    r.Object("metrics");
     JsonReader training = r.Child("training");
     if (training.Has("prohibited_basis"))  // set by import-xgboost: feature columns, by name
       for (const auto& c : training.StringArray("prohibited_basis")) {
@@ -169,13 +288,14 @@ Bundle Bundle::FromJson(nlohmann::json j, const std::string& source) {
         if (!spec || spec->role != Role::kFeature)
           training.Fail("prohibited_basis", "'" + c + "' is not a feature column of the schema");
       }
-    JsonReader explain = r.Child("explain");
-    explain.Double("base_value");
     nlohmann::json meta = j;
     for (const char* key : {"schema", "preprocess", "model", "content_sha256"}) meta.erase(key);
     return Bundle(std::move(schema), std::move(preprocess), std::move(model), std::move(meta));
   } catch (const Error& e) {
     throw Error(source + ": " + e.what());
+  } catch (const nlohmann::json::exception& e) {
+    // A backstop: every read above is validated, so this names a gap, still with the file.
+    throw Error(source + ": unexpected content (" + Abbreviate(e.what(), 240) + ")");
   }
 }
 

@@ -16,6 +16,8 @@
 #include "loanlens/decision/reference.h"
 #include "loanlens/error.h"
 #include "loanlens/explain/kernel_shap.h"
+#include "loanlens/json_util.h"
+#include "loanlens/limits.h"
 #include "loanlens/metrics.h"
 #include "loanlens/tree/xgboost_import.h"
 #include "loanlens/version.h"
@@ -222,11 +224,7 @@ Bundle TrainBundle(const TrainOptions& options) {
   nlohmann::json user_schema;
   InferOptions infer;
   if (!options.schema_path.empty()) {
-    try {
-      user_schema = nlohmann::json::parse(ReadFile(options.schema_path));
-    } catch (const nlohmann::json::parse_error& e) {
-      throw Error(options.schema_path + ": not valid JSON (" + e.what() + ")");
-    }
+    user_schema = ParseJson(ReadFile(options.schema_path), options.schema_path);
     infer.forced_types = SchemaOverrideTypes(user_schema);
   }
   for (const auto& [column, type] : options.model_columns) infer.forced_types[column] = type;
@@ -525,12 +523,8 @@ std::vector<std::string> ProhibitedBasis(const Bundle& bundle) {
 
 Bundle ImportXgboostBundle(TrainOptions options, const std::string& xgboost_json_path) {
   const std::string text = ReadFile(xgboost_json_path);
-  nlohmann::json xgb;
-  try {
-    xgb = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw Error(xgboost_json_path + ": not valid JSON (" + e.what() + ")");
-  }
+  const nlohmann::json xgb =
+      ParseJson(text, xgboost_json_path, {{"learner.gradient_booster.model.trees", kMaxTrees}});
   {
     std::ifstream in(options.data_path, std::ios::binary);
     if (!in) throw Error(Location{options.data_path, 0, "", ""}, "cannot be opened for reading");
@@ -560,6 +554,8 @@ Bundle ImportXgboostBundle(TrainOptions options, const std::string& xgboost_json
       }
       throw Error(xgboost_json_path + ": " + what + " (the sample's model inputs are: " + list +
                   ")");
+    } catch (const nlohmann::json::exception& e) {  // a backstop: every read is validated
+      throw Error(xgboost_json_path + ": unexpected content (" + Abbreviate(e.what(), 240) + ")");
     }
   };
   return TrainBundle(options);

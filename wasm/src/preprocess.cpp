@@ -6,6 +6,7 @@
 
 #include "loanlens/error.h"
 #include "loanlens/json_util.h"
+#include "loanlens/limits.h"
 
 namespace loanlens {
 namespace {
@@ -298,9 +299,9 @@ Preprocessor Preprocessor::FromJson(const nlohmann::json& j, const Schema& schem
   p.options_.scale = r.Bool("scale");
   p.options_.missing_indicators = r.Bool("missing_indicators");
   p.options_.clip_quantile = r.Double("clip_quantile");
-  p.options_.min_frequency = static_cast<std::size_t>(r.Int("min_frequency"));
+  p.options_.min_frequency = static_cast<std::size_t>(r.IntIn("min_frequency", 0, 1LL << 53));
   p.options_.encoding = EncodingFromString(r.String("encoding"));
-  p.options_.woe_bins = static_cast<int>(r.Int("woe_bins"));
+  p.options_.woe_bins = static_cast<int>(r.IntIn("woe_bins", 1, 2147483647));
   const bool woe = p.options_.encoding == Encoding::kWoe;
   const auto names = schema.FeatureNames();
   const auto& jfs = r.Array("features");
@@ -318,6 +319,7 @@ Preprocessor Preprocessor::FromJson(const nlohmann::json& j, const Schema& schem
     if (f.type != spec->type) fr.Fail("type", "does not match the schema");
     f.first_column = p.input_names_.size();
     if (f.type == ColumnType::kCategorical) {
+      fr.ArrayAtMost("kept_levels", kMaxCategories);
       f.kept_levels = fr.StringArray("kept_levels");
       for (long long c : fr.IntArray("level_column")) {
         if (c < 0 || c > static_cast<long long>(f.kept_levels.size()))

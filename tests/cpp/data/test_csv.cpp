@@ -10,6 +10,7 @@
 #include "data_test_util.h"
 #include "loanlens/data/csv.h"
 #include "loanlens/error.h"
+#include "loanlens/limits.h"
 
 using loanlens::CsvLine;
 using loanlens::CsvOptions;
@@ -391,4 +392,47 @@ TEST_CASE("IsMissingToken trims spaces and is case-sensitive") {
   o.missing_tokens = {"-"};
   CHECK_FALSE(loanlens::IsMissingToken("", o));
   CHECK(loanlens::IsMissingToken("-", o));
+}
+
+TEST_CASE("CsvParser accepts UTF-8 text and names the cell of any other bytes") {
+  // Valid: 2-, 3- and 4-byte sequences, in any chunking (a chunk may split a character).
+  const std::string good = "name,city\n\xC3\xA9mile,\xE2\x82\xAC \xF0\x9D\x84\x9E\n";
+  CHECK(Fields(ParseChunks(good, {1, 2, 3}))[1][1] == "\xE2\x82\xAC \xF0\x9D\x84\x9E");
+  CHECK(ErrorOf([] { ParseOnce("name,city\nok,caf\xE9\n"); }) ==
+        "file 't.csv', row 2, column 'city', value 'caf\\xE9': is not valid UTF-8 (byte 0xE9 at "
+        "offset 3 of the cell); the file must be UTF-8 text (in Excel: save as 'CSV UTF-8'; from "
+        "Latin-1: iconv -f latin1 -t utf-8)");
+  for (const char* bad : {"\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\x80", "\xE2\x82"}) {
+    CAPTURE(bad);
+    CHECK(ErrorOf([&] {
+            ParseOnce(std::string("a,b\nx,") + bad + "\n");
+          }).find("is not valid UTF-8") != std::string::npos);
+  }
+  CHECK(ErrorOf([] { ParseOnce("a,b\xFF\n1,2\n"); }).find("column 'column 2'") !=
+        std::string::npos);
+  CHECK(ErrorOf([] { ParseOnce(std::string("a,b\n1,\0x\n", 9)); }).find("contains a NUL byte") !=
+        std::string::npos);
+}
+
+TEST_CASE("CsvParser names UTF-16 files") {
+  CHECK(ErrorOf([] {
+          ParseOnce(
+              std::string("\xFF\xFE"
+                          "a\0,\0b\0\n\0",
+                          10));
+        }).find("is UTF-16 encoded (byte-order mark FF FE)") != std::string::npos);
+  CHECK(ErrorOf([] { ParseOnce(std::string("a\0,\0b\0\n\0", 8)); }).find("contains NUL bytes") !=
+        std::string::npos);
+}
+
+TEST_CASE("CheckHeader bounds the number of columns and the length of names") {
+  std::vector<std::string> wide(loanlens::kMaxColumns + 1);
+  for (std::size_t j = 0; j < wide.size(); ++j) wide[j] = "c" + std::to_string(j);
+  CHECK(ErrorOf([&] { loanlens::CheckHeader(wide, "w.csv"); }) ==
+        "file 'w.csv', row 1: has 100001 columns; at most 100000 are supported");
+  wide.resize(loanlens::kMaxColumns);
+  CHECK(ErrorOf([&] { loanlens::CheckHeader(wide, "w.csv"); }) == "(no error)");
+  CHECK(ErrorOf([] {
+          loanlens::CheckHeader({"a", std::string(2000, 'n')}, "w.csv");
+        }).find("a column name has at most 1024 bytes") != std::string::npos);
 }

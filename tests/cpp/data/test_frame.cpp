@@ -191,6 +191,14 @@ TEST_CASE("RowParser::ParseCell parses one value (explain --row, browser form)")
   CHECK(std::isnan(p.ParseCell(2, "?", 0, nullptr)));
   CHECK(ErrorOf([&] { p.ParseCell(0, "x", 0, nullptr); }).rfind("file '--row', column 'age'", 0) ==
         0);
+  SUBCASE("a 10 MB cell is quoted with at most 80 bytes in warnings and errors") {
+    const std::string huge(10000000, 'z');
+    std::vector<loanlens::RowWarning> warnings;
+    CHECK(p.ParseCell(1, huge, 3, &warnings) == loanlens::kUnseenLevel);
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0].value == std::string(80, 'z') + "... (10000000 bytes)");
+    CHECK(ErrorOf([&] { p.ParseCell(0, huge, 3, nullptr); }).size() < 300);
+  }
 }
 
 TEST_CASE("ReadFrame on german_credit.csv") {

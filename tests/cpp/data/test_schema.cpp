@@ -372,3 +372,36 @@ TEST_CASE("schema decision attributes: actionable, derived ratio, reason catalog
   CHECK_THROWS_WITH_AS(loanlens::Schema::FromJson(bad), doctest::Contains("true or false"),
                        loanlens::Error);
 }
+
+TEST_CASE("Schema::Find stays right when the columns change (its index is rebuilt)") {
+  Schema s;
+  for (int j = 0; j < 1000; ++j) {
+    loanlens::ColumnSpec c;
+    c.name = "c" + std::to_string(j);
+    s.columns.push_back(c);
+  }
+  REQUIRE(s.Find("c999") == &s.columns[999]);
+  s.columns.erase(s.columns.begin());  // positions shift; the index is stale
+  CHECK(s.Find("c0") == nullptr);
+  CHECK(s.Find("c999") == &s.columns[998]);
+  CHECK(s.Find("c1") == &s.columns[0]);
+  s.columns[5].name = "renamed";  // same size, other name
+  CHECK(s.Find("renamed") == &s.columns[5]);
+  CHECK(s.Find("c6") == nullptr);
+  const Schema copy = s;  // the copy finds its own columns
+  CHECK(copy.Find("c999") == &copy.columns[998]);
+}
+
+TEST_CASE("Schema::FromJson bounds descriptions, names and columns") {
+  auto one = [](const std::string& key, const std::string& value) {
+    return nlohmann::json{{"columns", {{{"name", "a"}, {"type", "numeric"}, {key, value}}}}};
+  };
+  CHECK(ErrorOf([&] {
+          Schema::FromJson(one("description", std::string(5000, 'd')));
+        }).find("\"description\" has 5000 bytes; at most 4096") != std::string::npos);
+  CHECK(ErrorOf([&] {
+          Schema::FromJson({{"columns", {{{"name", std::string(2000, 'n')}}}}});
+        }).find("a name has at most 1024") != std::string::npos);
+  // A huge value is quoted short.
+  CHECK(ErrorOf([&] { Schema::FromJson(one("type", std::string(100000, 't'))); }).size() < 400);
+}

@@ -172,6 +172,16 @@ TEST_CASE("Kernel SHAP background: deterministic k-means, JSON round trip, valid
   j = a.ToJson();
   j["weight"][0] = 5.0;
   CHECK_THROWS_AS(KernelExplainer::FromJson(j), loanlens::Error);
+  j = a.ToJson();
+  j["group"][0] = 4294967296ULL;  // 2^32: once read as group 0
+  CHECK_THROWS_WITH_AS(KernelExplainer::FromJson(j),
+                       doctest::Contains("kernel_shap.group[0]: expected an integer in [0, "),
+                       loanlens::Error);
+  j = a.ToJson();
+  j["weight"] = std::vector<double>(1001, 1.0 / 1001);
+  CHECK_THROWS_WITH_AS(KernelExplainer::FromJson(j),
+                       doctest::Contains("kernel_shap.weight: expected at most 1000 entries"),
+                       loanlens::Error);
   CHECK_THROWS_AS(KernelExplainer::Fit(s.Data(), 0, 1), loanlens::Error);
   SUBCASE("few rows: the rows themselves are the background") {
     Synthetic small = MakeSynthetic(7, 5, 1);

@@ -122,6 +122,19 @@ TEST_CASE("SVM model: Platt margin, JSON round trip, explanations, parameters") 
                 .epsilon(1e-12));
       CHECK(batch[i] == doctest::Approx(margin).epsilon(1e-12));
     }
+    // A polynomial degree of 2^31 - 1 (a hang in the coalition fast path) is refused at load.
+    auto poly = j;
+    poly["kernel"] = "poly";
+    poly["gamma"] = 0.1;
+    poly["coef0"] = 1.0;
+    poly["degree"] = 2147483647;
+    poly["dual_coef"] = {1.0};
+    poly["support_vectors"] = {std::vector<double>(f.d, 0.0)};
+    CHECK_THROWS_WITH_AS(loanlens::ModelFromJson(poly),
+                         "model.degree: expected an integer in [1, 10], got 2147483647",
+                         loanlens::Error);
+    poly["degree"] = 3;
+    CHECK(loanlens::ModelFromJson(poly)->Kind() == "svm");
     // Save -> load -> predict is bit-identical.
     auto back = loanlens::ModelFromJson(nlohmann::json::parse(j.dump()));
     CHECK(back->ToJson() == j);

@@ -136,3 +136,44 @@ TEST_CASE("ExpectedValue is the cover-weighted mean of the leaves") {
     }
   CHECK(ExpectedValue(t) == doctest::Approx(weighted / total).epsilon(1e-12));
 }
+
+TEST_CASE("TreeSHAP on deep chains: tables (fast) and Algorithm 2 agree, memory linear") {
+  // A chain of depth 256 (the limit) on 4 features: the leaf-path walk is iterative and the
+  // tables stay small (4 distinct features per leaf); Algorithm 2 recurses 256 levels.
+  Tree chain;
+  const int depth = 256, m = 4;
+  chain.nodes.resize(2 * depth + 1);
+  for (std::size_t i = 0; i < chain.nodes.size(); ++i) {
+    chain.nodes[i].value = std::sin(static_cast<double>(i));
+    chain.nodes[i].cover = static_cast<double>(chain.nodes.size() - i);
+  }
+  for (int k = 0; k < depth; ++k) {
+    auto& n = chain.nodes[2 * k];
+    n.left = 2 * k + 1;
+    n.right = 2 * k + 2;
+    n.feature = k % m;
+    n.threshold = -1 + 2.0 * k / depth;
+    chain.nodes[2 * k + 1].cover = 1;
+    n.cover = 1 + chain.nodes[2 * k + 2].cover;
+  }
+  const std::vector<Tree> trees = {chain};
+  TreeShapExplainer explainer(&trees, m, false);
+  std::mt19937_64 rng(5);
+  for (int r = 0; r < 20; ++r) {
+    std::vector<double> x = tree_test::RandomRow(rng, m), fast(m), slow(m, 0.0), inter(m * m);
+    const double base = explainer.Explain(x.data(), fast.data());
+    TreeShapRecursive(chain, x.data(), false, slow.data());
+    double sum = base;
+    for (int i = 0; i < m; ++i) {
+      CHECK(fast[i] == doctest::Approx(slow[i]).epsilon(1e-10));
+      sum += fast[i];
+    }
+    CHECK(sum == doctest::Approx(chain.Predict(x.data())).epsilon(1e-10));
+    ShapInteractions(trees, m, x.data(), false, inter.data());
+    for (int i = 0; i < m; ++i) {
+      double row = 0;
+      for (int j = 0; j < m; ++j) row += inter[i * m + j];
+      CHECK(row == doctest::Approx(slow[i]).epsilon(1e-9));
+    }
+  }
+}

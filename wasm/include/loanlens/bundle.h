@@ -93,6 +93,11 @@ class Bundle {
   void SelectReference();
 };
 
+/// The content_sha256 a bundle document must carry: SHA-256 of its canonical content (every key
+/// but content_sha256 and created_at, keys sorted, no whitespace). Used by tools that build test
+/// bundles (scripts/make_hostile_corpus.py seals its cases with it).
+std::string ContentSha256(const nlohmann::json& bundle_json);
+
 /// SHA-256 of `data`, lowercase hex.
 std::string Sha256Hex(const std::string& data);
 

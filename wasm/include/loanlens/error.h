@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace loanlens {
 
@@ -22,6 +23,10 @@ struct Error : std::runtime_error {
   Error(const Location& where, const std::string& what);
   Location where;
 };
+
+/// At most `max_bytes` bytes of `s` (cut on a UTF-8 character boundary), followed by
+/// "... (N bytes)" when cut: messages and warnings never carry a whole 10 MB cell.
+std::string Abbreviate(std::string_view s, std::size_t max_bytes = 80);
 
 /// "file 'x.csv', row 12, column 'age', value 'abc': expected a number"
 std::string FormatLocation(const Location& where);

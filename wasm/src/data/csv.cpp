@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "loanlens/error.h"
+#include "loanlens/limits.h"
 
 namespace loanlens {
 namespace {
@@ -50,6 +51,57 @@ char DetectDelimiter(std::string_view line) {
   if (tab > comma && tab > semicolon) return '\t';
   if (semicolon > comma) return ';';
   return ',';
+}
+
+/// Offset of the first byte of `s` that is not part of a well-formed UTF-8 sequence (RFC 3629:
+/// no overlong forms, no surrogates, nothing above U+10FFFF) or is NUL; npos when there is none.
+std::size_t BadTextOffset(std::string_view s) {
+  std::size_t i = 0;
+  const std::size_t n = s.size();
+  while (i < n) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x01 && c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;  // overlong
+      if (c == 0xED) hi = 0x9F;  // surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;  // overlong
+      if (c == 0xF4) hi = 0x8F;  // above U+10FFFF
+    } else {
+      return i;  // NUL, a continuation byte, 0xC0, 0xC1 or 0xF5..0xFF
+    }
+    if (i + len > n) return i;
+    for (std::size_t k = 1; k < len; ++k) {
+      const auto b = static_cast<unsigned char>(s[i + k]);
+      if (k == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF)) return i;
+    }
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+/// `s` with bytes that are not printable ASCII written as \xNN (at most 80 bytes of it).
+std::string Printable(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s.substr(0, 80)) {
+    if (c >= 0x20 && c < 0x7F) {
+      out += static_cast<char>(c);
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02X", c);
+      out += buf;
+    }
+  }
+  return s.size() > 80 ? out + "... (" + std::to_string(s.size()) + " bytes)" : out;
 }
 
 std::string DelimiterName(char d) {
@@ -138,6 +190,7 @@ void CsvParser::FinishHeaderLine(const Callback& on_record) {
   std::string line = std::move(header_line_);
   header_line_ = std::string();  // release the buffer
   std::string_view text = StripBom(line);
+  CheckEncoding(line);
   if (delimiter_ == 0) delimiter_ = DetectDelimiter(text);
   ConsumeText(text, on_record);
 }
@@ -202,11 +255,46 @@ void CsvParser::EndField() {
   field_was_quoted_ = false;
 }
 
+void CsvParser::CheckEncoding(std::string_view first_line) const {
+  const std::string_view head = first_line.substr(0, 2);
+  if (head == "\xFF\xFE" || head == "\xFE\xFF")
+    throw Error(Location{source_, 1, "", ""},
+                std::string("is UTF-16 encoded (byte-order mark ") +
+                    (head[0] == '\xFF' ? "FF FE" : "FE FF") +
+                    "); save it as UTF-8 (in Excel: 'CSV UTF-8'), the only encoding read");
+  if (first_line.find('\0') != std::string_view::npos)
+    throw Error(Location{source_, 1, "", ""},
+                "contains NUL bytes: is it UTF-16 text or not a text file at all? Save it as "
+                "UTF-8 text (in Excel: 'CSV UTF-8')");
+}
+
+void CsvParser::CheckText(const CsvRecord& record) {
+  const bool is_header = header_names_.empty();
+  for (std::size_t j = 0; j < record.fields.size(); ++j) {
+    const std::string& f = record.fields[j];
+    const std::size_t bad = BadTextOffset(f);
+    if (bad == std::string_view::npos) continue;
+    const std::string column = !is_header && j < header_names_.size()
+                                   ? header_names_[j]
+                                   : "column " + std::to_string(j + 1);
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(f[bad]));
+    throw Error(Location{source_, record.row, column, Printable(f)},
+                std::string(f[bad] == '\0' ? "contains a NUL byte" : "is not valid UTF-8") +
+                    " (byte " + byte + " at offset " + std::to_string(bad) +
+                    " of the cell); the file must be UTF-8 text (in Excel: save as 'CSV UTF-8'; "
+                    "from Latin-1: iconv -f latin1 -t utf-8)");
+  }
+  if (is_header)
+    header_names_ = record.fields.empty() ? std::vector<std::string>{""} : record.fields;
+}
+
 void CsvParser::EndRecord(const Callback& on_record) {
   // A line with nothing on it (not even "") is blank: skipped, but counted.
   if (record_.fields.empty() && field_.empty() && !field_was_quoted_) return;
   EndField();
   record_.row = record_start_;
+  CheckText(record_);
   std::size_t width = record_.fields.size();
   CsvRecord done = std::move(record_);
   record_ = CsvRecord();
@@ -248,11 +336,18 @@ CsvReader::CsvReader(std::istream& in, std::string source_name, CsvOptions optio
 
 void CheckHeader(const std::vector<std::string>& header, const std::string& source_name,
                  std::size_t row, char delimiter) {
+  if (header.size() > kMaxColumns)
+    throw Error(Location{source_name, row, "", ""},
+                "has " + std::to_string(header.size()) + " columns; at most " +
+                    std::to_string(kMaxColumns) + " are supported");
   // Every column needs a distinct, non-empty name.
   std::string empty, duplicate;
   std::map<std::string_view, std::size_t> first_seen;
   for (std::size_t j = 0; j < header.size(); ++j) {
     std::string_view name = TrimSpaces(header[j]);
+    if (name.size() > kMaxNameBytes)
+      throw Error(Location{source_name, row, "column " + std::to_string(j + 1), header[j]},
+                  "a column name has at most " + std::to_string(kMaxNameBytes) + " bytes");
     if (name.empty()) {
       empty += (empty.empty() ? "" : ", ") + std::to_string(j + 1);
       continue;

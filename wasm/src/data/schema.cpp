@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "loanlens/error.h"
+#include "loanlens/limits.h"
 
 namespace loanlens {
 namespace {
@@ -24,8 +25,8 @@ std::string Lower(std::string_view s) {
 /// Error about a schema JSON column: "schema, column 'x', value 'v': what" (value left out when
 /// empty).
 Error SchemaError(const std::string& column, const std::string& value, const std::string& what) {
-  std::string where = "schema, column '" + column + "'";
-  if (!value.empty()) where += ", value '" + value + "'";
+  std::string where = "schema, column '" + Abbreviate(column) + "'";
+  if (!value.empty()) where += ", value '" + Abbreviate(value) + "'";
   Error e(where + ": " + what);
   e.where = Location{"schema", 0, column, value};
   return e;
@@ -34,6 +35,9 @@ Error SchemaError(const std::string& column, const std::string& value, const std
 const nlohmann::json& ColumnsArray(const nlohmann::json& j) {
   if (!j.is_object() || !j.contains("columns") || !j["columns"].is_array())
     throw Error("schema: expected an object {\"columns\": [...]} with an array of columns");
+  if (j["columns"].size() > kMaxColumns)
+    throw Error("schema.columns: " + std::to_string(j["columns"].size()) + " columns; at most " +
+                std::to_string(kMaxColumns) + " are supported");
   return j["columns"];
 }
 
@@ -43,7 +47,11 @@ std::string EntryName(const nlohmann::json& entry, std::size_t i) {
       entry["name"].get<std::string>().empty())
     throw Error("schema: columns[" + std::to_string(i) +
                 "] must be an object with a non-empty string \"name\"");
-  return entry["name"].get<std::string>();
+  const auto& name = entry["name"].get_ref<const std::string&>();
+  if (name.size() > kMaxNameBytes)
+    throw Error("schema: columns[" + std::to_string(i) + "].name: " + std::to_string(name.size()) +
+                " bytes; a name has at most " + std::to_string(kMaxNameBytes));
+  return name;
 }
 
 std::string StringField(const nlohmann::json& entry, const char* key, const std::string& name) {
@@ -167,15 +175,26 @@ Role RoleFromString(const std::string& s) {
 }
 
 const ColumnSpec* Schema::Find(std::string_view name) const {
+  auto lookup = [&]() -> const ColumnSpec* {
+    auto it = find_index_.find(std::string(name));
+    if (it == find_index_.end() || it->second >= columns.size()) return nullptr;
+    const ColumnSpec& c = columns[it->second];
+    return c.name == name ? &c : nullptr;
+  };
+  if (find_index_.size() == columns.size())
+    if (const ColumnSpec* c = lookup()) return c;
+  // Not indexed yet, or the columns changed since: a linear scan, then a fresh index if found.
   for (const auto& c : columns)
-    if (c.name == name) return &c;
+    if (c.name == name) {
+      find_index_.clear();
+      for (std::size_t i = 0; i < columns.size(); ++i) find_index_.emplace(columns[i].name, i);
+      return &c;
+    }
   return nullptr;
 }
 
 ColumnSpec* Schema::Find(std::string_view name) {
-  for (auto& c : columns)
-    if (c.name == name) return &c;
-  return nullptr;
+  return const_cast<ColumnSpec*>(static_cast<const Schema&>(*this).Find(name));
 }
 
 std::vector<std::string> Schema::FeatureNames() const {
@@ -297,6 +316,10 @@ Schema Schema::FromJson(const nlohmann::json& j) {
       target = c.name;
     }
     if (e.contains("description")) c.description = StringField(e, "description", c.name);
+    if (c.description.size() > kMaxDescriptionBytes)
+      throw SchemaError(c.name, "",
+                        "\"description\" has " + std::to_string(c.description.size()) +
+                            " bytes; at most " + std::to_string(kMaxDescriptionBytes));
     ReadDecisionFields(e, c);
     auto number = [&](const char* key, double& out) {
       if (!e.contains(key) || e[key].is_null()) return;  // NaN is written as null
@@ -316,6 +339,10 @@ Schema Schema::FromJson(const nlohmann::json& j) {
       const auto& cats = e["categories"];
       if (!cats.is_array())
         throw SchemaError(c.name, cats.dump(), "\"categories\" must be an array of strings");
+      if (cats.size() > kMaxCategories)
+        throw SchemaError(
+            c.name, "",
+            std::to_string(cats.size()) + " categories; at most " + std::to_string(kMaxCategories));
       std::set<std::string> seen;
       for (const auto& level : cats) {
         if (!level.is_string())
@@ -560,6 +587,10 @@ void ApplySchemaOverride(Schema& schema, const nlohmann::json& override_json) {
       }
     }
     if (e.contains("description")) c->description = StringField(e, "description", name);
+    if (c->description.size() > kMaxDescriptionBytes)
+      throw SchemaError(name, "",
+                        "\"description\" has " + std::to_string(c->description.size()) +
+                            " bytes; at most " + std::to_string(kMaxDescriptionBytes));
     ReadDecisionFields(e, *c);
   }
   ValidateDerived(schema);

@@ -10,6 +10,8 @@
 
 #include "loanlens/detail/splitmix.h"
 #include "loanlens/error.h"
+#include "loanlens/json_util.h"
+#include "loanlens/limits.h"
 
 namespace loanlens {
 
@@ -378,10 +380,9 @@ KernelExplainer KernelExplainer::FromJson(const nlohmann::json& j) {
   const std::string path = "kernel_shap";
   if (!j.is_object()) throw Error(path + ": expected an object");
   KernelExplainer e;
-  if (!j.contains("num_inputs") || !j["num_inputs"].is_number_unsigned() ||
-      j["num_inputs"].get<std::size_t>() == 0)
-    throw Error(path + ".num_inputs: expected a positive integer");
-  e.num_inputs_ = j["num_inputs"].get<std::size_t>();
+  const JsonReader r(j, path);
+  e.num_inputs_ =
+      static_cast<std::size_t>(r.IntIn("num_inputs", 1, static_cast<long long>(kMaxModelInputs)));
   if (!j.contains("group_names") || !j["group_names"].is_array())
     throw Error(path + ".group_names: expected an array of strings");
   for (std::size_t g = 0; g < j["group_names"].size(); ++g) {
@@ -391,14 +392,13 @@ KernelExplainer KernelExplainer::FromJson(const nlohmann::json& j) {
   }
   if (!j.contains("group") || !j["group"].is_array() || j["group"].size() != e.num_inputs_)
     throw Error(path + ".group: expected num_inputs integers");
-  for (std::size_t c = 0; c < e.num_inputs_; ++c) {
-    const auto& v = j["group"][c];
-    if (!v.is_number_integer() || v.get<int>() < 0 || v.get<std::size_t>() >= e.group_names_.size())
-      throw Error(path + ".group[" + std::to_string(c) + "]: expected an index into group_names");
-    e.group_.push_back(v.get<int>());
-  }
+  const auto last_group = static_cast<long long>(e.group_names_.size()) - 1;
+  for (std::size_t c = 0; c < e.num_inputs_; ++c)
+    e.group_.push_back(static_cast<int>(
+        JsonInteger(j["group"][c], 0, last_group, path + ".group[" + std::to_string(c) + "]")));
   if (!j.contains("weight") || !j["weight"].is_array() || j["weight"].empty())
     throw Error(path + ".weight: expected a non-empty array of numbers");
+  r.ArrayAtMost("weight", kMaxKernelBackground);
   if (!j.contains("background") || !j["background"].is_array() ||
       j["background"].size() != j["weight"].size())
     throw Error(path + ".background: expected one row per weight");

@@ -8,6 +8,7 @@
 #include "loanlens/data/schema.h"
 #include "loanlens/error.h"
 #include "loanlens/json_util.h"
+#include "loanlens/limits.h"
 
 namespace loanlens {
 namespace {
@@ -148,9 +149,8 @@ struct FromJsonValue {
   const char* key;
   void operator()(double Policy::*m) const { p.*m = r.Double(key); }
   void operator()(int Policy::*m) const {
-    const long long v = r.Int(key);
-    if (v < -1000000 || v > 1000000) r.Fail(key, "expected an integer of at most 1,000,000");
-    p.*m = static_cast<int>(v);
+    const long long high = std::string(key) == "max_reasons" ? kMaxReasons : 1000000;
+    p.*m = static_cast<int>(r.IntIn(key, 0, high));
   }
   void operator()(bool Policy::*m) const {
     p.*m = r.Bool(key);

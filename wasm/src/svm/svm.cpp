@@ -12,6 +12,8 @@
 #include "loanlens/error.h"
 #include "loanlens/explain/kernel_shap.h"
 #include "loanlens/svm/rbf_shap.h"
+#include "loanlens/json_util.h"
+#include "loanlens/limits.h"
 
 namespace loanlens {
 
@@ -490,10 +492,9 @@ std::unique_ptr<Model> LoadSvm(const nlohmann::json& j) {
   if (!j.contains("kernel") || !j["kernel"].is_string())
     throw Error("model.kernel: expected linear, rbf or poly");
   m->spec_.kernel = SvmKernelFromString(j["kernel"].get<std::string>());
-  if (!j.contains("num_inputs") || !j["num_inputs"].is_number_unsigned() ||
-      j["num_inputs"].get<std::size_t>() == 0)
-    throw Error("model.num_inputs: expected a positive integer");
-  const std::size_t d = m->num_inputs_ = j["num_inputs"].get<std::size_t>();
+  const JsonReader r(j, "model");
+  const std::size_t d = m->num_inputs_ =
+      static_cast<std::size_t>(r.IntIn("num_inputs", 1, static_cast<long long>(kMaxModelInputs)));
   m->bias_ = JsonNumber(j, "bias");
   if (!j.contains("platt") || !j["platt"].is_object())
     throw Error("model.platt: expected an object with a and b");
@@ -509,9 +510,8 @@ std::unique_ptr<Model> LoadSvm(const nlohmann::json& j) {
     m->spec_.gamma = JsonNumber(j, "gamma");
     if (!(m->spec_.gamma > 0)) throw Error("model.gamma: expected a positive number");
     if (m->spec_.kernel == SvmKernel::kPoly) {
-      if (!j.contains("degree") || !j["degree"].is_number_integer() || j["degree"].get<int>() < 1)
-        throw Error("model.degree: expected a positive integer");
-      m->spec_.degree = j["degree"].get<int>();
+      // Training accepts 1 to 10; each unit of degree costs a multiplication per kernel value.
+      m->spec_.degree = static_cast<int>(r.IntIn("degree", 1, kMaxPolyDegree));
       m->spec_.coef0 = JsonNumber(j, "coef0");
     }
     if (!j.contains("dual_coef") || !j.contains("support_vectors") ||

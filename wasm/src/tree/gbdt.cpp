@@ -217,7 +217,8 @@ std::unique_ptr<GbdtModel> GbdtModel::FromJson(const nlohmann::json& j) {
   if (!j.contains("base_score") || !j["base_score"].is_number() ||
       !std::isfinite(j["base_score"].get<double>()))
     throw Error(path + ".base_score: expected a finite number");
-  const bool float32 = j.value("float32", false);
+  const JsonReader r(j, path);
+  const bool float32 = r.Has("float32") && r.Bool("float32");
   std::vector<Tree> trees = TreesFromJson(j, path, names.size());
   auto model =
       std::make_unique<GbdtModel>(std::move(trees), j["base_score"].get<double>(), std::move(names),

@@ -10,6 +10,7 @@
 #include "loanlens/error.h"
 #include "loanlens/json_util.h"
 #include "loanlens/tree/interventional_shap.h"
+#include "loanlens/limits.h"
 
 namespace loanlens::tree {
 
@@ -265,6 +266,8 @@ class ForestGrower {
       if (total.w0 == 0 || total.w1 == 0) continue;  // pure
       if (total.n < 2 * msl) continue;
       if (p_.max_depth > 0 && node.depth >= p_.max_depth) continue;
+      // The load limits (limits.h): every tree trained here loads again.
+      if (node.depth >= kMaxTreeDepth || tree.nodes.size() + 2 > kMaxTreeNodes) continue;
       const double parent = total.Purity();
       RfSplit best;
       best.gain = 1e-12 * total.Weight();

@@ -5,6 +5,7 @@
 
 #include "loanlens/error.h"
 #include "loanlens/json_util.h"
+#include "loanlens/limits.h"
 
 namespace loanlens::tree {
 
@@ -69,15 +70,15 @@ const nlohmann::json& Array(const nlohmann::json& j, const char* key, const std:
 }
 
 double Number(const nlohmann::json& v, const std::string& where) {
-  if (!v.is_number()) throw Error(where + ": expected a number, got " + v.dump());
+  if (!v.is_number()) throw Error(where + ": expected a number, got " + Abbreviate(v.dump()));
   double d = v.get<double>();
   if (!std::isfinite(d)) throw Error(where + ": expected a finite number");
   return d;
 }
 
-int Integer(const nlohmann::json& v, const std::string& where) {
-  if (!v.is_number_integer()) throw Error(where + ": expected an integer, got " + v.dump());
-  return v.get<int>();
+/// A child index: -1 (none) or a node index of this tree (never truncated from 2^32 + k).
+int ChildIndex(const nlohmann::json& v, std::size_t n, const std::string& where) {
+  return static_cast<int>(JsonInteger(v, -1, static_cast<long long>(n) - 1, where));
 }
 
 }  // namespace
@@ -87,6 +88,9 @@ Tree Tree::FromJson(const nlohmann::json& j, const std::string& path, std::size_
   const auto& left = Array(j, "left_children", path, 0);
   const std::size_t n = left.size();
   if (n == 0) throw Error(path + ".left_children: a tree needs at least one node");
+  if (n > kMaxTreeNodes)
+    throw Error(path + ".left_children: " + std::to_string(n) + " nodes; a tree has at most " +
+                std::to_string(kMaxTreeNodes));
   const auto& right = Array(j, "right_children", path, n);
   const auto& feature = Array(j, "split_feature", path, n);
   const auto& threshold = Array(j, "threshold", path, n);
@@ -96,12 +100,12 @@ Tree Tree::FromJson(const nlohmann::json& j, const std::string& path, std::size_
   const auto& loss_change = Array(j, "loss_change", path, n, false);
   Tree t;
   t.nodes.resize(n);
-  std::vector<int> parents(n, 0);
+  std::vector<int> parents(n, 0), depth(n, 0);
   for (std::size_t i = 0; i < n; ++i) {
     const std::string at = "[" + std::to_string(i) + "]";
     Node& node = t.nodes[i];
-    node.left = Integer(left[i], path + ".left_children" + at);
-    node.right = Integer(right[i], path + ".right_children" + at);
+    node.left = ChildIndex(left[i], n, path + ".left_children" + at);
+    node.right = ChildIndex(right[i], n, path + ".right_children" + at);
     node.value = Number(value[i], path + ".value" + at);
     node.cover = Number(cover[i], path + ".cover" + at);
     if (node.cover < 0) throw Error(path + ".cover" + at + ": expected a cover >= 0");
@@ -110,9 +114,7 @@ Tree Tree::FromJson(const nlohmann::json& j, const std::string& path, std::size_
     if (dl.is_boolean()) {
       node.default_left = dl.get<bool>();
     } else {
-      int d = Integer(dl, path + ".default_left" + at);
-      if (d != 0 && d != 1) throw Error(path + ".default_left" + at + ": expected 0 or 1");
-      node.default_left = d == 1;
+      node.default_left = JsonInteger(dl, 0, 1, path + ".default_left" + at) == 1;
     }
     if (node.left == -1 && node.right == -1) {
       node.feature = -1;
@@ -126,15 +128,21 @@ Tree Tree::FromJson(const nlohmann::json& j, const std::string& path, std::size_
                     ")");
       if (++parents[child] > 1)
         throw Error(path + at + ": node " + std::to_string(child) + " has two parents");
+      depth[child] = depth[i] + 1;  // the parent (an earlier node) has its depth already
+      if (depth[child] > kMaxTreeDepth)
+        throw Error(path + at + ": the tree is deeper than " + std::to_string(kMaxTreeDepth) +
+                    " levels (the limit)");
     }
-    node.feature = Integer(feature[i], path + ".split_feature" + at);
-    if (node.feature < 0 || static_cast<std::size_t>(node.feature) >= num_inputs)
-      throw Error(path + ".split_feature" + at + ": feature " + std::to_string(node.feature) +
-                  " out of range (model has " + std::to_string(num_inputs) + " inputs)");
+    if (!feature[i].is_number_integer())
+      throw Error(path + ".split_feature" + at + ": expected an integer, got " +
+                  Abbreviate(feature[i].dump()));
+    if (num_inputs == 0) throw Error(path + ".split_feature" + at + ": the model has no inputs");
+    node.feature = static_cast<int>(JsonInteger(
+        feature[i], 0, static_cast<long long>(num_inputs) - 1, path + ".split_feature" + at));
     const auto& th = threshold[i];
     node.threshold = th.is_number() ? th.get<double>() : NAN;
     if (std::isnan(node.threshold))
-      throw Error(path + ".threshold" + at + ": expected a number, got " + th.dump());
+      throw Error(path + ".threshold" + at + ": expected a number, got " + Abbreviate(th.dump()));
   }
   for (std::size_t i = 1; i < n; ++i)
     if (parents[i] != 1)
@@ -148,24 +156,29 @@ void GroupsFromJson(const nlohmann::json& j, const std::string& path, std::size_
   group_names.clear();
   if (!j.contains("group")) return;
   JsonReader r(j, path);
-  for (long long g : r.IntArray("group")) group.push_back(static_cast<int>(g));
   group_names = r.StringArray("group_names");
-  if (group.size() != num_inputs)
+  const auto& a = r.ArrayAtMost("group", num_inputs);
+  if (a.size() != num_inputs)
     throw Error(path + ".group: expected " + std::to_string(num_inputs) + " entries");
-  for (int g : group)
-    if (g < 0 || static_cast<std::size_t>(g) >= group_names.size())
-      throw Error(path + ".group: index " + std::to_string(g) + " out of range");
+  const auto last = static_cast<long long>(group_names.size()) - 1;
+  for (std::size_t c = 0; c < a.size(); ++c)
+    group.push_back(
+        static_cast<int>(JsonInteger(a[c], 0, last, path + ".group[" + std::to_string(c) + "]")));
 }
 
 std::vector<Tree> TreesFromJson(const nlohmann::json& j, const std::string& path,
                                 std::size_t num_inputs) {
-  if (!j.contains("trees") || !j["trees"].is_array())
-    throw Error(path + ": expected an array 'trees'");
+  const auto& a = JsonReader(j, path).ArrayAtMost("trees", kMaxTrees);
   std::vector<Tree> trees;
-  trees.reserve(j["trees"].size());
-  for (std::size_t t = 0; t < j["trees"].size(); ++t)
-    trees.push_back(
-        Tree::FromJson(j["trees"][t], path + ".trees[" + std::to_string(t) + "]", num_inputs));
+  trees.reserve(a.size());
+  std::size_t total_nodes = 0;
+  for (std::size_t t = 0; t < a.size(); ++t) {
+    trees.push_back(Tree::FromJson(a[t], path + ".trees[" + std::to_string(t) + "]", num_inputs));
+    total_nodes += trees.back().nodes.size();
+    if (total_nodes > kMaxEnsembleNodes)
+      throw Error(path + ".trees: more than " + std::to_string(kMaxEnsembleNodes) +
+                  " nodes in all (the limit for an ensemble)");
+  }
   return trees;
 }
 

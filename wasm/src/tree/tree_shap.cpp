@@ -23,36 +23,68 @@ struct LeafPath {
   std::vector<double> zero_fraction;  ///< z_j: product of the cover ratios of feature j's edges
 };
 
-void CollectPaths(const Tree& tree, int node, LeafPath& path, std::vector<LeafPath>& out) {
-  const Node& n = tree.nodes[node];
-  if (n.IsLeaf()) {
-    LeafPath leaf = path;
-    leaf.leaf = node;
-    out.push_back(std::move(leaf));
-    return;
-  }
-  for (int side = 0; side < 2; ++side) {
-    const int child = side == 0 ? n.left : n.right;
-    LeafPath next = path;
-    auto it = std::find(next.features.begin(), next.features.end(), n.feature);
-    int u = static_cast<int>(it - next.features.begin());
-    if (it == next.features.end()) {
-      next.features.push_back(n.feature);
-      next.zero_fraction.push_back(1.0);
+/// Calls visit(path) for every leaf of `tree`, left subtrees first. One path is kept and edited
+/// as the walk goes down and up (an explicit stack, no recursion), so the walk costs O(nodes)
+/// time and O(depth) memory however deep the tree is; `path` is valid during the call only.
+template <class Visit>
+void ForEachLeafPath(const Tree& tree, Visit&& visit) {
+  int max_feature = -1;
+  for (const Node& n : tree.nodes) max_feature = std::max(max_feature, n.feature);
+  std::vector<int> slot(static_cast<std::size_t>(max_feature + 1), -1);  // feature -> index
+  std::vector<double> saved_zero;  ///< per edge: its feature's z before the edge
+  std::vector<bool> introduced;    ///< per edge: the edge added its feature to the path
+  LeafPath path;
+  auto push_edge = [&](int node, bool left, double ratio) {
+    const int feature = tree.nodes[node].feature;
+    int u = slot[feature];
+    introduced.push_back(u < 0);
+    if (u < 0) {
+      u = slot[feature] = static_cast<int>(path.features.size());
+      path.features.push_back(feature);
+      path.zero_fraction.push_back(1.0);
     }
-    next.zero_fraction[u] *= CoverRatio(n, tree.nodes[child]);
-    next.edge_node.push_back(node);
-    next.edge_left.push_back(side == 0);
-    next.edge_unique.push_back(u);
-    CollectPaths(tree, child, next, out);
+    saved_zero.push_back(path.zero_fraction[u]);
+    path.zero_fraction[u] *= ratio;
+    path.edge_node.push_back(node);
+    path.edge_left.push_back(left);
+    path.edge_unique.push_back(u);
+  };
+  auto pop_edge = [&]() {
+    const int u = path.edge_unique.back();
+    path.zero_fraction[u] = saved_zero.back();
+    if (introduced.back()) {  // the feature was added last, so it is the last one
+      slot[path.features.back()] = -1;
+      path.features.pop_back();
+      path.zero_fraction.pop_back();
+    }
+    saved_zero.pop_back();
+    introduced.pop_back();
+    path.edge_node.pop_back();
+    path.edge_left.pop_back();
+    path.edge_unique.pop_back();
+  };
+  struct Frame {
+    int node;
+    int next_side;  ///< 0: go left next, 1: go right next, 2: done
+  };
+  std::vector<Frame> stack{{0, 0}};
+  while (!stack.empty()) {
+    Frame& f = stack.back();
+    const Node& n = tree.nodes[f.node];
+    if (n.IsLeaf() || f.next_side == 2) {
+      if (n.IsLeaf()) {
+        path.leaf = f.node;
+        visit(static_cast<const LeafPath&>(path));
+      }
+      stack.pop_back();
+      if (!stack.empty()) pop_edge();  // the edge into the finished node
+      continue;
+    }
+    const bool left = f.next_side++ == 0;
+    const int parent = f.node, child = left ? n.left : n.right;
+    push_edge(parent, left, CoverRatio(n, tree.nodes[child]));
+    stack.push_back({child, 0});  // f is not used after this
   }
-}
-
-std::vector<LeafPath> LeafPaths(const Tree& tree) {
-  std::vector<LeafPath> out;
-  LeafPath root;
-  CollectPaths(tree, 0, root, out);
-  return out;
 }
 
 /// Bit mask of the distinct features whose edges x all follows (o_j = 1).
@@ -180,6 +212,52 @@ void Recurse(const RecurseContext& c, int j, PathElement* parent, int l, double 
 
 constexpr int kMaxTableUnique = 10;               // 2^10 x 10 entries per leaf at most
 constexpr std::uint64_t kTableBudget = 1u << 22;  // doubles (32 MB) for the whole ensemble
+constexpr std::uint64_t kEdgeBudget = 1u << 22;   // leaf-path edges (32 MB) for the ensemble
+
+struct TableScratch {
+  std::vector<double> elem, h, zc;
+};
+
+/// Appends one leaf's table: for each of the 2^d patterns M of followed features (d = z.size()),
+/// the d contributions phi_u = value (o_u - z_u) H(M\u) Zc(M+u).
+void AppendLeafTable(double value, const std::vector<double>& z, TableScratch& s,
+                     std::vector<double>& table) {
+  const int d = static_cast<int>(z.size());
+  if (d == 0) return;
+  const unsigned full = (1u << d) - 1u;
+  // Shapley weights |S|! (d-|S|-1)! / d!.
+  std::vector<double> w(d);
+  for (int k = 0; k < d; ++k) w[k] = Factorial(k) * Factorial(d - k - 1) / Factorial(d);
+  // e_k(z_T) for every subset T, built by adding T's highest member to T without it.
+  const std::size_t stride = d + 1;
+  s.elem.assign((full + 1) * stride, 0.0);
+  s.elem[0] = 1;
+  s.h.assign(full + 1, 0.0);
+  s.h[0] = w[0];
+  for (unsigned t = 1; t <= full; ++t) {
+    int b = 31 - __builtin_clz(t);
+    const double* prev = &s.elem[(t ^ (1u << b)) * stride];
+    double* cur = &s.elem[t * stride];
+    cur[0] = prev[0];
+    for (int k = 1; k <= d; ++k) cur[k] = prev[k] + z[b] * prev[k - 1];
+    // H(T) = sum over S subset of T of w(|S|) prod_{j in T\S} z_j.
+    const int size = __builtin_popcount(t);
+    if (size < d)
+      for (int k = 0; k <= size; ++k) s.h[t] += w[k] * cur[size - k];
+  }
+  // Zc(X) = prod_{j not in X} z_j.
+  s.zc.assign(full + 1, 1.0);
+  for (int t = static_cast<int>(full) - 1; t >= 0; --t) {
+    int b = __builtin_ctz(~static_cast<unsigned>(t));
+    s.zc[t] = z[b] * s.zc[t | (1u << b)];
+  }
+  for (unsigned mask = 0; mask <= full; ++mask)
+    for (int u = 0; u < d; ++u) {
+      const unsigned bit = 1u << u;
+      const double o = (mask & bit) ? 1.0 : 0.0;
+      table.push_back(value * (o - z[u]) * s.h[mask & ~bit] * s.zc[mask | bit]);
+    }
+}
 
 }  // namespace
 
@@ -218,9 +296,9 @@ double ShapInteractions(const std::vector<Tree>& trees, std::size_t num_inputs, 
   for (const Tree& tree : trees) {
     base += ExpectedValue(tree);
     TreeShapRecursive(tree, x, float32, phi.data());
-    for (const LeafPath& p : LeafPaths(tree)) {
+    ForEachLeafPath(tree, [&](const LeafPath& p) {
       const int d = static_cast<int>(p.features.size());
-      if (d < 2) continue;
+      if (d < 2) return;
       const double value = tree.nodes[p.leaf].value;
       const std::vector<bool> sat = SatisfiedFeatures(tree, p, x, float32);
       // Shapley interaction weights |S|! (d-|S|-2)! / (2 (d-1)!).
@@ -249,7 +327,7 @@ double ShapInteractions(const std::vector<Tree>& trees, std::size_t num_inputs, 
               value * (oi - p.zero_fraction[i]) * (oj - p.zero_fraction[j]) * rest * sum;
         }
       }
-    }
+    });
   }
   // Main effects: what is left of phi_i after its interactions.
   for (std::size_t i = 0; i < m; ++i) {
@@ -264,29 +342,29 @@ double ShapInteractions(const std::vector<Tree>& trees, std::size_t num_inputs, 
 TreeShapExplainer::TreeShapExplainer(const std::vector<Tree>* trees, std::size_t num_inputs,
                                      bool float32)
     : trees_(trees), num_inputs_(num_inputs), float32_(float32) {
-  std::uint64_t budget = kTableBudget;
-  std::vector<double> elem, h, zc;
+  std::uint64_t table_budget = kTableBudget, edge_budget = kEdgeBudget;
+  TableScratch scratch;
   for (const Tree& tree : *trees_) {
     expected_value_ += tree::ExpectedValue(tree);
     TreeInfo info;
     info.leaf_begin = info.leaf_end = static_cast<std::uint32_t>(leaves_.size());
-    std::vector<LeafPath> paths = LeafPaths(tree);
-    std::uint64_t need = 0;
+    // First walk: the tables' size, without building anything (O(nodes), however deep).
+    std::uint64_t need = 0, edges = 0;
     bool small = true;
-    for (const LeafPath& p : paths) {
+    ForEachLeafPath(tree, [&](const LeafPath& p) {
       const int d = static_cast<int>(p.features.size());
       small = small && d <= kMaxTableUnique;
       if (small) need += (std::uint64_t{1} << d) * d;
-    }
-    if (!small || need > budget) {
+      edges += p.edge_node.size();
+    });
+    if (!small || need > table_budget || edges > edge_budget) {
       info_.push_back(info);  // Algorithm 2 for this tree
       continue;
     }
-    budget -= need;
+    table_budget -= need;
+    edge_budget -= edges;
     info.fast = true;
-    for (const LeafPath& p : paths) {
-      const int d = static_cast<int>(p.features.size());
-      const unsigned full = (1u << d) - 1u;
+    ForEachLeafPath(tree, [&](const LeafPath& p) {
       LeafTable leaf;
       leaf.edge_begin = static_cast<std::uint32_t>(edges_.size());
       for (std::size_t e = 0; e < p.edge_node.size(); ++e)
@@ -295,46 +373,11 @@ TreeShapExplainer::TreeShapExplainer(const std::vector<Tree>* trees, std::size_t
       leaf.edge_end = static_cast<std::uint32_t>(edges_.size());
       leaf.feature_begin = static_cast<std::uint32_t>(features_.size());
       features_.insert(features_.end(), p.features.begin(), p.features.end());
-      leaf.num_unique = static_cast<std::uint32_t>(d);
+      leaf.num_unique = static_cast<std::uint32_t>(p.features.size());
       leaf.table = table_.size();
       leaves_.push_back(leaf);
-      if (d == 0) continue;
-      const double value = tree.nodes[p.leaf].value;
-      const auto& z = p.zero_fraction;
-      // Shapley weights |S|! (d-|S|-1)! / d!.
-      std::vector<double> w(d);
-      for (int s = 0; s < d; ++s) w[s] = Factorial(s) * Factorial(d - s - 1) / Factorial(d);
-      // e_k(z_T) for every subset T, built by adding T's highest member to T without it.
-      const std::size_t stride = d + 1;
-      elem.assign((full + 1) * stride, 0.0);
-      elem[0] = 1;
-      h.assign(full + 1, 0.0);
-      h[0] = w[0];
-      for (unsigned t = 1; t <= full; ++t) {
-        int b = 31 - __builtin_clz(t);
-        const double* prev = &elem[(t ^ (1u << b)) * stride];
-        double* cur = &elem[t * stride];
-        cur[0] = prev[0];
-        for (int k = 1; k <= d; ++k) cur[k] = prev[k] + z[b] * prev[k - 1];
-        // H(T) = sum over S subset of T of w(|S|) prod_{j in T\S} z_j.
-        const int size = __builtin_popcount(t);
-        if (size < d)
-          for (int s = 0; s <= size; ++s) h[t] += w[s] * cur[size - s];
-      }
-      // Zc(X) = prod_{j not in X} z_j.
-      zc.assign(full + 1, 1.0);
-      for (int t = static_cast<int>(full) - 1; t >= 0; --t) {
-        int b = __builtin_ctz(~static_cast<unsigned>(t));
-        zc[t] = z[b] * zc[t | (1u << b)];
-      }
-      // phi_u for the satisfied pattern M: value (o_u - z_u) H(M\u) Zc(M+u).
-      for (unsigned mask = 0; mask <= full; ++mask)
-        for (int u = 0; u < d; ++u) {
-          const unsigned bit = 1u << u;
-          const double o = (mask & bit) ? 1.0 : 0.0;
-          table_.push_back(value * (o - z[u]) * h[mask & ~bit] * zc[mask | bit]);
-        }
-    }
+      AppendLeafTable(tree.nodes[p.leaf].value, p.zero_fraction, scratch, table_);
+    });
     info.leaf_end = static_cast<std::uint32_t>(leaves_.size());
     info_.push_back(info);
   }

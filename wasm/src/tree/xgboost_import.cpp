@@ -7,6 +7,8 @@
 
 #include "loanlens/data/csv.h"
 #include "loanlens/error.h"
+#include "loanlens/json_util.h"
+#include "loanlens/limits.h"
 
 namespace loanlens::tree {
 namespace {
@@ -64,9 +66,10 @@ std::unique_ptr<GbdtModel> ImportXgboostJson(const nlohmann::json& xgb_model,
       !xgb_model["version"].empty()) {
     version.clear();
     for (const auto& v : xgb_model["version"])
-      version +=
-          (version.empty() ? "" : ".") + (v.is_number() ? std::to_string(v.get<int>()) : "?");
-    const int major = xgb_model["version"][0].is_number() ? xgb_model["version"][0].get<int>() : 0;
+      version += (version.empty() ? "" : ".") +
+                 (v.is_number_integer() ? std::to_string(v.get<long long>()) : "?");
+    const auto& v0 = xgb_model["version"][0];
+    const long long major = v0.is_number_integer() ? v0.get<long long>() : 0;
     if (major < 1 || major > 3)
       throw Error("xgboost model: version " + version + " is not supported (1.x to 3.x)");
   }
@@ -94,12 +97,18 @@ std::unique_ptr<GbdtModel> ImportXgboostJson(const nlohmann::json& xgb_model,
                 "the base margin log(p / (1 - p)) in float32; it would be infinite)");
 
   const auto& booster = Get(learner, "gradient_booster", "learner");
-  const std::string booster_name = booster.value("name", "");
+  const std::string booster_name =
+      booster.is_object() && booster.contains("name") && booster["name"].is_string()
+          ? booster["name"].get<std::string>()
+          : "";
   if (booster_name != "gbtree")
     throw Error("xgboost model: booster '" + booster_name + "' is not supported (only gbtree)");
   const auto& model = Get(booster, "model", "learner.gradient_booster");
   const auto& trees_json = Get(model, "trees", "learner.gradient_booster.model");
   if (!trees_json.is_array()) throw Error("xgboost model: trees: expected an array");
+  if (trees_json.size() > kMaxTrees)
+    throw Error("xgboost model: " + std::to_string(trees_json.size()) + " trees; at most " +
+                std::to_string(kMaxTrees) + " are supported");
 
   // Feature i of the XGBoost model -> design column.
   std::vector<int> column;
@@ -136,21 +145,31 @@ std::unique_ptr<GbdtModel> ImportXgboostJson(const nlohmann::json& xgb_model,
     const auto& cond = Get(tj, "split_conditions", path);
     const auto& dleft = Get(tj, "default_left", path);
     const auto& hess = Get(tj, "sum_hessian", path);
+    if (!left.is_array())
+      throw Error("xgboost model: " + path + ".left_children: expected an array");
     const std::size_t n = left.size();
+    if (n == 0 || n > kMaxTreeNodes)
+      throw Error("xgboost model: " + path + ": " + std::to_string(n) + " nodes; a tree has 1 to " +
+                  std::to_string(kMaxTreeNodes));
     for (const auto* a : {&right, &index, &cond, &dleft, &hess})
       if (!a->is_array() || a->size() != n)
         throw Error("xgboost model: " + path + ": node arrays differ in length");
     if (tj.contains("split_type"))
       for (const auto& s : tj["split_type"])
-        if (s.is_number() && s.get<int>() != 0)
+        if (!s.is_number() || s.get<double>() != 0)
           throw Error("xgboost model: " + path + " has categorical splits (not supported)");
     const nlohmann::json* loss = tj.contains("loss_changes") ? &tj["loss_changes"] : nullptr;
     Tree tree;
     tree.nodes.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
       Node& node = tree.nodes[i];
-      node.left = left[i].get<int>();
-      node.right = right[i].get<int>();
+      const std::string at = "[" + std::to_string(i) + "]";
+      const auto last = static_cast<long long>(n) - 1;
+      // Indices are range-checked as 64-bit values: 2^32 + k is refused, never read as k.
+      node.left = static_cast<int>(
+          JsonInteger(left[i], -1, last, "xgboost model: " + path + ".left_children" + at));
+      node.right = static_cast<int>(
+          JsonInteger(right[i], -1, last, "xgboost model: " + path + ".right_children" + at));
       node.cover = Num(hess, i, path + ".sum_hessian");
       if (!(node.cover >= 0 && std::isfinite(node.cover)))
         throw Error("xgboost model: " + path + ".sum_hessian[" + std::to_string(i) +
@@ -161,13 +180,15 @@ std::unique_ptr<GbdtModel> ImportXgboostJson(const nlohmann::json& xgb_model,
         node.value = c;
         continue;
       }
-      const int f = index[i].get<int>();
-      if (f < 0 || static_cast<std::size_t>(f) >= column.size())
-        throw Error("xgboost model: " + path + ".split_indices[" + std::to_string(i) +
-                    "]: feature " + std::to_string(f) + " out of range");
+      if (column.empty()) throw Error("xgboost model: " + path + ": the model has no features");
+      const auto f = JsonInteger(index[i], 0, static_cast<long long>(column.size()) - 1,
+                                 "xgboost model: " + path + ".split_indices" + at);
       node.feature = column[f];
       node.threshold = c;
-      node.default_left = dleft[i].is_boolean() ? dleft[i].get<bool>() : dleft[i].get<int>() != 0;
+      node.default_left =
+          dleft[i].is_boolean()
+              ? dleft[i].get<bool>()
+              : JsonInteger(dleft[i], 0, 1, "xgboost model: " + path + ".default_left" + at) == 1;
       if (loss && loss->size() == n && (*loss)[i].is_number())
         node.loss_change = (*loss)[i].get<double>();
     }

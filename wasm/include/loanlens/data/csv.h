@@ -62,6 +62,10 @@ class CsvParser {
   void FinishHeaderLine(const Callback& on_record);
   void EndField();
   void EndRecord(const Callback& on_record);
+  /// Throws loanlens::Error for a UTF-16 file (byte-order mark) or NUL bytes in the first line.
+  void CheckEncoding(std::string_view first_line) const;
+  /// Throws loanlens::Error naming row, column and the bytes when a field is not UTF-8 text.
+  void CheckText(const CsvRecord& record);
   std::string source_;
   CsvOptions options_;
   char delimiter_ = 0;
@@ -73,11 +77,12 @@ class CsvParser {
   std::string header_line_;  ///< raw first line, buffered until the delimiter is known
   std::string field_;
   CsvRecord record_;
-  std::size_t line_ = 1;          ///< current physical line (1-based)
-  std::size_t record_start_ = 1;  ///< line where the current record began
-  std::size_t field_start_ = 1;   ///< line where the current quoted field began
-  bool header_done_ = false;      ///< the first line has been seen (delimiter known)
-  bool header_quote_ = false;     ///< quote state while buffering the first line
+  std::size_t line_ = 1;                   ///< current physical line (1-based)
+  std::size_t record_start_ = 1;           ///< line where the current record began
+  std::size_t field_start_ = 1;            ///< line where the current quoted field began
+  bool header_done_ = false;               ///< the first line has been seen (delimiter known)
+  bool header_quote_ = false;              ///< quote state while buffering the first line
+  std::vector<std::string> header_names_;  ///< the first record (to name columns in errors)
 };
 
 /**

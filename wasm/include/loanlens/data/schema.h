@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "loanlens/data/csv.h"
@@ -50,12 +51,18 @@ struct ColumnSpec {
 struct Schema {
   std::vector<ColumnSpec> columns;
 
+  /// The column named `name`, or nullptr. O(1) on average: a name -> position index is built on
+  /// first use and rebuilt when `columns` changes size or the entry found has another name (a
+  /// schema may have 100,000 columns). Not thread-safe while the index is (re)built.
   const ColumnSpec* Find(std::string_view name) const;
   ColumnSpec* Find(std::string_view name);
   /// Names of the columns with role kFeature, in schema order.
   std::vector<std::string> FeatureNames() const;
   nlohmann::json ToJson() const;
   static Schema FromJson(const nlohmann::json& j);  ///< validates; throws loanlens::Error
+
+  /// Cache for Find (positions by name); not part of the schema's value.
+  mutable std::unordered_map<std::string, std::size_t> find_index_;
 };
 
 struct InferOptions {
