@@ -163,8 +163,7 @@ void AddRejectedAndWarnings(const ParsedRows& rows, py::dict& result) {
   std::stable_sort(warnings.begin(), warnings.end(),
                    [](const RowWarning& a, const RowWarning& b) { return a.row < b.row; });
   py::list w;
-  for (const auto& x : warnings)
-    w.append(py::make_tuple(x.row - 2, x.column, x.value, x.message));
+  for (const auto& x : warnings) w.append(py::make_tuple(x.row - 2, x.column, x.value, x.message));
   result["warnings"] = w;
 }
 
@@ -262,9 +261,8 @@ PYBIND11_MODULE(_engine, m) {
   py::class_<PyBundle>(m, "Bundle")
       .def(py::init(&PyBundle::FromFile), py::arg("path"))
       .def_static(
-          "parse", [](const std::string& text, const std::string& source) {
-            return PyBundle(text, source);
-          },
+          "parse",
+          [](const std::string& text, const std::string& source) { return PyBundle(text, source); },
           py::arg("text"), py::arg("source") = "bundle")
       .def_property_readonly("source", &PyBundle::Source)
       .def_property_readonly("features", [](const PyBundle& b) { return b.Get().FeatureNames(); })
@@ -274,10 +272,9 @@ PYBIND11_MODULE(_engine, m) {
       .def_property_readonly("kind", [](const PyBundle& b) { return b.Get().GetModel().Kind(); })
       .def_property_readonly("explain_method",
                              [](const PyBundle& b) { return b.Get().ExplainMethod(); })
-      .def_property_readonly("content_sha256",
-                             [](const PyBundle& b) {
-                               return b.Get().ToJson()["content_sha256"].get<std::string>();
-                             })
+      .def_property_readonly(
+          "content_sha256",
+          [](const PyBundle& b) { return b.Get().ToJson()["content_sha256"].get<std::string>(); })
       .def("score_columns", &PyBundle::ScoreColumns, py::arg("header"), py::arg("columns"),
            py::arg("num_rows"), py::arg("explain"), py::arg("source"))
       .def("explain_json", &PyBundle::ExplainJson, py::arg("record"),
