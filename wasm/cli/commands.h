@@ -15,5 +15,8 @@ void AddSchemaCommand(CLI::App& app, int& rc);
 void AddSplitCommand(CLI::App& app, int& rc);
 void AddImportXgboostCommand(CLI::App& app, int& rc);
 void AddBenchCommand(CLI::App& app, int& rc);
+void AddMonitorCommand(CLI::App& app, int& rc);
+void AddFairnessCommand(CLI::App& app, int& rc);
+void AddCardCommand(CLI::App& app, int& rc);
 
 }  // namespace loanlens::cli
