@@ -9,6 +9,10 @@ declare module '*loanlens.mjs' {
     batchFeed(batchId: number, chunkText: string): string;
     batchFinish(batchId: number): string;
     batchClose(batchId: number): void;
+    reviewOpen(handle: number, optionsJson: string, sourceName: string): string;
+    reviewFeed(reviewId: number, chunkText: string): string;
+    reviewFinish(reviewId: number): string;
+    reviewClose(reviewId: number): void;
     /// The wasm linear memory (grows, never shrinks).
     HEAP8?: Int8Array;
   }

@@ -5,10 +5,12 @@ import type { BatchRejected, BatchRow, FeatureInfo } from '../types';
 import { bytes, clear, h, int } from '../dom';
 import { CancelledError } from '../engine/client';
 import { drawBands, drawHistogram, drawRanking } from '../charts/bars';
-import { drawShapSummary, type SummaryPoint } from '../charts/shap_summary';
+import { drawShapSummary } from '../charts/shap_summary';
+import { summaryPoints } from '../charts/shap_colors';
 import { destroyChart } from '../charts/register';
 import { toCsv } from '../csv';
 import { explainMethod, marginUnit } from '../explain';
+import { createReviewPanels } from './batch_review';
 
 const kPageSize = 25;
 const kMaxRejectedShown = 200;
@@ -54,6 +56,7 @@ export function mount(el: HTMLElement, state: AppState): void {
     h('div', { class: 'card chart tall', 'data-testid': 'batch-summary-chart' }, canvases.summary),
   );
 
+  const review = createReviewPanels(state);
   el.append(
     h('div', { class: 'card' },
       h('div', { class: 'card-head' }, h('h2', { text: 'Batch scoring' })),
@@ -71,6 +74,7 @@ export function mount(el: HTMLElement, state: AppState): void {
       fileInput,
     ),
     charts,
+    review.el,
     h('div', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', { text: 'Rejected rows' })), rejectedEl),
     h('div', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', { text: 'Scored rows' })), resultsEl),
   );
@@ -99,6 +103,7 @@ export function mount(el: HTMLElement, state: AppState): void {
     download.disabled = true;
     charts.hidden = true;
     for (const c of Object.values(canvases)) destroyChart(c);
+    review.reset();
     delete el.dataset.done;
   }
 
@@ -147,6 +152,7 @@ export function mount(el: HTMLElement, state: AppState): void {
         el.dataset.wasmHeapBytes = String(st.wasmHeapBytes);
       }
       show(result, b);
+      review.run(file, b);
     } catch (e) {
       if (e instanceof CancelledError) {
         progressText.textContent = `Cancelled after ${int(rows.length)} rows.`;
@@ -337,28 +343,12 @@ export function mount(el: HTMLElement, state: AppState): void {
     drawShapSummary(
       canvases.summary,
       top.map((c) => {
-        let level: (v: string) => number;
-        if (c.f.type === 'numeric') {
-          const vals = sample.map((x) => Number(x.cells[c.value])).filter((v) => x_ok(v));
-          const lo = Math.min(...vals);
-          const hiV = Math.max(...vals);
-          level = (v) => (v === '' || !x_ok(Number(v)) ? NaN : hiV > lo ? (Number(v) - lo) / (hiV - lo) : 0.5);
-        } else {
-          const cats = c.f.categories ?? [];
-          level = (v) => {
-            const i = cats.indexOf(v);
-            return i < 0 ? NaN : cats.length > 1 ? i / (cats.length - 1) : 0.5;
-          };
-        }
-        const points: SummaryPoint[] = sample.map((x) => ({ shap: Number(x.cells[c.shap]), level: level(x.cells[c.value] ?? ''), text: x.cells[c.value] ?? '' }));
-        return { name: c.f.name, points };
+        const cells = sample.map((x) => x.cells[c.value] ?? '');
+        const { points, levels } = summaryPoints(c.f.type, cells, sample.map((x) => Number(x.cells[c.shap])), c.f.categories ?? []);
+        return { name: c.f.name, label: c.f.description || c.f.name, points, levels };
       }),
       `SHAP value (contribution to the ${unit})`,
     );
-  }
-
-  function x_ok(v: number): boolean {
-    return Number.isFinite(v);
   }
 
   download.addEventListener('click', () => {

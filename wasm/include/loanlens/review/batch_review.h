@@ -48,6 +48,7 @@ class BatchReview {
 
   const std::vector<std::string>& Header() const { return header_; }
   bool HasTarget() const { return target_in_header_; }
+  bool HasAttribute() const { return !options_.attribute.empty(); }
   std::size_t RowsIn() const { return rows_in_; }
   std::size_t RowsScored() const { return pd_.size(); }
   std::size_t RowsRejected() const { return rejected_.size(); }
