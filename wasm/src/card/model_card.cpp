@@ -272,7 +272,6 @@ nlohmann::json BuildModelCard(const Bundle& b) {
     sections.push_back(section(b));
   return {{"title", "Model card: " + b.GetModel().Kind() + " on " +
                         b.Meta()["training"].value("data_file", std::string())},
-          {"created_at", b.Meta().value("created_at", std::string())},
           {"sections", sections}};
 }
 

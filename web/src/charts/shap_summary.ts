@@ -109,3 +109,9 @@ function renderLegend(canvas: HTMLCanvasElement, features: { name: string; label
     legend.append(row);
   }
 }
+
+/// Hides the legend of levels (when the summary plot is cleared or hidden).
+export function clearShapLegend(canvas: HTMLCanvasElement): void {
+  const legend = canvas.parentElement?.nextElementSibling as HTMLElement | null | undefined;
+  if (legend?.dataset.testid === 'shap-summary-legend') legend.hidden = true;
+}

@@ -5,7 +5,7 @@ import type { BatchRejected, BatchRow, FeatureInfo } from '../types';
 import { bytes, clear, h, int } from '../dom';
 import { CancelledError } from '../engine/client';
 import { drawBands, drawHistogram, drawRanking } from '../charts/bars';
-import { drawShapSummary } from '../charts/shap_summary';
+import { clearShapLegend, drawShapSummary } from '../charts/shap_summary';
 import { summaryPoints } from '../charts/shap_colors';
 import { destroyChart } from '../charts/register';
 import { toCsv } from '../csv';
@@ -103,6 +103,7 @@ export function mount(el: HTMLElement, state: AppState): void {
     download.disabled = true;
     charts.hidden = true;
     for (const c of Object.values(canvases)) destroyChart(c);
+    clearShapLegend(canvases.summary);
     review.reset();
     delete el.dataset.done;
   }

@@ -14,7 +14,8 @@
 namespace loanlens {
 
 /// Builds the card from a trained bundle's schema, policy and metadata (metrics, training,
-/// drift_reference, fairness).
+/// drift_reference, fairness). Nothing time-dependent goes in (created_at is outside the content
+/// hash, the card is inside it), so the same data, parameters and seed give the same card.
 nlohmann::json BuildModelCard(const Bundle& bundle);
 
 /// Markdown of a card; `bundle_sha256` (the sealed bundle's content_sha256, which the card
