@@ -113,6 +113,93 @@ nlohmann::json NullableRate(double num, double den) {
   return den > 0 ? nlohmann::json(num / den) : nlohmann::json(nullptr);
 }
 
+/// The most favoured group (highest approval rate) among those large enough to judge, or among
+/// all non-empty groups when none is.
+std::size_t ReferenceGroup(const std::vector<GroupStats>& s, const std::vector<double>& rate,
+                           std::size_t min_size) {
+  const bool any_large =
+      std::any_of(s.begin(), s.end(), [&](const GroupStats& g) { return g.count >= min_size; });
+  std::size_t ref = 0;
+  bool found = false;
+  for (std::size_t k = 0; k < s.size(); ++k) {
+    if (s[k].count == 0 || (any_large && s[k].count < min_size)) continue;
+    if (!found || rate[k] > rate[ref]) ref = k;
+    found = true;
+  }
+  return ref;
+}
+
+/// Bootstrap replicates of approval rates and AIRs: rows resampled within each group, the
+/// reference group fixed.
+void BootstrapRates(const GroupedAttribute& groups, const std::vector<bool>& approved,
+                    const std::vector<std::vector<std::size_t>>& strata, std::size_t ref,
+                    const BootstrapOptions& options, std::vector<std::vector<double>>& rate_rep,
+                    std::vector<std::vector<double>>& air_rep) {
+  const std::size_t ng = groups.labels.size();
+  rate_rep.assign(ng, {});
+  air_rep.assign(ng, {});
+  std::mt19937_64 rng(options.seed);
+  std::vector<double> w(approved.size(), 1.0);
+  for (std::size_t r = 0; r < options.replicates; ++r) {
+    DrawStratified(strata, rng, w);
+    const std::vector<double> rr = ApprovalRates(groups, approved, w);
+    for (std::size_t k = 0; k < ng; ++k) {
+      if (strata[k].empty()) continue;
+      rate_rep[k].push_back(rr[k]);
+      if (rr[ref] > 0) air_rep[k].push_back(rr[k] / rr[ref]);
+    }
+  }
+}
+
+/// Error rates of one group (with outcomes): favourable decision = approval.
+void AddOutcomeRates(nlohmann::json& j, const GroupStats& g, const GroupStats& ref) {
+  const double tpr = g.goods ? static_cast<double>(g.goods_approved) / g.goods : 0;
+  const double ref_tpr = ref.goods ? static_cast<double>(ref.goods_approved) / ref.goods : 0;
+  j["default_rate_approved"] = NullableRate(static_cast<double>(g.bads_approved), g.approved);
+  j["tpr"] = NullableRate(static_cast<double>(g.goods_approved), g.goods);
+  j["fpr"] = NullableRate(static_cast<double>(g.bads_approved), g.bads);
+  j["equal_opportunity_difference"] =
+      g.goods && ref.goods ? nlohmann::json(tpr - ref_tpr) : nlohmann::json(nullptr);
+  j["auc"] = g.goods && g.bads ? nlohmann::json(RocAuc(g.y, g.pd)) : nlohmann::json(nullptr);
+}
+
+/// Rows -> per-group counts (and each group's outcomes and PDs for its AUC).
+std::vector<GroupStats> CountGroups(const GroupedAttribute& groups, const std::vector<double>& y,
+                                    const std::vector<double>& pd,
+                                    const std::vector<bool>& approved,
+                                    std::vector<std::vector<std::size_t>>& strata) {
+  std::vector<GroupStats> s(groups.labels.size());
+  strata.assign(groups.labels.size(), {});
+  for (std::size_t i = 0; i < pd.size(); ++i) {
+    GroupStats& g = s[groups.group[i]];
+    strata[groups.group[i]].push_back(i);
+    ++g.count;
+    g.approved += approved[i];
+    g.pd_sum += pd[i];
+    if (y.empty()) continue;
+    const bool bad = y[i] > 0.5;
+    ++(bad ? g.bads : g.goods);
+    if (approved[i]) ++(bad ? g.bads_approved : g.goods_approved);
+    g.y.push_back(y[i]);
+    g.pd.push_back(pd[i]);
+  }
+  return s;
+}
+
+std::string Summary(const std::string& band, const std::string& attribute,
+                    const std::string& reference, double rate, std::size_t failing,
+                    std::size_t judged, std::size_t small, const FairnessOptions& o) {
+  char summary[400];
+  std::snprintf(summary, sizeof summary,
+                "Approval ('%s') rates by %s: the most favoured group is '%s' (%.1f %% "
+                "approved). %zu of %zu groups large enough to judge (at least %zu rows) fall "
+                "below the four-fifths rule (adverse impact ratio < %.2f); %zu groups are too "
+                "small to judge.",
+                band.c_str(), attribute.c_str(), reference.c_str(), 100 * rate, failing, judged,
+                o.min_group_size, o.four_fifths, small);
+  return summary;
+}
+
 }  // namespace
 
 nlohmann::json FairnessReport(const std::string& attribute, const GroupedAttribute& groups,
@@ -121,67 +208,30 @@ nlohmann::json FairnessReport(const std::string& attribute, const GroupedAttribu
   const std::size_t n = pd.size(), ng = groups.labels.size();
   if (groups.group.size() != n || (!y.empty() && y.size() != n))
     throw Error("fairness: groups, outcomes and PDs differ in length");
+  if (n == 0) throw Error("fairness: no scored rows");
   const std::string approved_band = BandOrder(policy).front();
-  const bool outcomes = !y.empty();
   std::vector<bool> approved(n);
-  std::vector<GroupStats> s(ng);
-  std::vector<std::vector<std::size_t>> strata(ng);
-  for (std::size_t i = 0; i < n; ++i) {
-    approved[i] = policy.Band(pd[i]) == approved_band;
-    GroupStats& g = s[groups.group[i]];
-    strata[groups.group[i]].push_back(i);
-    ++g.count;
-    g.approved += approved[i];
-    g.pd_sum += pd[i];
-    if (outcomes) {
-      const bool bad = y[i] > 0.5;
-      ++(bad ? g.bads : g.goods);
-      if (approved[i]) ++(bad ? g.bads_approved : g.goods_approved);
-      g.y.push_back(y[i]);
-      g.pd.push_back(pd[i]);
-    }
-  }
+  for (std::size_t i = 0; i < n; ++i) approved[i] = policy.Band(pd[i]) == approved_band;
+  std::vector<std::vector<std::size_t>> strata;
+  const std::vector<GroupStats> s = CountGroups(groups, y, pd, approved, strata);
   const std::vector<double> rate = ApprovalRates(groups, approved, std::vector<double>(n, 1.0));
-  // Reference: the most favoured group among those large enough to judge.
-  const bool any_large = std::any_of(
-      s.begin(), s.end(), [&](const GroupStats& g) { return g.count >= options.min_group_size; });
-  std::size_t ref = 0;
-  bool found = false;
-  for (std::size_t k = 0; k < ng; ++k) {
-    if (s[k].count == 0 || (any_large && s[k].count < options.min_group_size)) continue;
-    if (!found || rate[k] > rate[ref]) ref = k;
-    found = true;
-  }
-  // Bootstrap: resample within each group; the reference group stays the same.
-  std::vector<std::vector<double>> rate_rep(ng), air_rep(ng);
-  std::mt19937_64 rng(options.bootstrap.seed);
-  std::vector<double> w(n, 1.0);
-  for (std::size_t r = 0; r < options.bootstrap.replicates; ++r) {
-    DrawStratified(strata, rng, w);
-    const std::vector<double> rr = ApprovalRates(groups, approved, w);
-    for (std::size_t k = 0; k < ng; ++k) {
-      if (s[k].count == 0) continue;
-      rate_rep[k].push_back(rr[k]);
-      if (rr[ref] > 0) air_rep[k].push_back(rr[k] / rr[ref]);
-    }
-  }
+  const std::size_t ref = ReferenceGroup(s, rate, options.min_group_size);
+  std::vector<std::vector<double>> rate_rep, air_rep;
+  BootstrapRates(groups, approved, strata, ref, options.bootstrap, rate_rep, air_rep);
   const double level = options.bootstrap.level;
-  const double ref_tpr =
-      s[ref].goods ? static_cast<double>(s[ref].goods_approved) / s[ref].goods : 0;
   nlohmann::json out_groups = nlohmann::json::array();
   std::size_t failing = 0, small = 0;
   for (std::size_t k = 0; k < ng; ++k) {
     const GroupStats& g = s[k];
     const double air = rate[ref] > 0 ? rate[k] / rate[ref] : 1.0;
-    const bool too_small = g.count < options.min_group_size;
-    const bool ok = air >= options.four_fifths;
-    if (!ok && !too_small) ++failing;
-    if (too_small) ++small;
+    const bool too_small = g.count < options.min_group_size, ok = air >= options.four_fifths;
+    failing += !ok && !too_small;
+    small += too_small;
     const Interval ri = PercentileInterval(rate[k], rate_rep[k], level);
     const Interval ai = PercentileInterval(air, air_rep[k], level);
     nlohmann::json j = {{"group", groups.labels[k]},
                         {"count", g.count},
-                        {"share", n ? static_cast<double>(g.count) / n : 0.0},
+                        {"share", static_cast<double>(g.count) / n},
                         {"approved", g.approved},
                         {"approval_rate", rate[k]},
                         {"approval_rate_interval", {ri.lower, ri.upper}},
@@ -190,35 +240,20 @@ nlohmann::json FairnessReport(const std::string& attribute, const GroupedAttribu
                         {"four_fifths_ok", ok},
                         {"too_small", too_small},
                         {"mean_pd", g.count ? g.pd_sum / g.count : 0.0}};
-    if (outcomes) {
-      const double tpr = g.goods ? static_cast<double>(g.goods_approved) / g.goods : 0;
-      j["default_rate_approved"] = NullableRate(static_cast<double>(g.bads_approved), g.approved);
-      j["tpr"] = NullableRate(static_cast<double>(g.goods_approved), g.goods);
-      j["fpr"] = NullableRate(static_cast<double>(g.bads_approved), g.bads);
-      j["equal_opportunity_difference"] =
-          g.goods && s[ref].goods ? nlohmann::json(tpr - ref_tpr) : nlohmann::json(nullptr);
-      j["auc"] = g.goods && g.bads ? nlohmann::json(RocAuc(g.y, g.pd)) : nlohmann::json(nullptr);
-    }
+    if (!y.empty()) AddOutcomeRates(j, g, s[ref]);
     out_groups.push_back(std::move(j));
   }
-  char summary[400];
-  std::snprintf(
-      summary, sizeof summary,
-      "Approval ('%s') rates by %s: the most favoured group is '%s' (%.1f %% approved). "
-      "%zu of %zu groups large enough to judge (at least %zu rows) fall below the "
-      "four-fifths rule (adverse impact ratio < %.2f); %zu groups are too small to judge.",
-      approved_band.c_str(), attribute.c_str(), groups.labels[ref].c_str(), 100 * rate[ref],
-      failing, ng - small, options.min_group_size, options.four_fifths, small);
   return {{"attribute", attribute},
           {"reference_group", groups.labels[ref]},
           {"approved_band", approved_band},
           {"rows", n},
-          {"with_outcomes", outcomes},
+          {"with_outcomes", !y.empty()},
           {"min_group_size", options.min_group_size},
           {"four_fifths_threshold", options.four_fifths},
           {"groups", out_groups},
           {"failing_groups", failing},
-          {"summary", summary},
+          {"summary", Summary(approved_band, attribute, groups.labels[ref], rate[ref], failing,
+                              ng - small, small, options)},
           {"bootstrap",
            {{"replicates", options.bootstrap.replicates},
             {"seed", options.bootstrap.seed},
