@@ -41,22 +41,18 @@ void DrawStratified(const std::vector<std::vector<std::size_t>>& strata, std::mt
     for (std::size_t k = 0; k < s.size(); ++k) weights[s[UniformBelow(rng, s.size())]] += 1;
 }
 
-void WeightedAucKs(const std::vector<double>& y, const std::vector<double>& score,
-                   const std::vector<std::size_t>& order, const std::vector<double>& weights,
-                   double& auc, double& ks) {
+void WeightedAucKs(const std::vector<double>& y_sorted, const std::vector<std::size_t>& group_end,
+                   const std::vector<double>& weights, double& auc, double& ks) {
   double pos = 0, neg = 0;
-  for (std::size_t i : order) (y[i] > 0.5 ? pos : neg) += weights[i];
+  for (std::size_t k = 0; k < y_sorted.size(); ++k) (y_sorted[k] > 0.5 ? pos : neg) += weights[k];
   // Ascending pass for AUC: each positive beats the negatives below it, ties count 1/2.
   double neg_below = 0, pairs = 0;
   ks = 0;
   double pos_above = pos, neg_above = neg;  // rows with score >= the current group's score
-  for (std::size_t a = 0; a < order.size();) {
-    std::size_t b = a;
+  std::size_t a = 0;
+  for (std::size_t b : group_end) {
     double gp = 0, gn = 0;
-    while (b < order.size() && score[order[b]] == score[order[a]]) {
-      (y[order[b]] > 0.5 ? gp : gn) += weights[order[b]];
-      ++b;
-    }
+    for (std::size_t k = a; k < b; ++k) (y_sorted[k] > 0.5 ? gp : gn) += weights[k];
     pairs += gp * (neg_below + 0.5 * gn);
     neg_below += gn;
     // "score >= this group's score" flags pos_above of the positives, neg_above of the negatives.
@@ -71,23 +67,33 @@ void WeightedAucKs(const std::vector<double>& y, const std::vector<double>& scor
 RankIntervals BootstrapRankMetrics(const std::vector<double>& y, const std::vector<double>& score,
                                    const BootstrapOptions& options) {
   if (y.size() != score.size()) throw Error("bootstrap: y and score differ in length");
-  std::vector<std::vector<std::size_t>> strata(2);
-  for (std::size_t i = 0; i < y.size(); ++i) strata[y[i] > 0.5 ? 1 : 0].push_back(i);
-  if (strata[0].empty() || strata[1].empty())
-    throw Error("bootstrap: AUC and KS need both defaults and non-defaults");
+  // Rows sorted once by score; the resampling weights live in sorted positions so that every
+  // replicate is one contiguous pass.
   std::vector<std::size_t> order(y.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::stable_sort(order.begin(), order.end(),
                    [&score](std::size_t a, std::size_t b) { return score[a] < score[b]; });
+  std::vector<std::size_t> position(y.size()), group_end;
+  std::vector<double> y_sorted(y.size());
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    position[order[k]] = k;
+    y_sorted[k] = y[order[k]];
+    if (k + 1 == order.size() || score[order[k + 1]] != score[order[k]]) group_end.push_back(k + 1);
+  }
+  // Strata in row order (defaults and non-defaults), holding the rows' sorted positions.
+  std::vector<std::vector<std::size_t>> strata(2);
+  for (std::size_t i = 0; i < y.size(); ++i) strata[y[i] > 0.5 ? 1 : 0].push_back(position[i]);
+  if (strata[0].empty() || strata[1].empty())
+    throw Error("bootstrap: AUC and KS need both defaults and non-defaults");
   std::vector<double> weights(y.size(), 1.0);
   double auc = 0, ks = 0;
-  WeightedAucKs(y, score, order, weights, auc, ks);
+  WeightedAucKs(y_sorted, group_end, weights, auc, ks);
   std::vector<double> aucs, kss, ginis;
   std::mt19937_64 rng(options.seed);
   for (std::size_t r = 0; r < options.replicates; ++r) {
     DrawStratified(strata, rng, weights);
     double a = 0, k = 0;
-    WeightedAucKs(y, score, order, weights, a, k);
+    WeightedAucKs(y_sorted, group_end, weights, a, k);
     aucs.push_back(a);
     kss.push_back(k);
     ginis.push_back(2 * a - 1);

@@ -46,11 +46,11 @@ struct RankIntervals {
   Interval auc, ks, gini;
 };
 
-/// Weighted AUC (ties 1/2) and KS (max tpr - fpr) of rows sorted by score ascending (`order`);
+/// Weighted AUC (ties 1/2) and KS (max tpr - fpr) of rows sorted by score ascending: their
+/// labels `y_sorted`, the end (exclusive) of each group of tied scores, a weight per position;
 /// with all weights 1 they equal RocAuc and KsStatistic.
-void WeightedAucKs(const std::vector<double>& y, const std::vector<double>& score,
-                   const std::vector<std::size_t>& order, const std::vector<double>& weights,
-                   double& auc, double& ks);
+void WeightedAucKs(const std::vector<double>& y_sorted, const std::vector<std::size_t>& group_end,
+                   const std::vector<double>& weights, double& auc, double& ks);
 
 /// Bootstrap intervals of AUC, KS and Gini (2 AUC - 1). Throws loanlens::Error when a class is
 /// absent.
