@@ -29,7 +29,7 @@ expect_exit() {  # code, stderr-pattern, command...
 }
 
 # --help everywhere
-for sub in "" train evaluate score explain inspect schema split import-xgboost bench; do
+for sub in "" train evaluate score explain inspect schema split import-xgboost bench monitor fairness card; do
   check "help $sub" bash -c "'$CLI' $sub --help | grep -q Usage"
 done
 check "version" bash -c "'$CLI' --version | grep -q 'loanlens 0.1.0'"
@@ -49,6 +49,78 @@ check "evaluate --json keys" node -e '
     if (!(k in m)) { console.error("missing", k); process.exit(1); }
   if (m.n_rows !== 1000 || m.n_positive !== 300 || !(m.auc > 0.7 && m.auc < 0.9)) process.exit(1);' "$TMP/eval.json"
 check "evaluate text" bash -c "'$CLI' evaluate --model '$TMP/m.json' --data '$DATA' | grep -q 'AUC'"
+check "evaluate --json evidence" node -e '
+  const m = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const i = m.intervals.auc;
+  if (!(i.lower < m.auc && m.auc < i.upper) || m.intervals.replicates !== 1000) process.exit(1);
+  if (m.band_table.length !== 3 || m.confusion_at_cutoffs.length !== 2) process.exit(1);
+  if (!(m.hosmer_lemeshow.df === 8 && m.gains.length === 10 && m.calibration.length === 10)) process.exit(1);' "$TMP/eval.json"
+check "evaluate --bootstrap reproducible by seed" bash -c "
+  '$CLI' evaluate --model '$TMP/m.json' --data '$DATA' --json --bootstrap 200 --seed 3 >'$TMP/e1.json' &&
+  '$CLI' evaluate --model '$TMP/m.json' --data '$DATA' --json --bootstrap 200 --seed 3 >'$TMP/e2.json' &&
+  cmp -s '$TMP/e1.json' '$TMP/e2.json'"
+
+# monitoring: the same population is stable, a shifted copy (amounts x3, durations + 24 months)
+# is a significant shift
+"$CLI" monitor --model "$TMP/m.json" --data "$DATA" --json >"$TMP/mon_same.json"
+awk -F, -v OFS=, 'NR == 1 { print; next } { $2 = $2 + 24; $5 = $5 * 3; print }' "$DATA" >"$TMP/shifted.csv"
+"$CLI" monitor --model "$TMP/m.json" --data "$TMP/shifted.csv" --json >"$TMP/mon_shift.json"
+check "monitor: same population stable, shifted copy significant" node -e '
+  const fs = require("fs");
+  const same = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+  const shift = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+  const bad = (m) => { console.error(JSON.stringify(m).slice(0, 400)); process.exit(1); };
+  if (same.score.verdict !== "stable" || !(same.score.psi < 0.1)) bad(same.score);
+  for (const [k, f] of Object.entries(same.features)) if (f.verdict !== "stable") bad([k, f]);
+  if (shift.score.verdict !== "significant shift") bad(shift.score);
+  for (const k of ["duration_months", "credit_amount"])
+    if (shift.features[k].verdict !== "significant shift" || !(shift.features[k].out_of_range_rate > 0)) bad(shift.features[k]);
+  if (shift.features.purpose.verdict !== "stable") bad(shift.features.purpose);
+  for (const k of ["psi", "verdict", "missing_rate", "missing_rate_reference", "out_of_range_rate"])
+    if (!(k in shift.features.purpose)) bad(k);
+  if (!(same.performance.auc > 0.7) || same.early_warning !== null || !(same.psi_floor > 0)) bad(same.performance);' "$TMP/mon_same.json" "$TMP/mon_shift.json"
+check "monitor text" bash -c "'$CLI' monitor --model '$TMP/m.json' --data '$TMP/shifted.csv' | grep -q 'duration_months .*significant shift'"
+
+# early warning: accounts matched by id whose PD rose by more than 0.05 or whose band worsened
+LD=$ROOT/models/data/loan_default_sample.csv
+head -n 301 "$LD" >"$TMP/ld.csv"
+check "train loan_default" "$CLI" train --data "$TMP/ld.csv" --target Default --out "$TMP/ld.json" --seed 7
+"$CLI" score --model "$TMP/ld.json" --data "$TMP/ld.csv" --out "$TMP/ld_prev.csv" 2>/dev/null
+# DTI ratio and interest rate up for the first 40 accounts
+awk -F, -v OFS=, 'NR > 1 && NR <= 41 { $8 = $8 + 10; $10 = 0.9 } { print }' "$TMP/ld.csv" >"$TMP/ld_now.csv"
+"$CLI" score --model "$TMP/ld.json" --data "$TMP/ld_now.csv" --out "$TMP/ld_now_scored.csv" 2>/dev/null
+"$CLI" monitor --model "$TMP/ld.json" --data "$TMP/ld_now.csv" --previous "$TMP/ld_prev.csv" --json >"$TMP/ew.json"
+check "early-warning list = accounts whose PD rose > 0.05 or band worsened" node -e '
+  const fs = require("fs");
+  const read = (p) => { const [h, ...rows] = fs.readFileSync(p, "utf8").trim().split("\n").map((l) => l.split(","));
+    const id = h.indexOf("LoanID"), pd = h.indexOf("pd"), band = h.indexOf("band");
+    return new Map(rows.map((r) => [r[id], { pd: +r[pd], band: r[band] }])); };
+  const prev = read(process.argv[1]), now = read(process.argv[2]);
+  const rank = { approve: 0, review: 1, decline: 2 };
+  const expected = [...now].filter(([id, s]) => s.pd - prev.get(id).pd > 0.05 || rank[s.band] > rank[prev.get(id).band]).map(([id]) => id).sort();
+  const got = JSON.parse(fs.readFileSync(process.argv[3], "utf8")).early_warning.map((w) => w.id).sort();
+  if (expected.length < 5 || JSON.stringify(expected) !== JSON.stringify(got)) { console.error(expected.length, got.length); process.exit(1); }' \
+  "$TMP/ld_prev.csv" "$TMP/ld_now_scored.csv" "$TMP/ew.json"
+expect_exit 1 "no id column" "$CLI" monitor --model "$TMP/m.json" --data "$DATA" --previous "$TMP/ld_prev.csv"
+
+# fairness review on a protected column; the model card
+"$CLI" fairness --model "$TMP/m.json" --data "$DATA" --attribute foreign_worker --json >"$TMP/fair.json"
+check "fairness --json" node -e '
+  const f = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  if (f.attribute !== "foreign_worker" || f.groups.length !== 2 || f.proxies.length !== 17) process.exit(1);
+  const ref = f.groups.find((g) => g.group === f.reference_group);
+  if (ref.adverse_impact_ratio !== 1) process.exit(1);
+  for (const g of f.groups) {
+    for (const k of ["group","count","approval_rate","adverse_impact_ratio","four_fifths_ok","tpr","fpr","auc","too_small"])
+      if (!(k in g)) { console.error("missing", k); process.exit(1); }
+    if (Math.abs(g.adverse_impact_ratio - g.approval_rate / ref.approval_rate) > 1e-12) process.exit(1);
+    if (g.four_fifths_ok !== (g.adverse_impact_ratio >= 0.8)) process.exit(1);
+  }' "$TMP/fair.json"
+expect_exit 1 "is a model input" "$CLI" fairness --model "$TMP/m.json" --data "$DATA" --attribute purpose
+expect_exit 1 "not a column of this file" "$CLI" fairness --model "$TMP/m.json" --data "$DATA" --attribute nope
+check "train --fairness-attribute" "$CLI" train --data "$DATA" --target class --positive 2 --out "$TMP/mf.json" --fairness-attribute age_years
+check "card" bash -c "'$CLI' card --model '$TMP/mf.json' --out '$TMP/card.md' && grep -q '## Fairness' '$TMP/card.md' && grep -q 'Approval by age_years' '$TMP/card.md' && grep -q \"\$(node -e 'console.log(JSON.parse(require(\"fs\").readFileSync(process.argv[1])).content_sha256)' '$TMP/mf.json')\" '$TMP/card.md'"
+expect_exit 1 "names a model input" "$CLI" train --data "$DATA" --target class --positive 2 --out "$TMP/x.json" --fairness-attribute purpose
 
 # score with malformed rows: every good row scored, every bad row reported
 { head -n 4 "$DATA"

@@ -246,6 +246,57 @@ try {
     console.log(`   download: ${rows.length} rows x ${head.length} columns, ${neutralised} cell(s) neutralised`);
   });
 
+  await step('batch review: back-test, monitoring and fairness panels show the CLI numbers', async () => {
+    await page.waitForSelector('.review-panels[data-review-done="1"]', { timeout: 60000 });
+    const bundlePath = join(repo, 'models', `${model}.json`);
+    const runJson = (...args) => JSON.parse(execFileSync(cli, [...args, '--model', bundlePath, '--data', uploadPath, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    const close = (a, b, what) => assert.ok(Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b)), `${what}: page ${a} vs CLI ${b}`);
+    const values = (sel, key) => page.$$eval(`${sel} [data-key="${key}"]`, (els) => els.map((e) => Number(e.dataset.value)));
+    // Back-test = loanlens evaluate.
+    const ev = runJson('evaluate');
+    assert.equal(await page.isVisible('[data-testid="batch-backtest"]'), true);
+    close(Number(await page.getAttribute('[data-testid="batch-backtest"]', 'data-auc')), ev.auc, 'AUC');
+    assert.deepEqual(await values('[data-testid="backtest-bands"]', 'count'), ev.band_table.map((b) => b.count));
+    assert.deepEqual(await values('[data-testid="backtest-cutoffs"]', 'tp'), ev.confusion_at_cutoffs.map((c) => c.tp));
+    const ivText = await page.textContent('[data-testid="backtest-metrics"] tbody tr:first-child td:nth-child(2)');
+    assert.ok(ivText.includes(`[${ev.intervals.auc.lower.toFixed(3)}, ${ev.intervals.auc.upper.toFixed(3)}]`), `AUC interval ${ivText} vs CLI ${JSON.stringify(ev.intervals.auc)}`);
+    // Monitoring = loanlens monitor.
+    const mon = runJson('monitor');
+    close(Number(await page.getAttribute('[data-testid="batch-monitoring"]', 'data-score-psi')), mon.score.psi, 'score PSI');
+    const pagePsi = (await values('[data-testid="monitor-features"]', 'psi')).sort((a, b) => a - b);
+    const cliPsi = Object.values(mon.features).map((f) => f.psi).sort((a, b) => a - b);
+    assert.equal(pagePsi.length, cliPsi.length);
+    pagePsi.forEach((v, i) => close(v, cliPsi[i], 'feature PSI'));
+    // Fairness = loanlens fairness on the attribute the page picked.
+    const attribute = await page.inputValue('[data-testid="fairness-attribute"]');
+    assert.ok(attribute, 'no fairness attribute offered');
+    const fair = runJson('fairness', '--attribute', attribute);
+    assert.deepEqual(await values('[data-testid="fairness-groups"]', 'count'), fair.groups.map((g) => g.count));
+    const air = await values('[data-testid="fairness-groups"]', 'adverse_impact_ratio');
+    air.forEach((v, i) => close(v, fair.groups[i].adverse_impact_ratio, `AIR ${fair.groups[i].group}`));
+    for (const id of ['fairness-approval-chart', 'fairness-air-chart']) assert.ok((await painted(`[data-testid="${id}"]`)).n > 2000, `${id} looks empty`);
+    await page.locator('.review-panels').screenshot({ path: join(out, 'batch_review.png') });
+    console.log(`   review: AUC ${ev.auc.toFixed(4)}, score PSI ${mon.score.psi.toFixed(4)} (${mon.score.verdict}), fairness on ${attribute}: ${fair.groups.length} groups`);
+  });
+
+  await step('model screen: training vs validation, intervals, band table, gains, cut-offs and the card', async () => {
+    await page.click('#tab-model');
+    await page.waitForSelector('[data-testid="model-card"]');
+    const v = bundle.metrics.validation;
+    const auc = await page.$$eval('[data-testid="model-metrics-table"] [data-key="auc"]', (els) => els.map((e) => Number(e.dataset.value)));
+    assert.deepEqual(auc, [bundle.metrics.training.auc, v.auc]);
+    assert.equal(await page.getAttribute('[data-testid="model-overfitting"]', 'data-overfitting'), String(bundle.metrics.comparison.overfitting));
+    const counts = await page.$$eval('[data-testid="model-bands"] [data-key="count"]', (els) => els.map((e) => Number(e.dataset.value)));
+    assert.deepEqual(counts, v.band_table.map((b) => b.count));
+    assert.equal(await page.locator('[data-testid="model-gains-table"] tbody tr').count(), v.gains.length);
+    assert.equal(await page.locator('[data-testid="model-card"] section').count(), bundle.card.sections.length + 1);
+    const md = execFileSync(cli, ['card', '--model', join(repo, 'models', `${model}.json`)], { encoding: 'utf8' });
+    for (const s of bundle.card.sections) assert.ok(md.includes(`## ${s.title}`));
+    assert.ok((await page.textContent('[data-testid="model-card"]')).includes(bundle.content_sha256));
+    await page.locator('[data-testid="model-card"]').screenshot({ path: join(out, 'model_card.png') });
+    await page.click('#tab-batch');
+  });
+
   await step('batch cancel: a long file can be cancelled', async () => {
     const big = join(work, 'big.csv');
     const many = [lines[0]];

@@ -12,6 +12,7 @@
 #include "loanlens/data/csv_safe.h"
 #include "loanlens/error.h"
 #include "loanlens/json_util.h"
+#include "loanlens/review/batch_review.h"
 #include "loanlens/scoring.h"
 #include "loanlens/version.h"
 
@@ -168,6 +169,71 @@ std::string BatchFinish(int id) {
 
 void BatchClose(int id) { batches.erase(id); }
 
+/// Reviews (back-test, monitoring, fairness) of an uploaded file: one BatchReview per id.
+std::map<int, std::unique_ptr<loanlens::BatchReview>> reviews;
+
+loanlens::BatchReview& GetReview(int id) {
+  auto it = reviews.find(id);
+  if (it == reviews.end()) throw loanlens::Error("no review with id " + std::to_string(id));
+  return *it->second;
+}
+
+/// options: {"attribute": column or "", "replicates": n, "seed": n}. Returns {"id"}.
+std::string ReviewOpen(int handle, const std::string& options, const std::string& source) {
+  return Guard([&] {
+    const json o = json::parse(options);
+    loanlens::ReviewOptions ro;
+    ro.attribute = o.value("attribute", std::string());
+    ro.backtest.bootstrap.replicates = o.value("replicates", ro.backtest.bootstrap.replicates);
+    ro.backtest.bootstrap.seed = o.value("seed", ro.backtest.bootstrap.seed);
+    ro.fairness.bootstrap = ro.backtest.bootstrap;
+    const int id = next_handle++;
+    reviews[id] = std::make_unique<loanlens::BatchReview>(GetBundle(handle), source, ro);
+    return json{{"id", id}};
+  });
+}
+
+std::string ReviewFeed(int id, const std::string& chunk) {
+  return Guard([&] {
+    GetReview(id).Feed(chunk);
+    return json::object();
+  });
+}
+
+/// Error of one report as {"error": message}, so that the others still reach the page.
+template <typename F>
+json Report(F&& f) {
+  try {
+    return f();
+  } catch (const std::exception& e) {
+    return json{{"error", e.what()}};
+  }
+}
+
+/// {"header","has_target","rows_in","scored","rejected","backtest" (null without the target),
+///  "monitor","fairness" (null without an attribute)}; the review is closed.
+std::string ReviewFinish(int id) {
+  return Guard([&] {
+    auto it = reviews.find(id);
+    if (it == reviews.end()) throw loanlens::Error("no review with id " + std::to_string(id));
+    std::unique_ptr<loanlens::BatchReview> r = std::move(it->second);
+    reviews.erase(it);
+    r->Finish();
+    json out = {{"header", r->Header()},
+                {"has_target", r->HasTarget()},
+                {"rows_in", r->RowsIn()},
+                {"scored", r->RowsScored()},
+                {"rejected", r->RowsRejected()}};
+    out["backtest"] = r->HasTarget() ? Report([&] { return r->BacktestReport(); }) : json(nullptr);
+    out["monitor"] = Report([&] { return r->MonitorReport(); });
+    out["fairness"] =
+        r->HasAttribute() ? Report([&] { return r->FairnessReportJson(); }) : json(nullptr);
+    return out;
+  });
+}
+
+void ReviewClose(int id) { reviews.erase(id); }
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(loanlens) {
@@ -180,4 +246,8 @@ EMSCRIPTEN_BINDINGS(loanlens) {
   emscripten::function("batchFinish", &BatchFinish);
   emscripten::function("batchClose", &BatchClose);
   emscripten::function("csvLines", &CsvLines);
+  emscripten::function("reviewOpen", &ReviewOpen);
+  emscripten::function("reviewFeed", &ReviewFeed);
+  emscripten::function("reviewFinish", &ReviewFinish);
+  emscripten::function("reviewClose", &ReviewClose);
 }

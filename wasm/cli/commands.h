@@ -16,5 +16,8 @@ void AddSplitCommand(CLI::App& app, int& rc);
 void AddImportXgboostCommand(CLI::App& app, int& rc);
 void AddBenchCommand(CLI::App& app, int& rc);
 void AddPolicyCommand(CLI::App& app, int& rc);
+void AddMonitorCommand(CLI::App& app, int& rc);
+void AddFairnessCommand(CLI::App& app, int& rc);
+void AddCardCommand(CLI::App& app, int& rc);
 
 }  // namespace loanlens::cli

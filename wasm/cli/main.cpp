@@ -16,7 +16,8 @@ int main(int argc, char** argv) {
   using namespace loanlens::cli;
   for (auto add : {AddTrainCommand, AddEvaluateCommand, AddScoreCommand, AddExplainCommand,
                    AddInspectCommand, AddSchemaCommand, AddSplitCommand, AddImportXgboostCommand,
-                   AddBenchCommand, AddPolicyCommand})
+                   AddBenchCommand, AddPolicyCommand, AddMonitorCommand, AddFairnessCommand,
+                   AddCardCommand})
     add(app, rc);
   try {
     app.parse(argc, argv);

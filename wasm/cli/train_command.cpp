@@ -16,6 +16,22 @@ struct TrainCommandOptions {
   bool timings = false;
 };
 
+/// Training vs validation, the prohibited-basis warning and the fairness summary, if any.
+void PrintEvidenceSummary(const Bundle& bundle) {
+  const auto& meta = bundle.Meta();
+  if (meta["metrics"].contains("comparison"))
+    std::cout << "  " << meta["metrics"]["comparison"]["statement"].get<std::string>() << "\n";
+  for (const auto& c : bundle.GetSchema().columns)
+    if (c.role == Role::kFeature && IsDefaultProtected(c.name))
+      std::cout << "warning: model input '" << c.name
+                << "' is, or may stand in for, a prohibited basis for credit decisions (stated "
+                   "reason: "
+                << (c.description.empty() ? "none" : c.description) << ")\n";
+  if (meta.contains("fairness"))
+    std::cout << "fairness (" << meta["fairness"]["sample"].get<std::string>()
+              << "): " << meta["fairness"]["summary"].get<std::string>() << "\n";
+}
+
 void PrintTrainSummary(const Bundle& bundle, const std::string& out) {
   const auto& meta = bundle.Meta();
   std::cout << "trained " << bundle.GetModel().Kind() << " on " << meta["training"]["train_rows"]
@@ -28,6 +44,7 @@ void PrintTrainSummary(const Bundle& bundle, const std::string& out) {
     std::cout << "validation (" << meta["training"]["split"].get<std::string>() << "):\n";
     PrintMetrics(meta["metrics"]["validation"]);
   }
+  PrintEvidenceSummary(bundle);
 }
 
 int TrainCommand(TrainCommandOptions& o) {
@@ -75,6 +92,9 @@ void AddTrainCommand(CLI::App& app, int& rc) {
   cmd->add_option("--exclude", o->exclude, "Columns to ignore, comma-separated");
   cmd->add_option("--protected", o->protect,
                   "Extra columns to keep out of the model (kept for fairness reports)");
+  cmd->add_option("--fairness-attribute", o->train.fairness_attribute,
+                  "Review fairness on this column (not a model input); the summary goes into the "
+                  "bundle and its card");
   cmd->add_option("--missing-tokens", o->missing_tokens,
                   "Values read as missing, comma-separated (default: NA,N/A,NaN,NULL,?; an "
                   "empty cell always is); kept in the bundle for scoring");

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "loanlens/calibration.h"
+#include "loanlens/card/model_card.h"
 #include "loanlens/data/frame.h"
 #include "loanlens/data/target.h"
 #include "loanlens/decision/reference.h"
@@ -20,6 +21,7 @@
 #include "loanlens/limits.h"
 #include "loanlens/metrics.h"
 #include "loanlens/tree/xgboost_import.h"
+#include "loanlens/validation/evidence.h"
 #include "loanlens/version.h"
 
 namespace loanlens {
@@ -54,6 +56,12 @@ Frame Subset(const Frame& f, const std::vector<std::size_t>& rows) {
     out.values.insert(out.values.end(), f.Row(i), f.Row(i) + nf);
     if (!f.target.empty()) out.target.push_back(f.target[i]);
     out.source_rows.push_back(f.source_rows[i]);
+    if (!f.ids.empty()) out.ids.push_back(f.ids[i]);
+  }
+  // Protected columns are never model inputs but are kept for the fairness review.
+  for (const auto& [col, values] : f.protected_columns) {
+    out.protected_columns.emplace_back(col, std::vector<std::string>());
+    for (std::size_t i : rows) out.protected_columns.back().second.push_back(values[i]);
   }
   return out;
 }
@@ -260,6 +268,8 @@ Bundle TrainBundle(const TrainOptions& options) {
   }
   if (!user_schema.is_null()) ApplySchemaOverride(schema, user_schema);
   const std::vector<std::string> prohibited = GrantModelColumns(schema, options);
+  if (!options.fairness_attribute.empty())
+    MarkFairnessAttribute(schema, options.fairness_attribute, name);
   // Identifiers and ignored columns carry no levels into the bundle (an id column would list
   // every row's value).
   for (auto& c : schema.columns) {
@@ -472,13 +482,15 @@ Bundle TrainBundle(const TrainOptions& options) {
   m["importance"] = importance;
   if (valid_frame.num_rows > 0) {
     EvalOptions eo;
-    m["metrics"]["validation"] = EvaluateBinary(valid_frame.target, pd, eo);
+    m["metrics"]["validation"] = ValidationEvidence(bundle, valid_frame.target, pd);
     if (calibration != CalibrationKind::kNone) {
       m["metrics"]["validation"]["calibration_method"] =
           ToString(calibration) + " (5-fold cross-fitted on the validation rows)";
       m["metrics"]["validation_uncalibrated"] = EvaluateBinary(valid_frame.target, raw_pd, eo);
     }
   }
+  AddTrainingEvidence(bundle, train_frame, valid_frame, pd, options.fairness_attribute);
+  bundle.Meta()["card"] = BuildModelCard(bundle);
   timings["evaluate_seconds"] = Seconds(phase_start);
   if (options.timings) *options.timings = timings;
   return bundle;

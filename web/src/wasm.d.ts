@@ -11,6 +11,10 @@ declare module '*loanlens.mjs' {
     batchClose(batchId: number): void;
     /// {"text": lines} for a JSON array of rows, every cell spreadsheet-safe (data/csv_safe.h).
     csvLines(rowsJson: string): string;
+    reviewOpen(handle: number, optionsJson: string, sourceName: string): string;
+    reviewFeed(reviewId: number, chunkText: string): string;
+    reviewFinish(reviewId: number): string;
+    reviewClose(reviewId: number): void;
     /// The wasm linear memory (grows, never shrinks).
     HEAP8?: Int8Array;
   }

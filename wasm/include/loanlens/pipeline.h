@@ -29,6 +29,9 @@ struct TrainOptions {
   /// Cell values read as missing (empty = the defaults of CsvOptions); an empty cell always is.
   /// Stored in the bundle and used again when scoring.
   std::vector<std::string> missing_tokens;
+  /// Column reviewed for fairness at training (never a model input; kept as protected); the
+  /// summary goes into the bundle and its card. "" = none.
+  std::string fairness_attribute;
   int threads = 1;
   std::function<void(std::size_t, std::size_t)> progress;
   /// If set, receives wall-clock seconds per phase (read, preprocess, fit, evaluate). Kept out of

@@ -1,12 +1,16 @@
 /// SHAP summary plot: one row per feature, each dot one record at its contribution (x), coloured
-/// by the record's feature value (low = blue, high = red; categories by level order).
+/// by the value's rank within the feature (numeric: blue lowest -> red highest) or by level
+/// (categorical: one colour per level, legend of levels below the chart); see shap_colors.ts.
 import type { TooltipItem } from 'chart.js';
 import { axis, colors, renderChart } from './register';
+import { levelPalette } from './shap_colors';
 
 export interface SummaryPoint {
   shap: number;
-  /// Feature value scaled to [0, 1] within the batch (NaN: missing, drawn grey).
+  /// Numeric: the value's rank in [0, 1] within the plotted rows (NaN: missing, drawn grey).
   level: number;
+  /// Categorical: index into the feature's legend levels (-1: missing, grey).
+  category?: number;
   text: string;
 }
 
@@ -26,14 +30,19 @@ function jitter(i: number): number {
 
 export function drawShapSummary(
   canvas: HTMLCanvasElement,
-  features: { name: string; points: SummaryPoint[] }[],
+  features: { name: string; label?: string; points: SummaryPoint[]; levels?: string[] }[],
   xTitle = 'SHAP value (contribution to log-odds of default)',
 ): void {
+  const colour = (p: SummaryPoint) =>
+    p.category !== undefined
+      ? p.category >= 0 ? `${levelPalette[p.category % levelPalette.length]}bb` : 'rgba(138,148,166,0.6)'
+      : Number.isFinite(p.level) ? mix(p.level) : 'rgba(138,148,166,0.6)';
+  renderLegend(canvas, features);
   const n = features.length;
   const datasets = features.map((f, fi) => ({
     label: f.name,
     data: f.points.map((p, i) => ({ x: p.shap, y: n - 1 - fi + jitter(i + fi * 7919), text: p.text })),
-    backgroundColor: f.points.map((p) => (Number.isFinite(p.level) ? mix(p.level) : 'rgba(138,148,166,0.6)')),
+    backgroundColor: f.points.map(colour),
     pointRadius: 2.2,
     pointHoverRadius: 4,
     borderWidth: 0,
@@ -43,7 +52,7 @@ export function drawShapSummary(
     data: { datasets },
     options: {
       plugins: {
-        title: { display: true, text: 'SHAP summary: contribution per record (colour = feature value, blue low → red high)' },
+        title: { display: true, text: 'SHAP summary: numeric colour = rank of the value within the feature (blue lowest → red highest); categorical: one colour per level (legend below)' },
         legend: { display: false },
         tooltip: {
           callbacks: {
@@ -63,9 +72,46 @@ export function drawShapSummary(
           afterBuildTicks: (scale) => {
             scale.ticks = features.map((_, i) => ({ value: i }));
           },
-          ticks: { autoSkip: false, callback: (v: string | number) => features[n - 1 - Number(v)]?.name ?? '' },
+          ticks: { autoSkip: false, callback: (v: string | number) => { const f = features[n - 1 - Number(v)]; return f ? f.label ?? f.name : ''; } },
         },
       },
     },
   });
+}
+
+/// The legend of levels of the categorical features, in an element after the chart's card.
+function renderLegend(canvas: HTMLCanvasElement, features: { name: string; label?: string; levels?: string[] }[]): void {
+  const card = canvas.parentElement;
+  if (!card) return;
+  let legend = card.nextElementSibling as HTMLElement | null;
+  if (!legend || legend.dataset.testid !== 'shap-summary-legend') {
+    legend = document.createElement('div');
+    legend.className = 'card small shap-legend';
+    legend.dataset.testid = 'shap-summary-legend';
+    card.after(legend);
+  }
+  legend.replaceChildren();
+  const cats = features.filter((f) => f.levels && f.levels.length > 0);
+  legend.hidden = cats.length === 0;
+  for (const f of cats) {
+    const row = document.createElement('div');
+    const name = document.createElement('strong');
+    name.textContent = `${f.label ?? f.name}: `;
+    row.append(name);
+    f.levels!.forEach((lv, i) => {
+      const sw = document.createElement('span');
+      sw.className = 'swatch';
+      sw.style.background = levelPalette[i % levelPalette.length];
+      const t = document.createElement('span');
+      t.textContent = ` ${lv}  `;
+      row.append(sw, t);
+    });
+    legend.append(row);
+  }
+}
+
+/// Hides the legend of levels (when the summary plot is cleared or hidden).
+export function clearShapLegend(canvas: HTMLCanvasElement): void {
+  const legend = canvas.parentElement?.nextElementSibling as HTMLElement | null | undefined;
+  if (legend?.dataset.testid === 'shap-summary-legend') legend.hidden = true;
 }

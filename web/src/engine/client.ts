@@ -109,6 +109,10 @@ export class EngineClient {
     return this.call(Kind.Batch, req, options);
   }
 
+  review(req: Api[typeof Kind.Review]['req'], options: CallOptions = {}) {
+    return this.call(Kind.Review, req, options);
+  }
+
   terminate(): void {
     this.worker?.terminate();
     this.worker = null;

@@ -2,6 +2,7 @@
 /// Every request carries an id; the worker answers with exactly one Result or Error for that id,
 /// and may send Progress messages before it (batch scoring).
 import type { BatchChunk, BundleInfo, ScoreResult } from '../types';
+import type { ReviewResult } from '../review_types';
 
 export const Kind = {
   // requests
@@ -11,6 +12,7 @@ export const Kind = {
   Score: 'score',
   Batch: 'batch',
   CsvText: 'csv-text',
+  Review: 'review',
   Cancel: 'cancel',
   // replies
   Result: 'result',
@@ -40,6 +42,11 @@ export interface Api {
       /// Seconds inside the engine and the wasm memory size at the end (its peak).
       stats?: { engineSeconds: number; wasmHeapBytes: number };
     };
+  };
+  /// Back-test, monitoring and fairness review of a file (a second pass, scores only).
+  [Kind.Review]: {
+    req: { handle: number; file: Blob; sourceName: string; attribute?: string; replicates?: number; seed?: number };
+    res: ReviewResult;
   };
 }
 export type RequestKind = keyof Api;

@@ -5,6 +5,7 @@
 import type { LoanLensModule } from '../wasm/loanlens.mjs';
 import wasmUrl from '../wasm/loanlens.wasm?url';
 import { Kind, type Api, type FromWorker, type ToWorker } from './protocol';
+import { runReview } from './review_worker';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -119,6 +120,8 @@ async function handle(msg: ToWorker): Promise<unknown> {
       return runBatch(msg.id, msg.payload);
     case Kind.CsvText:
       return csvText(msg.payload.rows);
+    case Kind.Review:
+      return runReview(await engine(), msg.payload, kChunkBytes, parse);
     case Kind.Cancel:
       cancelled.add(msg.target);
       return undefined;

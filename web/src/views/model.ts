@@ -9,6 +9,7 @@ import { drawCalibration } from '../charts/calibration';
 import { drawDistribution } from '../charts/distribution';
 import { drawRanking } from '../charts/bars';
 import { calibration, explainMethod, marginScale, marginUnit } from '../explain';
+import { modelEvidence } from './model_evidence';
 
 function num(x: unknown): number | undefined {
   return typeof x === 'number' && Number.isFinite(x) ? x : undefined;
@@ -144,6 +145,7 @@ export function mount(el: HTMLElement, state: AppState): void {
     );
 
     if (cal) root.append(calibrationCard(info, v, u));
+    root.append(...modelEvidence(info));
 
     const grid = h('div', { class: 'chart-grid' });
     root.append(grid);

@@ -1,0 +1,132 @@
+#include <doctest/doctest.h>
+
+#include <sstream>
+
+#include "loanlens/error.h"
+#include "loanlens/metrics.h"
+#include "loanlens/pipeline.h"
+#include "loanlens/review/batch_review.h"
+
+using namespace loanlens;
+
+namespace {
+TrainOptions German() {
+  TrainOptions o;
+  o.data_path = std::string(LOANLENS_SOURCE_DIR) + "/models/data/german_credit.csv";
+  o.target = "class";
+  o.positive = "2";
+  o.fairness_attribute = "personal_status_sex";
+  return o;
+}
+const Bundle& Trained() {
+  static const Bundle b = TrainBundle(German());
+  return b;
+}
+std::unique_ptr<BatchReview> Review(const std::string& text, std::size_t chunk,
+                                    ReviewOptions o = {}) {
+  auto r = std::make_unique<BatchReview>(Trained(), "german_credit.csv", o);
+  for (std::size_t k = 0; k < text.size(); k += chunk)
+    r->Feed(std::string_view(text).substr(k, chunk));
+  r->Finish();
+  return r;
+}
+}  // namespace
+
+TEST_CASE("training stores training-sample metrics, the drift reference, fairness and the card") {
+  const auto& m = Trained().Meta();
+  REQUIRE(m["metrics"].contains("training"));
+  CHECK(m["metrics"]["training"]["n_rows"] == 800);
+  CHECK(m["metrics"]["validation"]["n_rows"] == 200);
+  CHECK(m["metrics"]["validation"].contains("intervals"));
+  CHECK(m["metrics"]["validation"].contains("band_table"));
+  CHECK(m["metrics"]["validation"].contains("hosmer_lemeshow"));
+  CHECK(m["metrics"]["validation"]["confusion_at_cutoffs"].size() == 2);
+  CHECK(m["metrics"]["comparison"]["auc_gap"].get<double>() ==
+        doctest::Approx(m["metrics"]["training"]["auc"].get<double>() -
+                        m["metrics"]["validation"]["auc"].get<double>()));
+  const DriftReference d = BundleDriftReference(Trained());
+  CHECK(d.rows == 800);
+  CHECK(d.features.size() == Trained().FeatureNames().size());
+  // The protected column survived the split into the validation rows.
+  REQUIRE(m.contains("fairness"));
+  CHECK(m["fairness"]["attribute"] == "personal_status_sex");
+  std::size_t rows = 0;
+  for (const auto& g : m["fairness"]["groups"]) rows += g["count"].get<std::size_t>();
+  CHECK(rows == 200);
+  CHECK(m["fairness"]["proxies"].size() == Trained().FeatureNames().size());
+  CHECK(m.contains("card"));
+  // Survives save and reload.
+  const Bundle back = Bundle::Parse(Trained().Dump());
+  CHECK(back.Meta()["drift_reference"] == m["drift_reference"]);
+}
+
+TEST_CASE("a fairness attribute must not be a model input") {
+  TrainOptions o = German();
+  o.fairness_attribute = "purpose";
+  CHECK_THROWS_WITH_AS(TrainBundle(o), doctest::Contains("names a model input"), Error);
+  o.fairness_attribute = "nope";
+  CHECK_THROWS_WITH_AS(TrainBundle(o), doctest::Contains("not in the file"), Error);
+}
+
+TEST_CASE("the review of a file does not depend on the chunk size and matches EvaluateBinary") {
+  const std::string text = ReadFile(German().data_path);
+  ReviewOptions o;
+  o.backtest.bootstrap.replicates = 50;
+  o.attribute = "foreign_worker";
+  o.fairness.bootstrap.replicates = 50;
+  const auto whole = Review(text, text.size(), o);
+  const auto pieces = Review(text, 777, o);
+  CHECK(whole->RowsScored() == 1000);
+  CHECK(whole->RowsWithOutcome() == 1000);
+  const auto a = whole->BacktestReport(), b = pieces->BacktestReport();
+  CHECK(a == b);
+  CHECK(whole->MonitorReport() == pieces->MonitorReport());
+  CHECK(whole->FairnessReportJson() == pieces->FairnessReportJson());
+  // The same numbers as scoring the parsed frame row by row.
+  std::istringstream in(text);
+  CsvReader reader(in, "german_credit.csv");
+  ReadOptions ro;
+  ro.target = "class";
+  ro.positive = "2";
+  ro.negatives = {"1"};
+  const ReadResult rr = ReadFrame(reader, Trained().GetSchema(), ro);
+  std::vector<double> pd;
+  for (std::size_t i = 0; i < rr.frame.num_rows; ++i)
+    pd.push_back(Trained().ScoreRow(rr.frame.Row(i), false).pd);
+  CHECK(a["auc"].get<double>() == RocAuc(rr.frame.target, pd));
+  CHECK(a["intervals"]["auc"]["estimate"].get<double>() ==
+        doctest::Approx(a["auc"].get<double>()).epsilon(1e-14));
+}
+
+TEST_CASE("monitoring the training population is stable; reports without outcomes") {
+  std::string text = ReadFile(German().data_path);
+  const auto r = Review(text, 4096);
+  const auto m = r->MonitorReport();
+  CHECK(m["score"]["psi"].get<double>() < 0.10);
+  CHECK(m["score"]["verdict"] == "stable");
+  for (const auto& [name, f] : m["features"].items()) CHECK(f["verdict"] == "stable");
+  CHECK(m["performance"]["auc"].get<double>() > 0.5);
+  CHECK(m["early_warning"].is_null());
+  // Without the target column: drift only; a back-test is refused with a clear message.
+  auto u = std::make_unique<BatchReview>(Trained(), "new.csv");
+  CHECK_THROWS_WITH_AS(u->Feed("checking_status,duration_months\n"),
+                       doctest::Contains("missing required columns 'credit_history'"), Error);
+  BatchReview nolabel(Trained(), "new.csv");
+  nolabel.Feed(
+      "checking_status,duration_months,credit_history,purpose,credit_amount,"
+      "savings_status,employment_since,installment_rate_pct,other_debtors,"
+      "residence_since,property,other_installment_plans,housing,existing_credits,job,"
+      "num_dependents,telephone\n< 0 DM,12,critical,radio/tv,1000,< 100 DM,>= 7,2,none,"
+      "2,real estate,none,own,1,skilled,1,yes\n");
+  nolabel.Finish();
+  CHECK(nolabel.RowsScored() == 1);
+  CHECK_FALSE(nolabel.HasTarget());
+  CHECK(nolabel.MonitorReport()["performance"].is_null());
+  CHECK_THROWS_WITH_AS(nolabel.BacktestReport(), doctest::Contains("a back-test needs outcomes"),
+                       Error);
+  ReviewOptions o;
+  o.attribute = "purpose";
+  BatchReview bad(Trained(), "x.csv", o);
+  CHECK_THROWS_WITH_AS(bad.Feed(text.substr(0, 2000)), doctest::Contains("is a model input"),
+                       Error);
+}

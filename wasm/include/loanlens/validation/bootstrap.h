@@ -1,0 +1,65 @@
+#pragma once
+/// \file
+/// Seeded percentile bootstrap. Random numbers come from std::mt19937_64 (whose output the C++
+/// standard fixes) mapped to indices by UniformBelow (rejection sampling, not a std
+/// distribution, whose output differs between standard libraries), so an interval is the same
+/// natively and in WebAssembly for the same seed.
+#include <cstddef>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <vector>
+
+namespace loanlens {
+
+struct BootstrapOptions {
+  std::size_t replicates = 1000;  ///< resamples (0 = no intervals)
+  std::uint64_t seed = 7;
+  double level = 0.95;  ///< central interval: percentiles (1 - level) / 2 and (1 + level) / 2
+};
+
+/// A point estimate (on the data as given) and its percentile-bootstrap interval.
+struct Interval {
+  double estimate = 0, lower = 0, upper = 0;
+};
+
+/// Uniform integer in [0, n), n >= 1: rejection sampling on the raw 64-bit output.
+std::size_t UniformBelow(std::mt19937_64& rng, std::size_t n);
+
+/// The q-quantile (q in [0, 1]) with linear interpolation between order statistics (numpy's
+/// default); `values` must not be empty.
+double Percentile(std::vector<double> values, double q);
+
+/// Interval from replicate values: estimate as given, bounds the percentiles of `replicates`.
+Interval PercentileInterval(double estimate, const std::vector<double>& replicates, double level);
+
+/**
+ * One stratified resample: for every stratum (a list of row indices) draw as many rows as it
+ * has, with replacement; weights[i] = how often row i was drawn (weights is resized and zeroed).
+ */
+void DrawStratified(const std::vector<std::vector<std::size_t>>& strata, std::mt19937_64& rng,
+                    std::vector<double>& weights);
+
+/// AUC, KS and Gini with intervals. Resampling is stratified by class (each replicate keeps the
+/// numbers of defaults and non-defaults), so every replicate has both classes.
+struct RankIntervals {
+  Interval auc, ks, gini;
+};
+
+/// Weighted AUC (ties 1/2) and KS (max tpr - fpr) of rows sorted by score ascending: their
+/// labels `y_sorted`, the end (exclusive) of each group of tied scores, a weight per position;
+/// with all weights 1 they equal RocAuc and KsStatistic.
+void WeightedAucKs(const std::vector<double>& y_sorted, const std::vector<std::size_t>& group_end,
+                   const std::vector<double>& weights, double& auc, double& ks);
+
+/// Bootstrap intervals of AUC, KS and Gini (2 AUC - 1). Throws loanlens::Error when a class is
+/// absent.
+RankIntervals BootstrapRankMetrics(const std::vector<double>& y, const std::vector<double>& score,
+                                   const BootstrapOptions& options = BootstrapOptions());
+
+/// {"auc": {"estimate","lower","upper"}, "ks": ..., "gini": ..., "replicates", "seed", "level",
+///  "method"}.
+nlohmann::json ToJson(const RankIntervals& r, const BootstrapOptions& options);
+nlohmann::json ToJson(const Interval& i);
+
+}  // namespace loanlens
