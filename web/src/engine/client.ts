@@ -102,6 +102,9 @@ export class EngineClient {
   score(handle: number, record: Api[typeof Kind.Score]['req']['record'], explain = true) {
     return this.call(Kind.Score, { handle, record, explain });
   }
+  receipt(req: Api[typeof Kind.Receipt]['req']) {
+    return this.call(Kind.Receipt, req);
+  }
   batch(req: Api[typeof Kind.Batch]['req'], options: CallOptions) {
     return this.call(Kind.Batch, req, options);
   }

@@ -1,7 +1,7 @@
 /// Messages between the page (client.ts) and the engine worker (worker.ts).
 /// Every request carries an id; the worker answers with exactly one Result or Error for that id,
 /// and may send Progress messages before it (batch scoring).
-import type { BatchChunk, BundleInfo, ScoreResult } from '../types';
+import type { BatchChunk, BatchSummary, BundleInfo, Receipt, ScoreResult } from '../types';
 
 export const Kind = {
   // requests
@@ -9,6 +9,7 @@ export const Kind = {
   LoadBundle: 'load-bundle',
   UnloadBundle: 'unload-bundle',
   Score: 'score',
+  Receipt: 'receipt',
   Batch: 'batch',
   Cancel: 'cancel',
   // replies
@@ -29,10 +30,14 @@ export interface Api {
     req: { handle: number; record: Record<string, RecordValue>; explain: boolean };
     res: ScoreResult;
   };
+  [Kind.Receipt]: {
+    req: { handle: number; record: Record<string, RecordValue>; applicantReference: string; bundleName: string };
+    res: Receipt;
+  };
   [Kind.Batch]: {
     req: { handle: number; file: Blob; sourceName: string; explain: boolean; chunkBytes?: number };
     res: BatchChunk & {
-      summary: { rows_in: number; scored: number; rejected: number };
+      summary: BatchSummary;
       /// Seconds inside the engine and the wasm memory size at the end (its peak).
       stats?: { engineSeconds: number; wasmHeapBytes: number };
     };
