@@ -247,6 +247,9 @@ try {
     for (const sel of ['.topbar', '.tabs', '[data-testid="applicant-form"]', '[data-testid="receipt-download"]', '[data-testid="print-button"]'])
       assert.equal(await page.isVisible(sel), false, `${sel} is printed`);
     assert.equal(await page.isVisible('[data-testid="print-head"]'), true);
+    // Printing opens the technical detail (inputs as given and as used): the longest print.
+    await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+    assert.equal(await page.isVisible('[data-testid="inputs-table"]'), true);
     await page.screenshot({ path: join(out, 'print-applicant.png'), fullPage: true });
     const pdf = await page.pdf({ format: 'A4' }); // under print media (emulated 'screen' would print the screen)
     await page.emulateMedia({ media: 'screen' });

@@ -42,7 +42,7 @@ export function drawWaterfall(canvas: HTMLCanvasElement, o: WaterfallOptions): v
         },
       },
       scales: {
-        x: axis('Points (blue: points gained, lower risk; red: points lost)', { min: Math.floor((Number.isFinite(lo) ? lo : 0) * 0.9 / 10) * 10 }),
+        x: axis('Points (blue: gained, lower risk; red: lost)', { min: Math.floor((Number.isFinite(lo) ? lo : 0) * 0.9 / 10) * 10 }),
         y: { grid: { display: false }, ticks: { autoSkip: false, font: { size: 11 } } },
       },
     },

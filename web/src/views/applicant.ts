@@ -145,6 +145,7 @@ export function mount(el: HTMLElement, state: AppState): void {
   state.onBundle((b) => {
     bundle = b;
     previousPd = null;
+    ui.reference.value = ''; // a reference belongs to one applicant under one model
     delete el.dataset.scored;
     card.showError(null);
     card.clear(); // nothing of the previous model's result may stay on screen (or in data-* flags)

@@ -20,6 +20,7 @@ export class ResultCard {
   private readonly summaryEl = h('p', { class: 'decision-summary', 'data-testid': 'result-summary' });
   private readonly reasonsTitle = h('h3', { text: 'Main reasons for this decision' });
   private readonly reasonsEl = h('ol', { class: 'reasons', 'data-testid': 'result-reasons' });
+  private readonly reasonsNote = h('p', { class: 'muted small reasons-note' });
   private readonly rulesEl = h('ul', { class: 'rules', 'data-testid': 'result-rules' });
   private readonly warningsEl = h('ul', { class: 'warnings', 'data-testid': 'result-warnings' });
   private readonly pointsEl = h('div', { class: 'big', 'data-testid': 'result-points', text: '—' });
@@ -35,17 +36,37 @@ export class ResultCard {
   private readonly pointsTable = h('tbody');
   private readonly technicalEl = h('dl', { class: 'technical-list', 'data-testid': 'result-technical' });
   readonly marginEl = h('dd', { 'data-testid': 'result-margin' });
+  private readonly inputsTable = h('tbody');
   readonly methodEl = h('p', { class: 'muted small method', 'data-testid': 'explain-method', text: '' });
   readonly printHead = h('div', { class: 'print-only print-head', 'data-testid': 'print-head' });
   readonly details = h('details', { class: 'technical' });
   /// Called with the changes of a recourse option when its button is pressed.
   onApply: (changes: Record<string, string | number>) => void = () => undefined;
 
+  private lastWaterfall: PointsWaterfall | null = null;
+  private labelWidth = 30;
+
+  /// Characters per waterfall label line: fewer on a narrow card (a phone), so labels fit.
+  private wantedLabelWidth(): number {
+    const w = this.chartBox.clientWidth;
+    return w > 0 && w < 560 ? 16 : 30;
+  }
+
   constructor() {
+    // Re-wrap the labels when the card gets narrower or wider than a phone's (rotation, resize).
+    new ResizeObserver(() => {
+      if (this.lastWaterfall && this.wantedLabelWidth() !== this.labelWidth) this.renderPoints(this.lastWaterfall);
+    }).observe(this.chartBox);
     this.limitBox.append(h('div', { class: 'stat-label', text: 'Largest approvable amount' }), this.limitEl);
     this.details.append(
-      h('summary', { text: 'Technical detail: PD, margin, SHAP, reference' }),
+      h('summary', { text: 'Technical detail: PD, margin, SHAP, reference, inputs as used' }),
       this.technicalEl,
+      h('div', { class: 'table-wrap inputs-table' },
+        h('table', { class: 'data', 'data-testid': 'inputs-table' },
+          h('thead', {}, h('tr', {}, ...['Input', 'Given', 'Used by the model', 'Note'].map((t) => h('th', { scope: 'col', text: t })))),
+          this.inputsTable,
+        ),
+      ),
       this.methodEl,
     );
     this.el = h('section', { class: 'card result-card', 'aria-labelledby': 'result-title', 'data-testid': 'result-card' },
@@ -55,6 +76,7 @@ export class ResultCard {
       h('div', { class: 'decision-row' }, this.bandEl, this.summaryEl),
       this.reasonsTitle,
       this.reasonsEl,
+      this.reasonsNote,
       this.rulesEl,
       this.warningsEl,
       h('div', { class: 'headline' },
@@ -91,10 +113,11 @@ export class ResultCard {
     for (const e of [this.summaryEl, this.deltaEl, this.cutoffsEl, this.lossEl]) e.textContent = '';
     this.pointsEl.textContent = '—';
     this.rateEl.textContent = '—';
-    for (const e of [this.reasonsEl, this.rulesEl, this.warningsEl, this.pointsTable, this.technicalEl, this.recourseBox]) clear(e);
+    for (const e of [this.reasonsEl, this.rulesEl, this.warningsEl, this.pointsTable, this.technicalEl, this.inputsTable, this.recourseBox]) clear(e);
     this.recourseBox.hidden = true;
     this.limitBox.hidden = true;
     destroyChart(this.canvas);
+    this.lastWaterfall = null;
     delete this.chartBox.dataset.drawn;
   }
 
@@ -104,6 +127,9 @@ export class ResultCard {
     this.bandEl.dataset.band = card.band;
     this.summaryEl.textContent = card.summary;
     this.reasonsTitle.textContent = card.reasonsTitle;
+    this.reasonsNote.textContent = r.reference
+      ? `Points against ${r.reference.rows} training applicants scored at the approval cut-off; the points by feature below count from the average applicant.`
+      : 'Points against the average training applicant (this bundle has no reference applicants).';
     clear(this.reasonsEl);
     if (card.reasons.length === 0) this.reasonsEl.append(h('li', { class: 'muted', text: 'No feature costs enough points against the reference applicants to be a reason.' }));
     for (const x of card.reasons)
@@ -146,9 +172,10 @@ export class ResultCard {
 
   private renderPoints(w: PointsWaterfall): void {
     // Tall enough for every wrapped label line (labels are never cut).
-    const width = 30;
+    this.lastWaterfall = w;
+    const width = (this.labelWidth = this.wantedLabelWidth());
     const lines = ['Base points', 'Score', ...w.steps.map((s) => s.label)].reduce((n, l) => n + wrapLabel(l, width).length, 0);
-    this.chartBox.style.height = `${Math.max(320, 90 + lines * 15 + (w.steps.length + 2) * 8)}px`;
+    this.chartBox.style.height = `${Math.max(320, 90 + lines * 17 + (w.steps.length + 2) * 8)}px`;
     drawWaterfall(this.canvas, { waterfall: w, labelWidth: width });
     this.chartBox.dataset.drawn = '1';
     clear(this.pointsTable);
@@ -159,12 +186,15 @@ export class ResultCard {
   }
 
   private renderTechnical(r: ScoreResult, info: BundleInfo): void {
+    clear(this.inputsTable);
+    for (const x of r.inputs ?? [])
+      this.inputsTable.append(h('tr', { class: x.note ? 'noted' : '' }, h('td', { text: x.label || x.feature }), h('td', { text: x.given === '' ? '(missing)' : x.given }), h('td', { text: x.used === '' ? '(missing)' : x.used }), h('td', { text: x.note })));
     clear(this.technicalEl);
     const item = (k: string, v: string | HTMLElement) => {
       this.technicalEl.append(h('dt', { text: k }), typeof v === 'string' ? h('dd', { text: v }) : v);
     };
     item('Probability of default', `${(r.pd * 100).toFixed(4)}% (${r.pd})`);
-    this.marginEl.textContent = `Margin ${marginText(info, r.margin)}`;
+    this.marginEl.textContent = marginText(info, r.margin);
     item('Margin', this.marginEl);
     if (r.score_band && r.score_band !== r.band) item('Band of the cut-offs alone', r.score_band);
     if (r.reference)
