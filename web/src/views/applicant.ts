@@ -45,117 +45,134 @@ function layout(el: HTMLElement, fieldsBox: HTMLElement, card: ResultCard) {
   return { form, whatIf, reference, resetButton, receiptButton, printButton };
 }
 
-export function mount(el: HTMLElement, state: AppState): void {
-  const fieldsBox = h('div', { class: 'fields' });
-  const card = new ResultCard();
-  const form = new ApplicantForm(fieldsBox, () => {
-    if (ui.whatIf.checked) requestScore();
-  });
-  const ui = layout(el, fieldsBox, card);
+/// Scores the form through the engine (at most one request in flight), renders the decision and
+/// wires the buttons; one per Applicant screen.
+class ApplicantController {
+  private readonly card = new ResultCard();
+  private readonly form: ApplicantForm;
+  private readonly ui: ReturnType<typeof layout>;
+  private bundle: LoadedBundle | null = null;
+  private inFlight = false;
+  private dirty = false;
+  private previousPd: number | null = null;
 
-  let bundle: LoadedBundle | null = null;
-  let inFlight = false;
-  let dirty = false;
-  let previousPd: number | null = null;
-
-  function render(r: ScoreResult, b: LoadedBundle, record: Record<string, string>): void {
-    const labels = form.labels();
-    const w = whatIfText(previousPd, r.pd);
-    card.deltaEl.textContent = w.text;
-    card.deltaEl.className = `delta small ${w.direction === 'up' || w.direction === 'down' ? w.direction : 'muted'}`;
-    previousPd = r.pd;
-    const c = decisionCard(r, { labels, current: record, policy: b.info.policy });
-    const label = (f: string) => `${labels[f] ?? f} = ${record[f] === '' || record[f] === undefined ? 'missing' : record[f]}`;
-    card.render(c, r, b.info, pointsWaterfall(r.base_points ?? 0, r.points_by_feature ?? {}, label));
-    card.printHead.textContent = `Decision record · ${ui.reference.value || 'no reference'} · model ${b.source} (${b.info.kind}, sha256 ${String(b.info.content_sha256 ?? '').slice(0, 12)}…) · ${new Date().toISOString()}`;
+  constructor(
+    private readonly el: HTMLElement,
+    private readonly state: AppState,
+  ) {
+    const fieldsBox = h('div', { class: 'fields' });
+    this.form = new ApplicantForm(fieldsBox, () => {
+      if (this.ui.whatIf.checked) this.requestScore();
+    });
+    this.ui = layout(el, fieldsBox, this.card);
   }
 
-  async function score(): Promise<void> {
-    if (!bundle) return;
-    const rec = form.values();
+  private render(r: ScoreResult, b: LoadedBundle, record: Record<string, string>): void {
+    const labels = this.form.labels();
+    const w = whatIfText(this.previousPd, r.pd);
+    this.card.deltaEl.textContent = w.text;
+    this.card.deltaEl.className = `delta small ${w.direction === 'up' || w.direction === 'down' ? w.direction : 'muted'}`;
+    this.previousPd = r.pd;
+    const c = decisionCard(r, { labels, current: record, policy: b.info.policy });
+    const label = (f: string) => `${labels[f] ?? f} = ${record[f] === '' || record[f] === undefined ? 'missing' : record[f]}`;
+    this.card.render(c, r, b.info, pointsWaterfall(r.base_points ?? 0, r.points_by_feature ?? {}, label));
+    const sha = String(b.info.content_sha256 ?? '').slice(0, 12);
+    this.card.printHead.textContent = `Decision record · ${this.ui.reference.value || 'no reference'} · model ${b.source} (${b.info.kind}, sha256 ${sha}…) · ${new Date().toISOString()}`;
+  }
+
+  private async score(): Promise<void> {
+    if (!this.bundle) return;
+    const rec = this.form.values();
     if (!rec) {
-      card.showError('Some numeric fields do not hold a number.');
+      this.card.showError('Some numeric fields do not hold a number.');
       return;
     }
-    const b = bundle;
-    inFlight = true;
-    el.dataset.scoring = '1';
+    const b = this.bundle;
+    this.inFlight = true;
+    this.el.dataset.scoring = '1';
     try {
       const t0 = performance.now();
-      const r = await state.client.score(b.handle, rec, true);
-      if (b !== bundle) return; // the model changed meanwhile
-      state.setScoreTiming(b, performance.now() - t0);
-      card.showError(null);
-      render(r, b, rec);
-      el.dataset.scored = String(Number(el.dataset.scored ?? 0) + 1);
+      const r = await this.state.client.score(b.handle, rec, true);
+      if (b !== this.bundle) return; // the model changed meanwhile
+      this.state.setScoreTiming(b, performance.now() - t0);
+      this.card.showError(null);
+      this.render(r, b, rec);
+      this.el.dataset.scored = String(Number(this.el.dataset.scored ?? 0) + 1);
     } catch (e) {
-      card.showError((e as Error).message);
+      this.card.showError((e as Error).message);
     } finally {
-      inFlight = false;
-      delete el.dataset.scoring;
-      if (dirty) {
-        dirty = false;
-        void score();
+      this.inFlight = false;
+      delete this.el.dataset.scoring;
+      if (this.dirty) {
+        this.dirty = false;
+        void this.score();
       }
     }
   }
 
   /// Coalesces bursts of changes: at most one request in flight, then one more with the latest values.
-  function requestScore(): void {
-    if (inFlight) dirty = true;
-    else void score();
+  requestScore(): void {
+    if (this.inFlight) this.dirty = true;
+    else void this.score();
   }
 
-  async function downloadReceipt(): Promise<void> {
-    const b = bundle;
-    const rec = form.values();
+  private async downloadReceipt(): Promise<void> {
+    const b = this.bundle;
+    const rec = this.form.values();
     if (!b || !rec) return;
     try {
-      const receipt = await state.client.receipt({ handle: b.handle, record: rec, applicantReference: ui.reference.value, bundleName: b.source });
-      const ref = (ui.reference.value || 'applicant').replace(/[^A-Za-z0-9_.-]+/g, '_');
-      downloadJson(`decision_${ref}.json`, receipt);
+      const reference = this.ui.reference.value;
+      const receipt = await this.state.client.receipt({ handle: b.handle, record: rec, applicantReference: reference, bundleName: b.source });
+      downloadJson(`decision_${(reference || 'applicant').replace(/[^A-Za-z0-9_.-]+/g, '_')}.json`, receipt);
     } catch (e) {
-      card.showError((e as Error).message);
+      this.card.showError((e as Error).message);
     }
   }
 
-  ui.form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    requestScore();
-  });
-  ui.resetButton.addEventListener('click', () => {
-    form.reset();
-    requestScore();
-  });
-  card.onApply = (changes) => {
-    form.set(changes);
-    requestScore();
-  };
-  ui.receiptButton.addEventListener('click', () => void downloadReceipt());
-  ui.printButton.addEventListener('click', () => window.print());
-  // The printed page shows the technical detail too.
-  window.addEventListener('beforeprint', () => card.details.setAttribute('open', ''));
-  state.onOpenApplicant((values, reference) => {
-    if (!bundle) return;
-    form.set(values);
-    ui.reference.value = reference;
-    requestScore();
-  });
+  wire(): void {
+    const { ui, form, card } = this;
+    ui.form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      this.requestScore();
+    });
+    ui.resetButton.addEventListener('click', () => {
+      form.reset();
+      this.requestScore();
+    });
+    card.onApply = (changes) => {
+      form.set(changes);
+      this.requestScore();
+    };
+    ui.receiptButton.addEventListener('click', () => void this.downloadReceipt());
+    ui.printButton.addEventListener('click', () => window.print());
+    // The printed page shows the technical detail too.
+    window.addEventListener('beforeprint', () => card.details.setAttribute('open', ''));
+    this.state.onOpenApplicant((values, reference) => {
+      if (!this.bundle) return;
+      form.set(values);
+      ui.reference.value = reference;
+      this.requestScore();
+    });
+    this.state.onBundle((b) => this.setBundle(b));
+  }
 
-  state.onBundle((b) => {
-    bundle = b;
-    previousPd = null;
-    ui.reference.value = ''; // a reference belongs to one applicant under one model
-    delete el.dataset.scored;
-    card.showError(null);
-    card.clear(); // nothing of the previous model's result may stay on screen (or in data-* flags)
-    if (b) {
-      const method = explainMethod(b.info);
-      card.methodEl.textContent = `Explanation: ${method.name}. ${method.detail}`;
-      card.methodEl.dataset.method = b.info.explain?.method ?? '';
-      card.methodEl.dataset.exact = String(method.exact);
-      form.build(b.info.features, b.info.schema?.columns);
-      void score(); // the typical applicant, so the screen is never empty
-    }
-  });
+  private setBundle(b: LoadedBundle | null): void {
+    this.bundle = b;
+    this.previousPd = null;
+    this.ui.reference.value = ''; // a reference belongs to one applicant under one model
+    delete this.el.dataset.scored;
+    this.card.showError(null);
+    this.card.clear(); // nothing of the previous model's result may stay on screen (or in data-* flags)
+    if (!b) return;
+    const method = explainMethod(b.info);
+    this.card.methodEl.textContent = `Explanation: ${method.name}. ${method.detail}`;
+    this.card.methodEl.dataset.method = b.info.explain?.method ?? '';
+    this.card.methodEl.dataset.exact = String(method.exact);
+    this.form.build(b.info.features, b.info.schema?.columns);
+    void this.score(); // the typical applicant, so the screen is never empty
+  }
+}
+
+export function mount(el: HTMLElement, state: AppState): void {
+  new ApplicantController(el, state).wire();
 }

@@ -95,76 +95,83 @@ function explainNoteText(b: LoadedBundle, ms: number | null): string | null {
   return `${explainMethod(b.info).name} is slow${evals}; SHAP is off by default for this model.${cost} Scores alone are fast.`;
 }
 
-export function mount(el: HTMLElement, state: AppState): void {
-  const ui = layout();
-  const table = new BatchTable();
-  const charts = new BatchCharts();
-  el.append(
-    ui.top,
-    charts.el,
-    h('div', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', { text: 'Rejected rows' })), ui.rejectedEl),
-    h('div', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', { text: 'Scored rows' })), table.el),
-    ui.panelsEl,
-  );
-  for (const panel of batchPanels) {
-    const container = h('div', { class: 'batch-panel' });
-    ui.panelsEl.append(container);
-    panel.mount(container, state);
+/// Runs batches through the engine worker and shows them; one per Batch screen.
+class BatchController {
+  private readonly ui = layout();
+  private readonly table = new BatchTable();
+  private readonly charts = new BatchCharts();
+  private bundle: LoadedBundle | null = null;
+  private controller: AbortController | null = null;
+  private result: BatchResult | null = null;
+
+  constructor(
+    private readonly el: HTMLElement,
+    private readonly state: AppState,
+  ) {
+    el.append(
+      this.ui.top,
+      this.charts.el,
+      h('div', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', { text: 'Rejected rows' })), this.ui.rejectedEl),
+      h('div', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', { text: 'Scored rows' })), this.table.el),
+      this.ui.panelsEl,
+    );
+    for (const panel of batchPanels) {
+      const container = h('div', { class: 'batch-panel' });
+      this.ui.panelsEl.append(container);
+      panel.mount(container, state);
+    }
+    this.table.onOpen = (values, row) => state.openApplicant(values, `row ${row}`);
   }
 
-  let bundle: LoadedBundle | null = null;
-  let controller: AbortController | null = null;
-  let result: BatchResult | null = null;
-  table.onOpen = (values, row) => state.openApplicant(values, `row ${row}`);
-
-  function setRunning(running: boolean): void {
-    ui.cancel.disabled = !running;
-    ui.fileInput.disabled = running;
-    ui.drop.classList.toggle('busy', running);
-    el.dataset.running = running ? '1' : '';
+  private setRunning(running: boolean): void {
+    this.ui.cancel.disabled = !running;
+    this.ui.fileInput.disabled = running;
+    this.ui.drop.classList.toggle('busy', running);
+    this.el.dataset.running = running ? '1' : '';
   }
 
-  function resetOutput(): void {
-    result = null;
-    clear(ui.summaryEl);
-    ui.rejectedEl.replaceChildren(h('p', { class: 'muted', text: 'Rows that cannot be scored are listed here with the reason.' }));
-    table.reset();
-    charts.reset();
+  private resetOutput(): void {
+    this.result = null;
+    clear(this.ui.summaryEl);
+    this.ui.rejectedEl.replaceChildren(h('p', { class: 'muted', text: 'Rows that cannot be scored are listed here with the reason.' }));
+    this.table.reset();
+    this.charts.reset();
     for (const panel of batchPanels) panel.reset();
-    ui.download.disabled = true;
-    delete el.dataset.done;
+    this.ui.download.disabled = true;
+    delete this.el.dataset.done;
   }
 
-  function show(r: BatchResult, b: LoadedBundle): void {
-    ui.progressText.classList.remove('error-text');
-    renderSummary(ui.summaryEl, r.summary);
-    ui.download.disabled = r.rows.length === 0;
-    renderRejected(ui.rejectedEl, r.rejected);
-    table.show(r);
-    charts.show(r, b);
+  private show(r: BatchResult, b: LoadedBundle): void {
+    this.ui.progressText.classList.remove('error-text');
+    renderSummary(this.ui.summaryEl, r.summary);
+    this.ui.download.disabled = r.rows.length === 0;
+    renderRejected(this.ui.rejectedEl, r.rejected);
+    this.table.show(r);
+    this.charts.show(r, b);
     for (const panel of batchPanels) panel.show(r, b);
-    el.dataset.done = '1';
+    this.el.dataset.done = '1';
   }
 
-  async function run(file: File): Promise<void> {
-    if (!bundle) {
+  private async run(file: File): Promise<void> {
+    const { ui } = this;
+    if (!this.bundle) {
       ui.progressText.textContent = 'Load a model first.';
       return;
     }
-    controller?.abort();
-    resetOutput();
-    const b = bundle;
+    this.controller?.abort();
+    this.resetOutput();
+    const b = this.bundle;
     const ctl = new AbortController();
-    controller = ctl;
+    this.controller = ctl;
     const rows: BatchRow[] = [];
     const rejected: BatchRejected[] = [];
     let header: string[] = [];
     const t0 = performance.now();
-    setRunning(true);
+    this.setRunning(true);
     ui.progress.value = 0;
     ui.progressText.textContent = `Reading ${file.name} (${bytes(file.size)})…`;
     try {
-      const last = await state.client.batch(
+      const last = await this.state.client.batch(
         { handle: b.handle, file, sourceName: file.name, explain: ui.explain.checked },
         {
           signal: ctl.signal,
@@ -180,73 +187,83 @@ export function mount(el: HTMLElement, state: AppState): void {
       if (last.header) header = last.header;
       for (const r of last.rows) rows.push(r);
       for (const r of last.rejected) rejected.push(r);
-      ui.progress.value = 1;
-      const seconds = (performance.now() - t0) / 1000;
-      result = { source: file.name, header, rows, rejected, summary: last.summary, seconds };
-      const st = last.stats;
-      ui.progressText.textContent = `Done in ${seconds.toFixed(2)} s${st ? ` (engine ${st.engineSeconds.toFixed(2)} s, engine memory ${bytes(st.wasmHeapBytes)})` : ''}.`;
-      el.dataset.seconds = String(seconds);
-      if (st) {
-        el.dataset.engineSeconds = String(st.engineSeconds);
-        el.dataset.wasmHeapBytes = String(st.wasmHeapBytes);
-      }
-      show(result, b);
+      this.finished({ source: file.name, header, rows, rejected, summary: last.summary, seconds: (performance.now() - t0) / 1000 }, last.stats, b);
     } catch (e) {
       if (e instanceof CancelledError) {
         ui.progressText.textContent = `Cancelled after ${int(rows.length)} rows.`;
-        el.dataset.cancelled = '1';
+        this.el.dataset.cancelled = '1';
       } else {
         ui.progressText.textContent = `Failed: ${(e as Error).message}`;
         ui.progressText.classList.add('error-text');
       }
     } finally {
-      if (controller === ctl) controller = null;
-      setRunning(false);
+      if (this.controller === ctl) this.controller = null;
+      this.setRunning(false);
     }
   }
 
-  ui.download.addEventListener('click', () => {
-    if (result) downloadCsv(result);
-  });
-  ui.cancel.addEventListener('click', () => controller?.abort());
-  ui.fileInput.addEventListener('change', () => {
-    const f = ui.fileInput.files?.[0];
-    if (f) void run(f);
-    ui.fileInput.value = '';
-  });
-  ui.drop.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter' || e.key === ' ') {
+  private finished(r: BatchResult, st: { engineSeconds: number; wasmHeapBytes: number } | undefined, b: LoadedBundle): void {
+    this.ui.progress.value = 1;
+    this.result = r;
+    this.ui.progressText.textContent = `Done in ${r.seconds.toFixed(2)} s${st ? ` (engine ${st.engineSeconds.toFixed(2)} s, engine memory ${bytes(st.wasmHeapBytes)})` : ''}.`;
+    this.el.dataset.seconds = String(r.seconds);
+    if (st) {
+      this.el.dataset.engineSeconds = String(st.engineSeconds);
+      this.el.dataset.wasmHeapBytes = String(st.wasmHeapBytes);
+    }
+    this.show(r, b);
+  }
+
+  private updateExplainNote(): void {
+    const text = this.bundle ? explainNoteText(this.bundle, this.state.scoreMs) : null;
+    this.ui.explainNote.textContent = text ?? '';
+    this.ui.explainNote.hidden = text === null;
+  }
+
+  wire(): void {
+    const { ui } = this;
+    ui.download.addEventListener('click', () => {
+      if (this.result) downloadCsv(this.result);
+    });
+    ui.cancel.addEventListener('click', () => this.controller?.abort());
+    ui.fileInput.addEventListener('change', () => {
+      const f = ui.fileInput.files?.[0];
+      if (f) void this.run(f);
+      ui.fileInput.value = '';
+    });
+    ui.drop.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        ui.fileInput.click();
+      }
+    });
+    ui.drop.addEventListener('dragover', (e) => {
       e.preventDefault();
-      ui.fileInput.click();
-    }
-  });
-  ui.drop.addEventListener('dragover', (e) => {
-    e.preventDefault();
-    ui.drop.classList.add('over');
-  });
-  ui.drop.addEventListener('dragleave', () => ui.drop.classList.remove('over'));
-  ui.drop.addEventListener('drop', (e) => {
-    e.preventDefault();
-    ui.drop.classList.remove('over');
-    const f = e.dataTransfer?.files?.[0];
-    if (f) void run(f);
-  });
-
-  function updateExplainNote(): void {
-    const text = bundle ? explainNoteText(bundle, state.scoreMs) : null;
-    ui.explainNote.textContent = text ?? '';
-    ui.explainNote.hidden = text === null;
+      ui.drop.classList.add('over');
+    });
+    ui.drop.addEventListener('dragleave', () => ui.drop.classList.remove('over'));
+    ui.drop.addEventListener('drop', (e) => {
+      e.preventDefault();
+      ui.drop.classList.remove('over');
+      const f = e.dataTransfer?.files?.[0];
+      if (f) void this.run(f);
+    });
+    this.state.onScoreTiming(() => this.updateExplainNote());
+    this.resetOutput();
+    this.state.onBundle((b) => this.setBundle(b));
   }
-  state.onScoreTiming(() => updateExplainNote());
 
-  resetOutput();
-  state.onBundle((b) => {
-    controller?.abort();
-    bundle = b;
-    ui.explain.checked = b?.info.explain?.method !== 'kernel_shap';
-    updateExplainNote();
-    resetOutput();
-    ui.progress.value = 0;
-    ui.progressText.textContent = b ? `Ready: rows are scored with ${b.source}.` : 'Load a model first.';
-  });
+  private setBundle(b: LoadedBundle | null): void {
+    this.controller?.abort();
+    this.bundle = b;
+    this.ui.explain.checked = b?.info.explain?.method !== 'kernel_shap';
+    this.updateExplainNote();
+    this.resetOutput();
+    this.ui.progress.value = 0;
+    this.ui.progressText.textContent = b ? `Ready: rows are scored with ${b.source}.` : 'Load a model first.';
+  }
+}
+
+export function mount(el: HTMLElement, state: AppState): void {
+  new BatchController(el, state).wire();
 }
