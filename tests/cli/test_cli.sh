@@ -81,7 +81,8 @@ check "split sizes" bash -c "[ \$(wc -l < '$TMP/va.csv') = 201 ]"
 # import-xgboost: the imported bundle reproduces XGBoost's margins and pred_contribs
 CR=$ROOT/models/data/credit_risk_dataset.csv
 FIX=$ROOT/tests/fixtures/xgboost
-expect_exit 1 "feature 'person_age' is not one of the model inputs" "$CLI" import-xgboost --model "$FIX/model.json" --data "$CR" --target loan_status --out "$TMP/xgb.json"
+# without the schema, person_age is a protected column: imported anyway, with a warning
+expect_exit 0 "the model uses a prohibited basis: person_age" "$CLI" import-xgboost --model "$FIX/model.json" --data "$CR" --target loan_status --out "$TMP/xgb_age.json"
 check "import-xgboost" "$CLI" import-xgboost --model "$FIX/model.json" --data "$CR" --target loan_status --schema "$FIX/sample_schema.json" --out "$TMP/xgb.json"
 head -n 301 "$CR" >"$TMP/cr300.csv"
 "$CLI" score --model "$TMP/xgb.json" --data "$TMP/cr300.csv" --out "$TMP/cr300.out.csv" --explain 2>/dev/null
@@ -135,6 +136,166 @@ expect_exit 1 "unknown model kind 'forest'" "$CLI" train --data "$DATA" --target
 expect_exit 1 "parameter 'C': expected a number" "$CLI" train --data "$DATA" --target class --positive 2 --param C=abc --out "$TMP/x.json"
 { head -n 3 "$DATA"; sed -n 4p "$DATA" | sed 's/,1$/,3/'; } >"$TMP/badtarget.csv"
 expect_exit 1 "the target must have exactly two values" "$CLI" train --data "$TMP/badtarget.csv" --target class --positive 2 --out "$TMP/x.json"
+
+
+# ---------------------------------------------------------------------------------------------
+# Outputs: never onto an input, only complete, spreadsheet-safe
+# ---------------------------------------------------------------------------------------------
+cp "$DATA" "$TMP/own.csv"
+cp "$TMP/m.json" "$TMP/own.json"
+expect_exit 1 "--out '$TMP/own.csv' is the same file as --data" "$CLI" score --model "$TMP/m.json" --data "$TMP/own.csv" --out "$TMP/own.csv"
+expect_exit 1 "is the same file as --model" "$CLI" score --model "$TMP/own.json" --data "$TMP/own.csv" --out "$TMP/own.json"
+ln "$TMP/own.csv" "$TMP/own_hard.csv"
+ln -s own.csv "$TMP/own_sym.csv"
+mkdir -p "$TMP/sub"
+for alias in "$TMP/own_hard.csv" "$TMP/own_sym.csv" "$TMP/sub/../own.csv" "$TMP//own.csv"; do
+  expect_exit 1 "is the same file as --data" "$CLI" score --model "$TMP/m.json" --data "$TMP/own.csv" --out "$alias"
+done
+expect_exit 1 "the rejected-rows file '$TMP/own.csv' is the same file as --data" "$CLI" score --model "$TMP/m.json" --data "$TMP/own.csv" --out "$TMP/o.csv" --rejected "$TMP/own.csv"
+cp "$DATA" "$TMP/two.csv.rejected.csv"
+expect_exit 1 "the rejected-rows file '$TMP/two.csv.rejected.csv' is the same file as --data" "$CLI" score --model "$TMP/m.json" --data "$TMP/two.csv.rejected.csv" --out "$TMP/two.csv"
+check "refused score wrote nothing" test ! -e "$TMP/two.csv"
+expect_exit 1 "is the same file as --data" "$CLI" train --data "$TMP/own.csv" --target class --positive 2 --out "$TMP/own.csv"
+cp "$ROOT/models/data/german_credit.schema.json" "$TMP/own.schema.json"
+expect_exit 1 "is the same file as --schema" "$CLI" train --data "$TMP/own.csv" --target class --positive 2 --schema "$TMP/own.schema.json" --out "$TMP/own.schema.json"
+expect_exit 1 "two outputs cannot share a file" "$CLI" split --data "$TMP/own.csv" --target class --positive 2 --out-train "$TMP/s.csv" --out-valid "$TMP/s.csv"
+expect_exit 1 "--out-valid '$TMP/own.csv' is the same file as --data" "$CLI" split --data "$TMP/own.csv" --target class --positive 2 --out-train "$TMP/s.csv" --out-valid "$TMP/own.csv"
+cp "$FIX/protected_model.json" "$TMP/own_xgb.json"
+expect_exit 1 "is the same file as --model" "$CLI" import-xgboost --model "$TMP/own_xgb.json" --data "$DATA" --target class --positive 2 --out "$TMP/own_xgb.json"
+check "inputs intact after the refusals" bash -c "cmp -s '$DATA' '$TMP/own.csv' && cmp -s '$TMP/m.json' '$TMP/own.json' && cmp -s '$FIX/protected_model.json' '$TMP/own_xgb.json'"
+# a score that fails half-way leaves the old output as it was and no temporary file
+{ cat "$DATA"; printf '"unterminated\n'; } >"$TMP/unterminated.csv"
+echo "old output" >"$TMP/keep.csv"
+expect_exit 1 "never closed" "$CLI" score --model "$TMP/m.json" --data "$TMP/unterminated.csv" --out "$TMP/keep.csv"
+check "failed score keeps the old output" grep -qx "old output" "$TMP/keep.csv"
+check "failed score leaves no temporary" bash -c "! ls '$TMP' | grep -q '\.tmp-'"
+expect_exit 1 "never closed" "$CLI" score --model "$TMP/m.json" --data "$TMP/unterminated.csv" --out "$TMP/new.csv"
+check "failed score writes nothing" bash -c "[ ! -e '$TMP/new.csv' ] && [ ! -e '$TMP/new.csv.rejected.csv' ]"
+
+# --data - and --out -: a pipeline, same bytes as the file output; rejected rows to --rejected
+"$CLI" score --model "$TMP/m.json" --data "$TMP/in.csv" --out "$TMP/file.csv" --explain 2>/dev/null
+cat "$TMP/in.csv" | "$CLI" score --model "$TMP/m.json" --data - --out - --explain --rejected "$TMP/pipe.rejected.csv" >"$TMP/pipe.csv" 2>"$TMP/pipe.err"
+check "score - to - exit 0" test $? = 0
+check "score stdin/stdout = file output" cmp -s "$TMP/file.csv" "$TMP/pipe.csv"
+check "score stdin/stdout rejected file" bash -c "[ \$(wc -l < '$TMP/pipe.rejected.csv') = 3 ] && grep -q 'standard input' '$TMP/pipe.rejected.csv'"
+check "score stdin/stdout counts on stderr" grep -q "rows in 8, scored 6, rejected 2" "$TMP/pipe.err"
+cat "$TMP/in.csv" | "$CLI" score --model "$TMP/m.json" --data - --out - 2>"$TMP/pipe2.err" | head -1 >"$TMP/pipe2.head"
+check "score --out - without --rejected: rejected rows on stderr" bash -c "[ \$(grep -c '^rejected: ' '$TMP/pipe2.err') = 2 ]"
+
+# CSV injection: OWASP's leading = + - @ tab CR get a quote in every CSV written; numbers stay
+{ head -n 1 "$DATA"
+  sed -n 2p "$DATA" | sed "s#^< 0 DM#=cmd|' /C calc'!A0#; s#,radio/television,#,+SUM(1),#; s#,none,#,@SUM(1;2),#; s#,own,#,\t=1,#"
+  sed -n 3,40p "$DATA"; } >"$TMP/formula.csv"
+"$CLI" score --model "$TMP/m.json" --data "$TMP/formula.csv" --out "$TMP/formula.out.csv" --explain 2>/dev/null
+check "score neutralises =" grep -qF "'=cmd|' /C calc'!A0," "$TMP/formula.out.csv"
+check "score neutralises + and @" bash -c "grep -qF \",'+SUM(1),\" '$TMP/formula.out.csv' && grep -qF \",'@SUM(1;2),\" '$TMP/formula.out.csv'"
+check "score neutralises tab" grep -qP ",'\t=1," "$TMP/formula.out.csv"
+check "no unneutralised formula cell" bash -c "! grep -qP '(^|,)(=|\+S|@|\t)' '$TMP/formula.out.csv'"
+check "negative numbers stay numbers" bash -c "grep -qE ',-[0-9]' '$TMP/formula.out.csv' && ! grep -qF \",'-\" '$TMP/formula.out.csv'"
+check "split neutralises too" "$CLI" split --data "$TMP/formula.csv" --target class --positive 2 --valid-fraction 0.5 --out-train "$TMP/ftr.csv" --out-valid "$TMP/fva.csv"
+check "split output carries no formula" bash -c "cat '$TMP/ftr.csv' '$TMP/fva.csv' | grep -qF \"'=cmd\" && ! cat '$TMP/ftr.csv' '$TMP/fva.csv' | grep -qP '(^|,)(=|\+S|@|\t)'"
+
+# ---------------------------------------------------------------------------------------------
+# split and train code the target alike (" 1", "1" and "1.0" are one value)
+# ---------------------------------------------------------------------------------------------
+awk 'BEGIN { print "x,c,y"; split(" 1|1|1.0", pos, "|"); split("0| 0|0.0", neg, "|");
+  for (i = 1; i <= 200; i++) { x = (i * 37) % 101 / 100; c = (i % 3 == 0) ? "a" : "b";
+    if ((i * 7) % 10 < 3 + (x > 0.5)) y = pos[i % 3 + 1]; else y = neg[i % 3 + 1];
+    print x "," c "," y } }' >"$TMP/spell.csv"
+check "split with spelled targets" "$CLI" split --data "$TMP/spell.csv" --target y --out-train "$TMP/sptr.csv" --out-valid "$TMP/spva.csv"
+"$CLI" train --data "$TMP/spell.csv" --target y --param min_frequency=1 --out "$TMP/sp1.json" >"$TMP/sp1.txt"
+"$CLI" train --data "$TMP/sptr.csv" --valid "$TMP/spva.csv" --target y --param min_frequency=1 --out "$TMP/sp2.json" >"$TMP/sp2.txt"
+check "split = train's hold-out (same rows, same metrics)" bash -c "diff <(grep -E '^  (rows|AUC|KS|log loss)' '$TMP/sp1.txt') <(grep -E '^  (rows|AUC|KS|log loss)' '$TMP/sp2.txt')"
+check "split valid positives" bash -c "grep -q 'rows 40 (' '$TMP/sp1.txt' && [ \"\$(awk -F, 'NR > 1 && \$3 + 0 == 1' '$TMP/spva.csv' | wc -l)\" = \"\$(sed -n 's/.*rows 40 (\([0-9]*\) defaults).*/\1/p' '$TMP/sp1.txt')\" ]"
+expect_exit 1 "--valid-fraction: expected a number strictly between 0 and 1, got nan" "$CLI" split --data "$DATA" --target class --positive 2 --valid-fraction nan --out-train "$TMP/a.csv" --out-valid "$TMP/b.csv"
+expect_exit 1 "--valid-fraction: expected a number strictly between 0 and 1, got nan" "$CLI" train --data "$DATA" --target class --positive 2 --valid-fraction nan --out "$TMP/x.json"
+expect_exit 1 "value '3': --positive is not a value of the target; expected" "$CLI" split --data "$DATA" --target class --positive 3 --out-train "$TMP/a.csv" --out-valid "$TMP/b.csv"
+expect_exit 1 "value '3': --positive is not a value of the target; expected" "$CLI" train --data "$DATA" --target class --positive 3 --out "$TMP/x.json"
+expect_exit 1 "--positive is required" "$CLI" split --data "$ROOT/models/data/credit_data.csv" --target Status --out-train "$TMP/a.csv" --out-valid "$TMP/b.csv"
+check "no split file after the failures" bash -c "[ ! -e '$TMP/a.csv' ] && [ ! -e '$TMP/b.csv' ]"
+
+# ---------------------------------------------------------------------------------------------
+# import-xgboost: real models using protected columns or sparse inputs are imported unchanged;
+# models that could not load are refused (scripts/fixtures/make_xgboost_import_fixtures.py)
+# ---------------------------------------------------------------------------------------------
+margins_match() {  # fixture margins JSON, scored CSV: max |margin - XGBoost's| <= 1e-5
+  node -e '
+    const fs = require("fs");
+    const fx = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+    const lines = fs.readFileSync(process.argv[2], "utf8").trim().split("\n");
+    const head = lines[0].split(",");
+    const fromEnd = head.length - head.indexOf("margin");  // quoted commas come before it
+    if (lines.length - 1 !== fx.rows) process.exit(1);
+    let worst = 0;
+    for (let r = 0; r < fx.rows; r++) {
+      const cells = lines[r + 1].split(",");
+      worst = Math.max(worst, Math.abs(Number(cells[cells.length - fromEnd]) - fx.margin[r]));
+    }
+    console.log("   " + process.argv[1].split("/").pop() + ": max |margin diff| " + worst);
+    process.exit(worst <= 1e-5 ? 0 : 1);' "$1" "$2"
+}
+expect_exit 0 "warning: the model uses a prohibited basis: personal_status_sex, age_years" "$CLI" import-xgboost --model "$FIX/protected_model.json" --data "$DATA" --target class --positive 2 --out "$TMP/prot.json"
+check "inspect shows the prohibited basis" bash -c "'$CLI' inspect --model '$TMP/prot.json' | grep -q 'uses a prohibited basis: personal_status_sex, age_years'"
+check "inspect --json carries the marker" bash -c "'$CLI' inspect --model '$TMP/prot.json' --json | node -e 'const j = JSON.parse(require(\"fs\").readFileSync(0, \"utf8\")); process.exit(j.training.prohibited_basis.join() === \"personal_status_sex,age_years\" ? 0 : 1)'"
+head -n 201 "$DATA" >"$TMP/g200.csv"
+"$CLI" score --model "$TMP/prot.json" --data "$TMP/g200.csv" --out "$TMP/prot.out.csv" 2>/dev/null
+check "protected model: XGBoost's margins" margins_match "$FIX/protected_margins.json" "$TMP/prot.out.csv"
+check "a trained model has no prohibited basis" bash -c "'$CLI' inspect --model '$TMP/m.json' --json | grep -vq prohibited_basis"
+check "import sparse model" "$CLI" import-xgboost --model "$FIX/sparse_model.json" --data "$FIX/sparse_sample.csv" --target default --out "$TMP/sparse.json"
+"$CLI" score --model "$TMP/sparse.json" --data "$FIX/sparse_sample.csv" --out "$TMP/sparse.out.csv" 2>/dev/null
+check "sparse model: XGBoost's margins" margins_match "$FIX/sparse_margins.json" "$TMP/sparse.out.csv"
+check "sparse model: empty columns typed numeric" bash -c "'$CLI' inspect --model '$TMP/sparse.json' | grep -qE '^  f399 +numeric +feature'"
+node -e '
+  const fs = require("fs"), [src, dir] = process.argv.slice(1);
+  const m = JSON.parse(fs.readFileSync(src, "utf8"));
+  const variant = (name, edit) => { const c = structuredClone(m); edit(c); fs.writeFileSync(`${dir}/${name}.json`, JSON.stringify(c)); };
+  variant("base_one", (c) => { c.learner.learner_model_param.base_score = "9.99999999E-1"; });
+  variant("base_zero", (c) => { c.learner.learner_model_param.base_score = "1E-50"; });
+  variant("split_1e39", (c) => { c.learner.gradient_booster.model.trees[0].split_conditions[0] = 1e39; });
+  variant("dup_names", (c) => { c.learner.feature_names[1] = c.learner.feature_names[0]; });' "$FIX/protected_model.json" "$TMP"
+for v in base_one base_zero; do
+  expect_exit 1 "is not a probability strictly between 0 and 1 in float32" "$CLI" import-xgboost --model "$TMP/$v.json" --data "$DATA" --target class --positive 2 --out "$TMP/$v.out.json"
+done
+expect_exit 1 "trees[0].split_conditions[0]: 1e+39 is not a finite float32" "$CLI" import-xgboost --model "$TMP/split_1e39.json" --data "$DATA" --target class --positive 2 --out "$TMP/split_1e39.out.json"
+expect_exit 1 "learner.feature_names lists 'duration_months' twice" "$CLI" import-xgboost --model "$TMP/dup_names.json" --data "$DATA" --target class --positive 2 --out "$TMP/dup_names.out.json"
+check "no bundle written for a refused model" bash -c "! ls '$TMP' | grep -q '\.out\.json'"
+
+# ---- the decision layer: explain with reasons and a receipt, policy changes -------------------
+DEC="$TMP/dec.json"
+"$CLI" train --data "$DATA" --target class --positive 2 --schema "$(dirname "$DATA")/german_credit.schema.json" \
+  --model gbdt --param n_trees=60 --param amount_feature=credit_amount --param max_amount=15000 \
+  --out "$DEC" >/dev/null
+ROW='{"duration_months": 48, "credit_amount": 25000, "checking_status": "< 0 DM"}'
+"$CLI" explain --model "$DEC" --row "$ROW" --receipt "$TMP/receipt.json" --applicant-ref A-17 \
+  >"$TMP/explain.json" 2>/dev/null
+check "explain: decision keys" node -e '
+  const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const ok = ["rules", "reasons", "reference", "reference_contributions", "points_by_feature",
+              "price"].every((k) => k in d) && d.band === "decline" && d.reasons.length > 0 &&
+    d.reasons.every((r) => r.points <= -2 && /^R[0-9]{2}$/.test(r.code) && !/odds/.test(r.text)) &&
+    d.rules.some((r) => r.id === "out_of_range") && d.rules.some((r) => r.id === "amount_above_max");
+  const sum = Object.values(d.reference_contributions).reduce((a, b) => a + b, 0);
+  process.exit(ok && Math.abs(sum - (d.margin - d.reference.margin)) < 1e-9 ? 0 : 1);' "$TMP/explain.json"
+check "explain: overdrawn account in the catalogue's words" grep -q '"text": "Checking account is overdrawn"' "$TMP/explain.json"
+check "receipt: applicant, bundle hash, decision" node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const b = JSON.parse(require("fs").readFileSync(process.argv[2], "utf8"));
+  process.exit(r.applicant_reference === "A-17" && r.bundle.content_sha256 === b.content_sha256 &&
+    r.decision.band === "decline" && r.decision.inputs.length > 0 ? 0 : 1);' "$TMP/receipt.json" "$DEC"
+check "policy --set" bash -c "'$CLI' policy --model '$DEC' --set approve_below=0.25 --set decline_at=0.5 --out '$TMP/dec2.json' | grep -q 'approve_below: 0.1 -> 0.25'"
+check "policy: history and a new hash" node -e '
+  const fs = require("fs"), [a, b] = process.argv.slice(1).map((p) => JSON.parse(fs.readFileSync(p, "utf8")));
+  process.exit(b.policy.history.length === 2 && b.policy.approve_below === 0.25 &&
+    a.content_sha256 !== b.content_sha256 && a.model.trees.length === b.model.trees.length ? 0 : 1);' "$DEC" "$TMP/dec2.json"
+expect_exit 1 "policy 'lgd': expected a number, got 'x'" "$CLI" policy --model "$DEC" --set lgd=x --out "$TMP/dec3.json"
+expect_exit 1 "no key 'nope'" "$CLI" policy --model "$DEC" --set nope=1 --out "$TMP/dec3.json"
+expect_exit 1 "is the same file" "$CLI" policy --model "$DEC" --set lgd=0.5 --out "$DEC"
+"$CLI" score --model "$DEC" --data "$DATA" --out "$TMP/dec.csv" 2>/dev/null
+check "score: reason and rule columns filled" node -e '
+  const lines = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n");
+  const h = lines[0].split(","); const r1 = h.indexOf("reason_1"), band = h.indexOf("band");
+  process.exit(r1 > 0 && band > 0 && lines.length === 1001 &&
+    lines.slice(1).some((l) => /R[0-9]{2}: /.test(l)) ? 0 : 1);' "$TMP/dec.csv"
 
 echo "$passed passed, $failures failed"
 [ "$failures" = 0 ]

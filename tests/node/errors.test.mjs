@@ -150,3 +150,24 @@ test('unloading frees the handle', () => {
   m.unloadBundle(r.handle);
   assert.match(JSON.parse(m.scoreRecord(r.handle, '{}', false)).error, /no bundle/);
 });
+
+test('a PNG opened as a bundle: the engine message comes back (bytes it quotes are not UTF-8)', async () => {
+  // The page reads a file with File.text(): invalid UTF-8 becomes U+FFFD, and the JSON parser's
+  // message then quotes part of that character. The reply must still be {"error": ...}.
+  const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0xff, 0xfe]);
+  for (const text of [new TextDecoder().decode(png), '\uFFFD', '\u00e9', '[\uFFFD']) {
+    const r = JSON.parse(m.loadBundle(text));
+    assert.match(r.error, /^bundle: not valid JSON \(.*parse error/, JSON.stringify(text));
+  }
+  const r = JSON.parse(m.scoreRecord(handle, '\uFFFD', true));
+  assert.match(r.error, /record: not valid JSON/);
+});
+
+test('csvLines: the engine writes spreadsheet-safe CSV lines (the rule of loanlens score)', () => {
+  const rows = [['a', 'pd'], ['=cmd|\' /C calc\'!A0', '-0.25'], ['+SUM(1)', '@x'], ['\t=1', 'x,y'], ['-2+3', '1e-5']];
+  const r = JSON.parse(m.csvLines(JSON.stringify(rows)));
+  assert.equal(r.error, undefined, r.error);
+  assert.equal(r.text, 'a,pd\n\'=cmd|\' /C calc\'!A0,-0.25\n\'+SUM(1),\'@x\n\'\t=1,"x,y"\n\'-2+3,1e-5\n');
+  assert.match(JSON.parse(m.csvLines('[1]')).error, /not an array of cells/);
+  assert.match(JSON.parse(m.csvLines('{')).error, /not valid JSON/);
+});

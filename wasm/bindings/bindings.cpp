@@ -9,6 +9,7 @@
 
 #include "loanlens/bundle.h"
 #include "loanlens/bundle_summary.h"
+#include "loanlens/data/csv_safe.h"
 #include "loanlens/decision/receipt.h"
 #include "loanlens/error.h"
 #include "loanlens/scoring.h"
@@ -26,13 +27,24 @@ struct Batch {
 std::map<int, Batch> batches;
 int next_handle = 1;
 
-/// Runs `f`, turning any exception into {"error": ...}.
+/// {"error": message}. Invalid UTF-8 in the message (a parse error quotes the bytes it read, and
+/// a PNG opened as a bundle starts with 0x89) is replaced by U+FFFD: a strict dump() would throw
+/// again inside the handler, and that exception would reach JavaScript as a bare
+/// WebAssembly.Exception with no message.
+std::string ErrorReply(const char* message) {
+  return json{{"error", message}}.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+/// Runs `f`, turning any exception into {"error": ...}; the reply itself is dumped with invalid
+/// UTF-8 replaced, so nothing thrown ever crosses the boundary.
 template <typename F>
 std::string Guard(F&& f) {
   try {
-    return f().dump();
+    return f().dump(-1, ' ', false, json::error_handler_t::replace);
   } catch (const std::exception& e) {
-    return json{{"error", e.what()}}.dump();
+    return ErrorReply(e.what());
+  } catch (...) {
+    return ErrorReply("internal error: unknown exception in the engine");
   }
 }
 
@@ -117,13 +129,39 @@ std::string ReceiptJson(int handle, const std::string& record,
   });
 }
 
-/// Returns the batch id, or 0 when `handle` names no loaded bundle.
+/// Returns the batch id, or 0 when `handle` names no loaded bundle (or the scorer cannot start).
 int BatchOpen(int handle, bool explain, const std::string& source) {
   if (bundles.count(handle) == 0) return 0;
-  const loanlens::Bundle& b = GetBundle(handle);
-  const int id = next_handle++;
-  batches[id] = Batch{handle, std::make_unique<loanlens::BatchScorer>(b, source, explain)};
-  return id;
+  try {
+    const loanlens::Bundle& b = GetBundle(handle);
+    const int id = next_handle++;
+    batches[id] = Batch{handle, std::make_unique<loanlens::BatchScorer>(b, source, explain)};
+    return id;
+  } catch (...) {
+    return 0;
+  }
+}
+
+/// {"text": CSV lines} for `rows_json`, a JSON array of rows (arrays of strings): each line
+/// through the engine's spreadsheet-safe rule (data/csv_safe.h) and ended by "\n". The page's
+/// download is built from these, in slices of rows.
+std::string CsvLines(const std::string& rows_json) {
+  return Guard([&] {
+    json rows;
+    try {
+      rows = json::parse(rows_json);
+    } catch (const json::parse_error& e) {
+      throw loanlens::Error(std::string("csv rows: not valid JSON (") + e.what() + ")");
+    }
+    if (!rows.is_array()) throw loanlens::Error("csv rows: expected an array of rows");
+    std::string text;
+    for (const auto& row : rows) {
+      if (!row.is_array()) throw loanlens::Error("csv rows: a row is not an array of cells");
+      text += loanlens::SafeCsvLine(row.get<std::vector<std::string>>());
+      text += '\n';
+    }
+    return json{{"text", std::move(text)}};
+  });
 }
 
 std::string BatchFeed(int id, const std::string& chunk) {
@@ -171,4 +209,5 @@ EMSCRIPTEN_BINDINGS(loanlens) {
   emscripten::function("batchFeed", &BatchFeed);
   emscripten::function("batchFinish", &BatchFinish);
   emscripten::function("batchClose", &BatchClose);
+  emscripten::function("csvLines", &CsvLines);
 }

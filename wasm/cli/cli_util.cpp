@@ -1,8 +1,14 @@
 #include "cli_util.h"
 
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -53,16 +59,99 @@ ParamMap ParseParams(const std::vector<std::string>& items) {
   return out;
 }
 
-void WriteFileAtomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    if (!out) throw Error(Location{path, 0, "", ""}, "cannot be opened for writing");
-    out << text;
-    if (!out.flush()) throw Error(Location{path, 0, "", ""}, "write failed");
+AtomicOutput::AtomicOutput(std::string path) : path_(std::move(path)) {
+  std::string templ = path_ + ".tmp-XXXXXX";
+  const int fd = mkstemp(templ.data());
+  if (fd < 0)
+    throw Error(Location{path_, 0, "", ""},
+                std::string("cannot be written (no temporary file beside it: ") +
+                    std::strerror(errno) + ")");
+  // mkstemp creates the file 0600; give the output the permissions a new file would get.
+  const mode_t mask = umask(0);
+  umask(mask);
+  fchmod(fd, 0666 & ~mask);
+  close(fd);
+  tmp_ = templ;
+  os_.open(tmp_, std::ios::binary | std::ios::trunc);
+  if (!os_) {
+    std::remove(tmp_.c_str());
+    throw Error(Location{path_, 0, "", ""}, "cannot be opened for writing");
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0)
-    throw Error(Location{path, 0, "", ""}, "cannot be replaced");
+}
+
+AtomicOutput::~AtomicOutput() {
+  if (committed_) return;
+  os_.close();
+  std::remove(tmp_.c_str());
+}
+
+void AtomicOutput::Commit() {
+  if (!os_.flush()) throw Error(Location{path_, 0, "", ""}, "write failed (disk full?)");
+  os_.close();
+  if (os_.fail()) throw Error(Location{path_, 0, "", ""}, "write failed (disk full?)");
+  if (std::rename(tmp_.c_str(), path_.c_str()) != 0)
+    throw Error(Location{path_, 0, "", ""},
+                std::string("cannot be replaced: ") + std::strerror(errno));
+  committed_ = true;
+}
+
+void WriteFileAtomically(const std::string& path, const std::string& text) {
+  AtomicOutput out(path);
+  out.Stream() << text;
+  out.Commit();
+}
+
+void WriteBundle(const Bundle& bundle, const std::string& path) {
+  const std::string text = bundle.Dump();
+  try {
+    Bundle::Parse(text, path);
+  } catch (const Error& e) {
+    throw Error(std::string("the bundle would not load, so it was not written: ") + e.what());
+  }
+  WriteFileAtomically(path, text);
+}
+
+namespace {
+
+/// The path with its directory resolved (the file itself need not exist); "" when the directory
+/// does not exist either.
+std::string ResolvedPath(const std::string& path) {
+  char buf[PATH_MAX];
+  if (realpath(path.c_str(), buf)) return buf;
+  const auto slash = path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
+  const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  if (base.empty() || base == "." || base == ".." || !realpath(dir.c_str(), buf)) return "";
+  return std::string(buf) + "/" + base;
+}
+
+bool SameFile(const std::string& a, const std::string& b) {
+  struct stat sa {
+  }, sb{};
+  if (stat(a.c_str(), &sa) == 0 && stat(b.c_str(), &sb) == 0)
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+  const std::string ra = ResolvedPath(a), rb = ResolvedPath(b);
+  return a == b || (!ra.empty() && ra == rb);
+}
+
+bool Skipped(const NamedPath& p) { return p.path.empty() || p.path == "-"; }
+
+}  // namespace
+
+void RefuseOverwritingInputs(const std::vector<NamedPath>& inputs,
+                             const std::vector<NamedPath>& outputs) {
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    const NamedPath& out = outputs[i];
+    if (Skipped(out)) continue;
+    for (const NamedPath& in : inputs)
+      if (!Skipped(in) && SameFile(out.path, in.path))
+        throw Error(out.option + " '" + out.path + "' is the same file as " + in.option + " '" +
+                    in.path + "'; refusing to overwrite an input (choose another output path)");
+    for (std::size_t k = 0; k < i; ++k)
+      if (!Skipped(outputs[k]) && SameFile(out.path, outputs[k].path))
+        throw Error(out.option + " '" + out.path + "' is the same file as " + outputs[k].option +
+                    " '" + outputs[k].path + "'; two outputs cannot share a file");
+  }
 }
 
 std::string Fixed(double v, int digits) {

@@ -15,5 +15,6 @@ void AddSchemaCommand(CLI::App& app, int& rc);
 void AddSplitCommand(CLI::App& app, int& rc);
 void AddImportXgboostCommand(CLI::App& app, int& rc);
 void AddBenchCommand(CLI::App& app, int& rc);
+void AddPolicyCommand(CLI::App& app, int& rc);
 
 }  // namespace loanlens::cli

@@ -4,6 +4,7 @@
 
 #include "cli_util.h"
 #include "commands.h"
+#include "loanlens/decision/receipt.h"
 #include "loanlens/error.h"
 #include "loanlens/scoring.h"
 
@@ -11,11 +12,17 @@ namespace loanlens::cli {
 namespace {
 
 struct ExplainOptions {
-  std::string model_path, row;
+  std::string model_path, row, receipt_path, applicant_reference;
   bool interactions = false;
 };
 
+std::string BaseName(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
 int ExplainCommand(const ExplainOptions& o) {
+  RefuseOverwritingInputs({{"--model", o.model_path}}, {{"--receipt", o.receipt_path}});
   const Bundle bundle = LoadBundle(o.model_path);
   nlohmann::json record;
   try {
@@ -23,7 +30,15 @@ int ExplainCommand(const ExplainOptions& o) {
   } catch (const nlohmann::json::parse_error& e) {
     throw Error(std::string("--row: not valid JSON (") + e.what() + ")");
   }
-  std::cout << ExplainRecord(bundle, record, "--row", o.interactions).dump(2) << "\n";
+  const nlohmann::json decision = ExplainRecord(bundle, record, "--row", o.interactions);
+  std::cout << decision.dump(2) << "\n";
+  if (!o.receipt_path.empty()) {
+    ReceiptHeader header;
+    header.applicant_reference = o.applicant_reference;
+    header.bundle_name = BaseName(o.model_path);
+    WriteFileAtomically(o.receipt_path, Receipt(bundle, decision, header).dump(2) + "\n");
+    std::cerr << "decision record written to " << o.receipt_path << "\n";
+  }
   return 0;
 }
 
@@ -36,6 +51,10 @@ void AddExplainCommand(CLI::App& app, int& rc) {
   cmd->add_option("--row", o->row, "Applicant as JSON: '{\"col\": value, ...}'")->required();
   cmd->add_flag("--interactions", o->interactions,
                 "Add SHAP interaction values between features (tree models)");
+  cmd->add_option("--receipt", o->receipt_path,
+                  "Also write the decision record (JSON: inputs, decision, reasons, bundle hash)");
+  cmd->add_option("--applicant-ref", o->applicant_reference,
+                  "Applicant reference for the decision record");
   cmd->callback([o, &rc] { rc = ExplainCommand(*o); });
 }
 

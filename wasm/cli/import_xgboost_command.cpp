@@ -16,12 +16,24 @@ struct ImportXgboostOptions {
 };
 
 int ImportXgboostCommand(ImportXgboostOptions& o) {
+  RefuseOverwritingInputs({{"--model", o.xgboost_path},
+                           {"--data", o.train.data_path},
+                           {"--schema", o.train.schema_path}},
+                          {{"--out", o.out}});
   o.train.params = ParseParams(o.params);
   o.train.exclude = SplitList(o.exclude);
   const Bundle bundle = ImportXgboostBundle(o.train, o.xgboost_path);
-  WriteFileAtomically(o.out, bundle.Dump());
-  std::cout << "imported " << bundle.GetModel().ToJson()["trees"].size()
-            << " XGBoost trees; wrote " << o.out << "\n";
+  WriteBundle(bundle, o.out);  // reloaded before it is written
+  std::cout << "imported " << bundle.GetModel().ToJson()["trees"].size() << " XGBoost trees; wrote "
+            << o.out << "\n";
+  const std::vector<std::string> prohibited = ProhibitedBasis(bundle);
+  if (!prohibited.empty()) {
+    std::string list;
+    for (const auto& c : prohibited) list += (list.empty() ? "" : ", ") + c;
+    std::cerr << "warning: the model uses a prohibited basis: " << list
+              << " (imported unchanged and marked in the bundle, training.prohibited_basis; "
+                 "inspect and the page show it)\n";
+  }
   if (bundle.Meta()["metrics"].contains("validation")) {
     std::cout << "validation on the sample's hold-out rows:\n";
     PrintMetrics(bundle.Meta()["metrics"]["validation"]);

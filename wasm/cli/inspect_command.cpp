@@ -6,6 +6,7 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "loanlens/bundle_summary.h"
+#include "loanlens/pipeline.h"
 
 namespace loanlens::cli {
 namespace {
@@ -49,6 +50,10 @@ int InspectCommand(const InspectOptions& o) {
             << j["training"].value("train_rows", 0) << " rows; validation "
             << j["training"].value("valid_rows", 0) << " rows\n"
             << "parameters      " << j["training"]["params"].dump() << "\n";
+  std::string prohibited;
+  for (const auto& c : ProhibitedBasis(bundle)) prohibited += (prohibited.empty() ? "" : ", ") + c;
+  if (!prohibited.empty())
+    std::cout << "warning         uses a prohibited basis: " << prohibited << "\n";
   PrintColumns(bundle, j["explain"].value("mean_abs_shap", nlohmann::json::object()));
   if (j["metrics"].contains("validation")) {
     std::cout << "validation metrics:\n";

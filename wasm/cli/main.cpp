@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
   using namespace loanlens::cli;
   for (auto add : {AddTrainCommand, AddEvaluateCommand, AddScoreCommand, AddExplainCommand,
                    AddInspectCommand, AddSchemaCommand, AddSplitCommand, AddImportXgboostCommand,
-                   AddBenchCommand})
+                   AddBenchCommand, AddPolicyCommand})
     add(app, rc);
   try {
     app.parse(argc, argv);

@@ -1,12 +1,16 @@
-// loanlens score: CSV in, scored CSV out (streamed), rejected rows listed beside it.
+// loanlens score: CSV in, scored CSV out (streamed), rejected rows listed beside it. `--data -`
+// reads standard input and `--out -` writes standard output, chunk by chunk (memory does not grow
+// with the input), as a Unix pipeline or Spark's RDD.pipe wants.
 #include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "cli_util.h"
 #include "commands.h"
 #include "loanlens/data/csv.h"
+#include "loanlens/data/csv_safe.h"
 #include "loanlens/error.h"
 #include "loanlens/scoring.h"
 
@@ -14,63 +18,79 @@ namespace loanlens::cli {
 namespace {
 
 struct ScoreOptions {
-  std::string model_path, data_path, out;
+  std::string model_path, data_path, out, rejected;
   bool explain = false;
 };
 
+/// Where rejected rows go besides stderr: `--rejected FILE`, else OUT.rejected.csv for a file
+/// output, else nowhere (stderr only) when the output is standard output.
+std::string RejectedPath(const ScoreOptions& o) {
+  if (!o.rejected.empty()) return o.rejected;
+  return o.out == "-" ? "" : o.out + ".rejected.csv";
+}
+
 /// Writes what the scorer has produced so far: the header once, scored rows to `os`, rejected
-/// rows to OUT.rejected.csv (opened on the first one), warnings to stderr.
+/// rows to the rejected file (a temporary until Commit, opened on the first one), warnings to
+/// stderr. Every cell goes through the spreadsheet-safe rule (data/csv_safe.h).
 class ScoreWriter {
  public:
-  ScoreWriter(std::ostream& os, std::string rejected_path)
-      : os_(os), rejected_path_(std::move(rejected_path)) {}
+  ScoreWriter(std::ostream& os, std::string rejected_path, bool always_write_rejected)
+      : os_(os), rejected_path_(std::move(rejected_path)) {
+    if (always_write_rejected) OpenRejected();
+  }
   void Drain(BatchScorer& scorer) {
     if (!header_written_ && !scorer.OutputHeader().empty()) {
-      os_ << CsvLine(scorer.OutputHeader()) << "\n";
+      os_ << SafeCsvLine(scorer.OutputHeader()) << "\n";
       header_written_ = true;
     }
-    for (const auto& row : scorer.TakeRows()) os_ << CsvLine(row.cells) << "\n";
+    for (const auto& row : scorer.TakeRows()) os_ << SafeCsvLine(row.cells) << "\n";
     for (const auto& r : scorer.TakeRejected()) WriteRejected(r);
     for (const auto& w : scorer.TakeWarnings())
       std::cerr << "warning: row " << w.row << ", column '" << w.column << "', value '" << w.value
                 << "': " << w.message << "\n";
   }
-  std::size_t Rejected() const { return rejected_; }
+  /// Renames the rejected file into place when one was opened; otherwise removes a stale one
+  /// from an earlier run at the default path, so that the listing always matches the output.
+  void Commit() {
+    if (rejected_) {
+      rejected_->Commit();
+    } else if (!rejected_path_.empty()) {
+      std::remove(rejected_path_.c_str());
+    }
+  }
+  std::size_t Rejected() const { return count_; }
+  const std::string& RejectedFile() const { return rejected_path_; }
 
  private:
+  void OpenRejected() {
+    rejected_.emplace(rejected_path_);
+    rejected_->Stream() << "row,reason\n";
+  }
   void WriteRejected(const RejectedRow& r) {
-    if (!rejected_os_.is_open()) {
-      rejected_os_.open(rejected_path_, std::ios::binary);
-      rejected_os_ << "row,reason\n";
-    }
-    rejected_os_ << CsvLine({std::to_string(r.row), r.reason}) << "\n";
+    if (!rejected_ && !rejected_path_.empty()) OpenRejected();
+    if (rejected_) rejected_->Stream() << SafeCsvLine({std::to_string(r.row), r.reason}) << "\n";
     std::cerr << "rejected: " << r.reason << "\n";
-    ++rejected_;
+    ++count_;
   }
   std::ostream& os_;
   std::string rejected_path_;
-  std::ofstream rejected_os_;
+  std::optional<AtomicOutput> rejected_;
   bool header_written_ = false;
-  std::size_t rejected_ = 0;
+  std::size_t count_ = 0;
 };
 
+/// Size of a seekable input (for the progress bar); 0 for a pipe.
 std::size_t StreamSize(std::istream& in) {
   in.seekg(0, std::ios::end);
-  const auto total = static_cast<std::size_t>(std::max<std::streamoff>(in.tellg(), 0));
+  const std::streamoff end = in.tellg();
+  in.clear();
   in.seekg(0);
-  return total;
+  in.clear();
+  return end > 0 ? static_cast<std::size_t>(end) : 0;
 }
 
-int ScoreCommand(const ScoreOptions& o) {
-  const Bundle bundle = LoadBundle(o.model_path);
-  std::ifstream in(o.data_path, std::ios::binary);
-  if (!in) throw Error(Location{o.data_path, 0, "", ""}, "cannot be opened for reading");
-  const std::size_t total = StreamSize(in);
-  std::ofstream os(o.out, std::ios::binary);
-  if (!os) throw Error(Location{o.out, 0, "", ""}, "cannot be opened for writing");
-  const std::string rejected_path = o.out + ".rejected.csv";
-  ScoreWriter writer(os, rejected_path);
-  BatchScorer scorer(bundle, o.data_path, o.explain);
+/// Feeds `in` to the scorer in 64 KiB chunks, draining the writer after each one.
+void Stream(std::istream& in, std::size_t total, BatchScorer& scorer, ScoreWriter& writer) {
   Progress progress("scoring");
   std::vector<char> buf(1 << 16);
   std::size_t done = 0;
@@ -85,22 +105,63 @@ int ScoreCommand(const ScoreOptions& o) {
   }
   scorer.Finish();
   writer.Drain(scorer);
-  if (!os.flush()) throw Error(Location{o.out, 0, "", ""}, "write failed");
-  if (writer.Rejected() == 0) std::remove(rejected_path.c_str());
+}
+
+int ScoreCommand(const ScoreOptions& o) {
+  const std::string rejected_path = RejectedPath(o);
+  RefuseOverwritingInputs({{"--model", o.model_path}, {"--data", o.data_path}},
+                          {{"--out", o.out}, {"the rejected-rows file", rejected_path}});
+  if (o.model_path == "-") throw Error("--model: a bundle file is needed (not standard input)");
+  const Bundle bundle = LoadBundle(o.model_path);
+  const bool from_stdin = o.data_path == "-", to_stdout = o.out == "-";
+  if (from_stdin || to_stdout) std::ios::sync_with_stdio(false);
+  std::ifstream file;
+  if (!from_stdin) {
+    file.open(o.data_path, std::ios::binary);
+    if (!file) throw Error(Location{o.data_path, 0, "", ""}, "cannot be opened for reading");
+  }
+  std::istream& in = from_stdin ? std::cin : file;
+  const std::size_t total = from_stdin ? 0 : StreamSize(file);
+  std::optional<AtomicOutput> out_file;
+  if (!to_stdout) out_file.emplace(o.out);
+  std::ostream& os = to_stdout ? std::cout : out_file->Stream();
+  ScoreWriter writer(os, rejected_path, !o.rejected.empty());
+  BatchScorer scorer(bundle, from_stdin ? "standard input" : o.data_path, o.explain);
+  Stream(in, total, scorer, writer);
+  if (to_stdout && !std::cout.flush()) throw Error("standard output: write failed");
+  if (out_file) out_file->Commit();
+  writer.Commit();
   std::cerr << "rows in " << scorer.RowsIn() << ", scored " << scorer.RowsScored() << ", rejected "
             << scorer.RowsRejected()
-            << (writer.Rejected() ? " (listed in " + rejected_path + ")" : "") << "\n";
+            << (writer.Rejected() && !rejected_path.empty() ? " (listed in " + rejected_path + ")"
+                                                            : "")
+            << "\n";
   return 0;
 }
+
+/// An existing file, or "-" for standard input.
+const CLI::Validator kFileOrStdin(
+    [](std::string& s) { return s == "-" ? std::string() : CLI::ExistingFile(s); }, "FILE or -");
 
 }  // namespace
 
 void AddScoreCommand(CLI::App& app, int& rc) {
   auto o = std::make_shared<ScoreOptions>();
   auto* cmd = app.add_subcommand("score", "Score a CSV (PD, margin, points, band)");
+  cmd->footer(
+      "Every cell written is spreadsheet-safe: a text cell starting with = + - @ tab or CR gets a "
+      "leading ' (plain numbers such as -1.23 are unchanged). The output appears only when "
+      "scoring succeeded (written to a temporary file, then renamed); an output that is one of "
+      "the inputs is refused. Rejected rows go to stderr and to --rejected FILE, by default "
+      "OUT.rejected.csv (none with --out -: stderr only).");
   cmd->add_option("--model", o->model_path, "Bundle JSON")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--data", o->data_path, "Input CSV")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--out", o->out, "Output CSV")->required();
+  cmd->add_option("--data", o->data_path, "Input CSV, or - for standard input")
+      ->required()
+      ->check(kFileOrStdin);
+  cmd->add_option("--out", o->out, "Output CSV, or - for standard output (streamed)")->required();
+  cmd->add_option("--rejected", o->rejected,
+                  "CSV of rejected rows (row,reason); default OUT.rejected.csv, none with --out -; "
+                  "when given, always written (header only if no row was rejected)");
   cmd->add_flag("--explain", o->explain, "Add shap_<feature> columns and base_value");
   cmd->callback([o, &rc] { rc = ScoreCommand(*o); });
 }

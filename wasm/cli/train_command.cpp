@@ -31,6 +31,10 @@ void PrintTrainSummary(const Bundle& bundle, const std::string& out) {
 }
 
 int TrainCommand(TrainCommandOptions& o) {
+  RefuseOverwritingInputs({{"--data", o.train.data_path},
+                           {"--valid", o.train.valid_path},
+                           {"--schema", o.train.schema_path}},
+                          {{"--out", o.out}});
   o.train.params = ParseParams(o.params);
   o.train.exclude = SplitList(o.exclude);
   o.train.protected_columns = SplitList(o.protect);
@@ -40,7 +44,7 @@ int TrainCommand(TrainCommandOptions& o) {
   nlohmann::json phase_seconds;
   if (o.timings) o.train.timings = &phase_seconds;
   const Bundle bundle = TrainBundle(o.train);
-  WriteFileAtomically(o.out, bundle.Dump());
+  WriteBundle(bundle, o.out);
   if (o.timings) std::cerr << phase_seconds.dump() << "\n";
   PrintTrainSummary(bundle, o.out);
   return 0;
@@ -59,8 +63,8 @@ void AddTrainCommand(CLI::App& app, int& rc) {
   cmd->add_option("--model", o->train.model, "logistic | gbdt | random_forest | svm")
       ->capture_default_str();
   cmd->add_option("--out", o->out, "Bundle to write (JSON)")->required();
-  auto* valid = cmd->add_option("--valid", o->train.valid_path, "Validation CSV")
-                    ->check(CLI::ExistingFile);
+  auto* valid =
+      cmd->add_option("--valid", o->train.valid_path, "Validation CSV")->check(CLI::ExistingFile);
   cmd->add_option("--valid-fraction", o->train.valid_fraction, "Stratified hold-out fraction")
       ->capture_default_str()
       ->excludes(valid);

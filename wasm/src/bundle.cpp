@@ -1,3 +1,4 @@
+#include "loanlens/sigmoid.h"
 #include "loanlens/bundle.h"
 
 #include <cmath>
@@ -160,7 +161,13 @@ Bundle Bundle::FromJson(nlohmann::json j, const std::string& source) {
       r.Fail("kind", "says '" + j["kind"].get<std::string>() + "' but the model is '" +
                          model->Kind() + "'");
     r.Object("metrics");
-    r.Object("training");
+    JsonReader training = r.Child("training");
+    if (training.Has("prohibited_basis"))  // set by import-xgboost: feature columns, by name
+      for (const auto& c : training.StringArray("prohibited_basis")) {
+        const ColumnSpec* spec = schema.Find(c);
+        if (!spec || spec->role != Role::kFeature)
+          training.Fail("prohibited_basis", "'" + c + "' is not a feature column of the schema");
+      }
     JsonReader explain = r.Child("explain");
     explain.Double("base_value");
     nlohmann::json meta = j;
@@ -174,7 +181,7 @@ Bundle Bundle::FromJson(nlohmann::json j, const std::string& source) {
 double Bundle::UncalibratedPd(double margin) const {
   // random_forest's margin is already its average class-1 probability.
   if (model_->MarginIsProbability()) return margin;
-  return 1.0 / (1.0 + std::exp(-margin));
+  return Sigmoid(margin);
 }
 
 double Bundle::MarginToPd(double margin) const {

@@ -1,3 +1,4 @@
+#include "loanlens/sigmoid.h"
 #include "loanlens/calibration.h"
 
 #include <algorithm>
@@ -25,12 +26,6 @@ CalibrationKind CalibrationKindFromString(const std::string& s) {
   if (s == "platt") return CalibrationKind::kPlatt;
   if (s == "isotonic") return CalibrationKind::kIsotonic;
   throw Error("calibration: unknown kind '" + s + "' (known: none, platt, isotonic)");
-}
-
-double Sigmoid(double t) {
-  if (t >= 0) return 1.0 / (1.0 + std::exp(-t));
-  const double e = std::exp(t);
-  return e / (1.0 + e);
 }
 
 namespace {

@@ -12,6 +12,7 @@
 
 #include "loanlens/calibration.h"
 #include "loanlens/data/frame.h"
+#include "loanlens/data/target.h"
 #include "loanlens/decision/reference.h"
 #include "loanlens/error.h"
 #include "loanlens/explain/kernel_shap.h"
@@ -87,6 +88,7 @@ std::string UtcNow() {
 
 void StratifiedSplit(const std::vector<double>& y, double fraction, std::uint64_t seed,
                      std::vector<std::size_t>& train, std::vector<std::size_t>& valid) {
+  CheckValidFraction(fraction);
   std::mt19937_64 rng(seed);
   for (double cls : {0.0, 1.0}) {
     std::vector<std::size_t> idx;
@@ -189,6 +191,18 @@ void SetDefaultKeyFields(Bundle& bundle, const std::vector<double>& mean_abs) {
   bundle.SetPolicy(policy);
 }
 
+/// Makes every column an imported model reads a feature (options.model_columns); returns those
+/// that were protected, in schema order.
+std::vector<std::string> GrantModelColumns(Schema& schema, const TrainOptions& options) {
+  std::vector<std::string> prohibited;
+  for (auto& c : schema.columns) {
+    if (options.model_columns.count(c.name) == 0 || c.role == Role::kTarget) continue;
+    if (c.role == Role::kProtected) prohibited.push_back(c.name);
+    c.role = Role::kFeature;
+  }
+  return prohibited;
+}
+
 double Seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
 }
@@ -215,6 +229,7 @@ Bundle TrainBundle(const TrainOptions& options) {
     }
     infer.forced_types = SchemaOverrideTypes(user_schema);
   }
+  for (const auto& [column, type] : options.model_columns) infer.forced_types[column] = type;
   infer.forced_types[options.target] = ColumnType::kCategorical;
   CsvOptions csv;
   if (!options.missing_tokens.empty()) {
@@ -246,6 +261,7 @@ Bundle TrainBundle(const TrainOptions& options) {
     c->role = Role::kProtected;
   }
   if (!user_schema.is_null()) ApplySchemaOverride(schema, user_schema);
+  const std::vector<std::string> prohibited = GrantModelColumns(schema, options);
   // Identifiers and ignored columns carry no levels into the bundle (an id column would list
   // every row's value).
   for (auto& c : schema.columns) {
@@ -258,31 +274,11 @@ Bundle TrainBundle(const TrainOptions& options) {
     throw Error("--schema gives the target column '" + options.target + "' another role");
   if (schema.FeatureNames().empty()) throw Error("train: no feature columns left");
 
-  // 2. Target coding: exactly two values; positive = --positive, or "1" for a 0/1 target.
-  target = schema.Find(options.target);
-  std::string positive = options.positive;
-  const auto& values = target->categories;
-  if (values.size() != 2) {
-    std::string list;
-    for (const auto& v : values) list += (list.empty() ? "'" : ", '") + v + "'";
-    throw Error(Location{name, 0, options.target, ""},
-                "the target must have exactly two values, found " + std::to_string(values.size()) +
-                    ": " + list);
-  }
-  if (positive.empty()) {
-    const bool zero_one =
-        (values[0] == "0" || values[0] == "1") && (values[1] == "0" || values[1] == "1");
-    if (!zero_one)
-      throw Error(Location{name, 0, options.target, ""}, "--positive is required: which of '" +
-                                                             values[0] + "' and '" + values[1] +
-                                                             "' means default?");
-    positive = "1";
-  }
-  if (positive != values[0] && positive != values[1])
-    throw Error(Location{name, 0, options.target, positive},
-                "--positive is not a value of the target; expected '" + values[0] + "' or '" +
-                    values[1] + "'");
-  const std::string negative = positive == values[0] ? values[1] : values[0];
+  // 2. Target coding (data/target.h, the rule `split` uses too).
+  const TargetCoding coding =
+      CodeTarget(schema.Find(options.target)->categories, options.positive, name, options.target);
+  const std::string& positive = coding.positive;
+  const std::string& negative = coding.negative;
 
   // 3. Rows, then the split (a separate validation file, or a stratified hold-out).
   ReadOptions ro;
@@ -298,8 +294,7 @@ Bundle TrainBundle(const TrainOptions& options) {
         ReadCsv(ReadFile(options.valid_path), BaseName(options.valid_path), schema, ro, csv).frame;
     split = "file " + BaseName(options.valid_path);
   } else {
-    if (!(options.valid_fraction > 0 && options.valid_fraction < 1))
-      throw Error("--valid-fraction: expected a number between 0 and 1");
+    CheckValidFraction(options.valid_fraction);
     std::vector<std::size_t> tr, va;
     StratifiedSplit(all.frame.target, options.valid_fraction, options.seed, tr, va);
     train_frame = Subset(all.frame, tr);
@@ -385,6 +380,7 @@ Bundle TrainBundle(const TrainOptions& options) {
       {"metrics", nlohmann::json::object()}};
 
   if (!options.model_source.is_null()) meta["training"]["source"] = options.model_source;
+  if (!prohibited.empty()) meta["training"]["prohibited_basis"] = prohibited;
 
   // Models without an exact explainer are explained by Kernel SHAP against a weighted k-means
   // summary of the training rows (at most 50 points), stored in the bundle.
@@ -490,6 +486,43 @@ Bundle TrainBundle(const TrainOptions& options) {
   return bundle;
 }
 
+namespace {
+
+/// The sample columns an XGBoost model's feature names refer to: a header column by name
+/// (numeric), or "column=level" (categorical; the longest header column that prefixes the name).
+std::map<std::string, ColumnType> ModelColumns(const nlohmann::json& xgb,
+                                               const std::vector<std::string>& header) {
+  std::map<std::string, ColumnType> out;
+  if (!xgb.is_object() || !xgb.contains("learner") || !xgb["learner"].is_object()) return out;
+  const auto& learner = xgb["learner"];
+  if (!learner.contains("feature_names") || !learner["feature_names"].is_array()) return out;
+  for (const auto& name : learner["feature_names"]) {
+    if (!name.is_string()) continue;
+    const std::string s = name.get<std::string>();
+    if (std::find(header.begin(), header.end(), s) != header.end()) {
+      out[s] = ColumnType::kNumeric;
+      continue;
+    }
+    const std::string* best = nullptr;
+    for (const auto& h : header)
+      if (s.size() > h.size() && s.compare(0, h.size(), h) == 0 && s[h.size()] == '=' &&
+          (!best || h.size() > best->size()))
+        best = &h;
+    if (best && out.count(*best) == 0) out[*best] = ColumnType::kCategorical;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> ProhibitedBasis(const Bundle& bundle) {
+  const auto& training = bundle.Meta()["training"];
+  std::vector<std::string> out;
+  if (training.contains("prohibited_basis"))
+    for (const auto& c : training["prohibited_basis"]) out.push_back(c.get<std::string>());
+  return out;
+}
+
 Bundle ImportXgboostBundle(TrainOptions options, const std::string& xgboost_json_path) {
   const std::string text = ReadFile(xgboost_json_path);
   nlohmann::json xgb;
@@ -497,6 +530,12 @@ Bundle ImportXgboostBundle(TrainOptions options, const std::string& xgboost_json
     xgb = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     throw Error(xgboost_json_path + ": not valid JSON (" + e.what() + ")");
+  }
+  {
+    std::ifstream in(options.data_path, std::ios::binary);
+    if (!in) throw Error(Location{options.data_path, 0, "", ""}, "cannot be opened for reading");
+    CsvReader reader(in, BaseName(options.data_path));
+    options.model_columns = ModelColumns(xgb, reader.Header());
   }
   options.model = "gbdt";  // the tree preprocessing: raw numbers, missing values kept, one-hot
   options.params.emplace("min_frequency", "1");  // every level of the sample has its column
@@ -506,13 +545,21 @@ Bundle ImportXgboostBundle(TrainOptions options, const std::string& xgboost_json
     try {
       return std::unique_ptr<Model>(tree::ImportXgboostJson(xgb, data.input_names));
     } catch (const Error& e) {
-      throw Error(xgboost_json_path + ": " + e.what() + " (the sample's model inputs are: " +
-                  [&data] {
-                    std::string list;
-                    for (const auto& n : data.input_names) list += (list.empty() ? "" : ", ") + n;
-                    return list;
-                  }() +
-                  "; a protected column the model uses needs the role 'feature' in --schema)");
+      const std::string what = e.what();
+      // Only a feature-mapping error needs the list of the sample's inputs.
+      if (what.find("model inputs") == std::string::npos &&
+          what.find("inputs given") == std::string::npos)
+        throw Error(xgboost_json_path + ": " + what);
+      std::string list;
+      for (const auto& n : data.input_names) {
+        if (list.size() > 1000) {
+          list += ", ...";
+          break;
+        }
+        list += (list.empty() ? "" : ", ") + n;
+      }
+      throw Error(xgboost_json_path + ": " + what + " (the sample's model inputs are: " + list +
+                  ")");
     }
   };
   return TrainBundle(options);

@@ -140,15 +140,20 @@ Preprocessor Preprocessor::Fit(const Frame& train, const Schema& schema,
     } else {
       // Numeric and boolean (0/1) columns.
       std::sort(present.begin(), present.end());
-      if (present.empty())
+      if (present.empty() && options.impute)
         throw Error("preprocess: feature '" + f.name + "' has no values in the training data");
-      if (spec->type == ColumnType::kBoolean) {
+      // Without imputation (trees keep missing values) a column with no value in the training
+      // rows, such as a sparse input of an imported model, is still an input; its median (the
+      // form's default only) is then 0.
+      if (present.empty()) {
+        f.median = 0;
+      } else if (spec->type == ColumnType::kBoolean) {
         const auto ones = static_cast<std::size_t>(std::count(present.begin(), present.end(), 1.0));
         f.median = ones * 2 > present.size() ? 1.0 : 0.0;  // the mode
       } else {
         f.median = Quantile(present, 0.5);
       }
-      if (options.clip_quantile > 0 && spec->type == ColumnType::kNumeric) {
+      if (options.clip_quantile > 0 && spec->type == ColumnType::kNumeric && !present.empty()) {
         f.clip = true;
         f.clip_low = Quantile(present, options.clip_quantile);
         f.clip_high = Quantile(present, 1 - options.clip_quantile);

@@ -30,14 +30,33 @@ async function loadBundle(text: string, source: string): Promise<void> {
     if (previous) void state.client.unloadBundle(previous.handle).catch(() => undefined);
     const v = info.metrics?.validation;
     const auc = typeof v?.auc === 'number' ? ` · validation AUC ${v.auc.toFixed(3)}` : '';
-    setStatus(`${source} — ${info.kind} model predicting ${info.target.name} = ${info.target.positive}${auc}`);
+    const prohibited = info.training?.prohibited_basis ?? [];
+    const basis = prohibited.length > 0 ? ` · uses a prohibited basis: ${prohibited.join(', ')}` : '';
+    setStatus(`${source} — ${info.kind} model predicting ${info.target.name} = ${info.target.positive}${auc}${basis}`);
+    delete document.body.dataset.loadError;
     document.body.dataset.ready = '1';
     document.body.dataset.model = source;
   } catch (e) {
-    setStatus(`Could not load ${source}: ${(e as Error).message}`, 'error');
+    setStatus(`Could not load ${source}: ${(e as Error).message}. ${activeModelNote()}`, 'error');
+    document.body.dataset.loadError = source;
+    syncSelect();
   } finally {
     delete document.body.dataset.loading;
   }
+}
+
+/// After a failed load: which model is still in use (the previous one stays loaded).
+function activeModelNote(): string {
+  return state.bundle ? `Still using ${state.bundle.source}.` : 'No model is loaded.';
+}
+
+/// Points the model picker back at the model in use (a failed pick must not look selected).
+function syncSelect(): void {
+  const active = state.bundle?.source;
+  if (!active) return;
+  const shipped = state.models.find((m) => m.name === active || m.file === active);
+  if (shipped) select.value = shipped.file;
+  else if (select.querySelector(`option[value="${kUserOption}"]`)) select.value = kUserOption;
 }
 
 async function loadShipped(file: string): Promise<void> {
@@ -48,7 +67,8 @@ async function loadShipped(file: string): Promise<void> {
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     await loadBundle(await res.text(), name);
   } catch (e) {
-    setStatus(`Could not fetch ${name}: ${(e as Error).message}`, 'error');
+    setStatus(`Could not fetch ${name}: ${(e as Error).message}. ${activeModelNote()}`, 'error');
+    syncSelect();
   }
 }
 

@@ -98,7 +98,7 @@ export interface BundleInfo {
   policy: PolicyInfo;
   metrics?: { validation?: ValidationMetrics; validation_uncalibrated?: ValidationMetrics; [k: string]: unknown };
   importance?: Record<string, unknown>;
-  training?: { rows?: number; data_sha256?: string; params?: Record<string, unknown>; seed?: number; [k: string]: unknown };
+  training?: { rows?: number; data_sha256?: string; params?: Record<string, unknown>; seed?: number; prohibited_basis?: string[]; [k: string]: unknown };
   explain?: { base_value?: number; method?: string; kernel_shap?: KernelShapInfo; [k: string]: unknown };
   [k: string]: unknown;
 }

@@ -11,6 +11,8 @@ declare module '*loanlens.mjs' {
     batchFeed(batchId: number, chunkText: string): string;
     batchFinish(batchId: number): string;
     batchClose(batchId: number): void;
+    /// {"text": lines} for a JSON array of rows, every cell spreadsheet-safe (data/csv_safe.h).
+    csvLines(rowsJson: string): string;
     /// The wasm linear memory (grows, never shrinks).
     HEAP8?: Int8Array;
   }

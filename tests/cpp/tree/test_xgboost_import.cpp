@@ -74,6 +74,25 @@ TEST_CASE("XGBoost import matches xgboost's margins and pred_contribs") {
     CHECK_THROWS_WITH_AS(loanlens::tree::ImportXgboostJson(xgb, {"a", "b"}),
                          doctest::Contains("person_age"), loanlens::Error);
   }
+  SUBCASE("models that could not load are refused: base_score 0 or 1 in float32, 1e39") {
+    for (const char* base : {"0", "1", "1E-50", "9.99999999E-1"}) {
+      nlohmann::json bad = xgb;
+      bad["learner"]["learner_model_param"]["base_score"] = base;
+      CHECK_THROWS_WITH_AS(loanlens::tree::ImportXgboostJson(bad, inputs),
+                           doctest::Contains("strictly between 0 and 1 in float32"),
+                           loanlens::Error);
+    }
+    nlohmann::json bad = xgb;
+    bad["learner"]["gradient_booster"]["model"]["trees"][0]["split_conditions"][0] = 1e39;
+    CHECK_THROWS_WITH_AS(loanlens::tree::ImportXgboostJson(bad, inputs),
+                         doctest::Contains("trees[0].split_conditions[0]: 1e+39 is not a finite "
+                                           "float32"),
+                         loanlens::Error);
+    bad = xgb;
+    bad["learner"]["feature_names"][1] = bad["learner"]["feature_names"][0];
+    CHECK_THROWS_WITH_AS(loanlens::tree::ImportXgboostJson(bad, inputs), doctest::Contains("twice"),
+                         loanlens::Error);
+  }
   SUBCASE("base_score as a bracketed string (XGBoost 2.x) is read") {
     nlohmann::json v2 = xgb;
     v2["learner"]["learner_model_param"]["base_score"] = "[4.165E-1]";

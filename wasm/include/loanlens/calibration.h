@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "loanlens/sigmoid.h"
 namespace loanlens {
 
 enum class CalibrationKind { kNone, kPlatt, kIsotonic };
@@ -33,8 +34,6 @@ PlattCoefficients FitPlatt(const std::vector<double>& margin, const std::vector<
                            bool target_smoothing = true,
                            const std::vector<double>* weight = nullptr);
 
-/// sigmoid(t) = 1 / (1 + exp(-t)), computed without overflow.
-double Sigmoid(double t);
 
 /// A fitted calibration map margin -> pd.
 struct Calibrator {

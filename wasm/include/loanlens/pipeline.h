@@ -4,6 +4,7 @@
 /// explanations -> bundle. Shared by `loanlens train` and the tests; the browser only scores.
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -38,15 +39,29 @@ struct TrainOptions {
   /// training.source.
   std::function<std::unique_ptr<Model>(const TrainData&)> make_model;
   nlohmann::json model_source;
+  /// Set by import-xgboost: the sample's columns that the imported model reads, with the type the
+  /// model gives them (numeric for a column read by name, categorical for "column=level"
+  /// inputs). They become features whatever role the defaults or the schema would give them (an
+  /// imported model is never changed); those that would have been protected are listed in the
+  /// bundle's training.prohibited_basis. A column with no value in the sample is still an input.
+  std::map<std::string, ColumnType> model_columns;
 };
 
 /**
  * Bundles an XGBoost model (JSON from Booster.save_model) with the schema and preprocessing of a
  * labelled sample: the sample's columns are mapped to the model's feature names (numeric columns
  * by name, one-hot columns as "column=level"), and validation metrics are computed on the
- * sample's hold-out rows. `options.model` is ignored.
+ * sample's hold-out rows. `options.model` is ignored. The model is imported as it is: a column it
+ * reads is a feature even when it is a protected attribute (age, sex, ...; then listed in
+ * training.prohibited_basis, see ProhibitedBasis()) or has no value in the sample (then typed
+ * numeric, as the model's float splits read it).
  */
 Bundle ImportXgboostBundle(TrainOptions options, const std::string& xgboost_json_path);
+
+/// The columns listed in the bundle's training.prohibited_basis: model inputs that are, or stand
+/// in for, a prohibited basis for credit decisions (set by import-xgboost for a model that uses
+/// them); empty for every model LoanLens trains itself.
+std::vector<std::string> ProhibitedBasis(const Bundle& bundle);
 
 /// Parameters handled by the pipeline rather than the model: encoding (onehot|woe), woe_bins,
 /// min_frequency, missing_indicators (0|1), clip_quantile, calibration (none|platt|isotonic),

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "loanlens/data/target.h"
 #include "loanlens/error.h"
 
 namespace loanlens {
@@ -41,15 +42,6 @@ std::string ExpectedTargets(const std::string& positive,
   out += "one of ";
   for (std::size_t i = 0; i < negatives.size(); ++i) out += (i ? ", '" : "'") + negatives[i] + "'";
   return out;
-}
-
-/// Equal as text, or as numbers when both parse ("1.0" matches "1").
-bool SameValue(std::string_view cell, const std::string& expected) {
-  if (cell == expected) return true;
-  auto a = ParseNumber(cell);
-  if (!a) return false;
-  auto b = ParseNumber(expected);
-  return b && *a == *b;
 }
 
 }  // namespace
@@ -160,10 +152,10 @@ double RowParser::ParseTarget(const CsvRecord& record, const std::string& positi
     throw Error(Location{source_, record.row, name, cell},
                 "missing target value; expected " + ExpectedTargets(positive, negatives));
   std::string_view value = TrimSpaces(cell);
-  if (SameValue(value, positive)) return 1.0;
+  if (SameTargetValue(value, positive)) return 1.0;
   if (negatives.empty()) return 0.0;
   for (const auto& n : negatives)
-    if (SameValue(value, n)) return 0.0;
+    if (SameTargetValue(value, n)) return 0.0;
   throw Error(Location{source_, record.row, name, cell}, "unknown target value '" +
                                                              std::string(value) + "'; expected " +
                                                              ExpectedTargets(positive, negatives));

@@ -1,3 +1,4 @@
+#include "loanlens/sigmoid.h"
 #include "loanlens/linear/logistic.h"
 
 #include <LBFGS.h>
@@ -38,7 +39,7 @@ class Objective {
     for (Eigen::Index i = 0; i < margin.size(); ++i) {
       const double z = margin[i];
       f += s_[i] * (y_[i] > 0.5 ? Softplus(-z) : Softplus(z));
-      r[i] = s_[i] * (1.0 / (1.0 + std::exp(-z)) - y_[i]);
+      r[i] = s_[i] * (Sigmoid(z) - y_[i]);
     }
     grad.resize(p + 1);
     grad.head(p) = (x_.transpose() * r) / n + ridge_ * theta.head(p);
@@ -61,7 +62,7 @@ class Objective {
     const Eigen::VectorXd margin = xa * theta;
     // H = X' W X / n with W = s q (1 - q): scale the rows by sqrt(W) and take the Gram matrix.
     for (Eigen::Index i = 0; i < margin.size(); ++i) {
-      const double q = 1.0 / (1.0 + std::exp(-margin[i]));
+      const double q = Sigmoid(margin[i]);
       xa.row(i) *= std::sqrt(s_[i] * q * (1 - q) / n);
     }
     Eigen::MatrixXd h = Eigen::MatrixXd::Zero(p + 1, p + 1);

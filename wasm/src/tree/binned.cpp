@@ -4,7 +4,7 @@
 #include <cmath>
 #include <numeric>
 #include <string>
-#ifndef __EMSCRIPTEN__
+#if LOANLENS_THREADS
 #include <thread>
 #endif
 
@@ -122,7 +122,7 @@ BinnedData BinData(const TrainData& data, int max_bins) {
 
 void ParallelFor(std::size_t n, int threads,
                  const std::function<void(std::size_t, std::size_t)>& body) {
-#ifndef __EMSCRIPTEN__
+#if LOANLENS_THREADS
   if (threads > 1 && n > 1) {
     const std::size_t parts = std::min<std::size_t>(threads, n);
     std::vector<std::thread> pool;
@@ -137,29 +137,6 @@ void ParallelFor(std::size_t n, int threads,
   (void)threads;
 #endif
   body(0, n);
-}
-
-double RankAuc(const std::vector<double>& score, const std::vector<double>& label) {
-  const std::size_t n = score.size();
-  std::vector<std::size_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(),
-            [&](std::size_t a, std::size_t b) { return score[a] < score[b]; });
-  double rank_sum = 0, positives = 0;
-  for (std::size_t i = 0; i < n;) {
-    std::size_t j = i;
-    while (j < n && score[order[j]] == score[order[i]]) ++j;
-    const double rank = (i + 1 + j) / 2.0;  // average of ranks i+1..j
-    for (std::size_t k = i; k < j; ++k)
-      if (label[order[k]] > 0.5) {
-        rank_sum += rank;
-        positives += 1;
-      }
-    i = j;
-  }
-  const double negatives = static_cast<double>(n) - positives;
-  if (positives == 0 || negatives == 0) return NAN;
-  return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives);
 }
 
 }  // namespace loanlens::tree

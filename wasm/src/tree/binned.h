@@ -47,7 +47,5 @@ using Rng = detail::SplitMix64;
 void ParallelFor(std::size_t n, int threads,
                  const std::function<void(std::size_t, std::size_t)>& body);
 
-/// AUC by ranks (ties get the average rank); NaN when a class is absent.
-double RankAuc(const std::vector<double>& score, const std::vector<double>& label);
 
 }  // namespace loanlens::tree

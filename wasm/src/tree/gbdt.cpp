@@ -1,3 +1,4 @@
+#include "loanlens/sigmoid.h"
 #include "loanlens/tree/gbdt.h"
 
 #include <algorithm>
@@ -551,7 +552,6 @@ class Booster {
   std::vector<int> work_;
 };
 
-double Sigmoid(double m) { return 1 / (1 + std::exp(-m)); }
 
 double LogLoss(const std::vector<double>& margin, const TrainData& d) {
   double loss = 0, total = 0;

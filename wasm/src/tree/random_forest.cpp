@@ -1,3 +1,4 @@
+#include "loanlens/metrics.h"
 #include "loanlens/tree/random_forest.h"
 
 #include <algorithm>
@@ -439,7 +440,9 @@ std::unique_ptr<RandomForestModel> TrainRandomForest(const TrainData& data,
       score.push_back(oob_sum[r] / oob_count[r]);
       label.push_back(data.y[r]);
     }
-  const double oob_auc = RankAuc(score, label);
+  bool both_classes = false;
+  for (double l : label) both_classes |= l != label.front();  // (empty: false)
+  const double oob_auc = both_classes ? RocAuc(label, score) : NAN;
   nlohmann::json info = {{"params", params.ToJson()},
                          {"features_per_split", params.FeaturesPerSplit(m)},
                          {"oob_rows", score.size()}};

@@ -1,8 +1,11 @@
 #include "loanlens/tree/xgboost_import.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 
+#include "loanlens/data/csv.h"
 #include "loanlens/error.h"
 
 namespace loanlens::tree {
@@ -38,6 +41,16 @@ double Num(const nlohmann::json& a, std::size_t i, const std::string& where) {
   return a[i].get<double>();
 }
 
+/// A split condition or leaf value: finite in float32, as XGBoost stores it (1e39 is not).
+float Float32(const nlohmann::json& a, std::size_t i, const std::string& where) {
+  const double v = Num(a, i, where);
+  if (!(std::abs(v) <= std::numeric_limits<float>::max()))
+    throw Error("xgboost model: " + where + "[" + std::to_string(i) + "]: " + FormatNumber(v) +
+                " is not a finite float32 (XGBoost stores split conditions and leaf values as "
+                "float32, at most 3.4e38 in magnitude)");
+  return static_cast<float>(v);
+}
+
 }  // namespace
 
 std::unique_ptr<GbdtModel> ImportXgboostJson(const nlohmann::json& xgb_model,
@@ -71,12 +84,14 @@ std::unique_ptr<GbdtModel> ImportXgboostJson(const nlohmann::json& xgb_model,
     throw Error("xgboost model: multi-target models are not supported");
   const double base_prob = NumberField(Get(mparam, "base_score", "learner.learner_model_param"),
                                        "learner.learner_model_param.base_score");
-  if (!(base_prob > 0 && base_prob < 1))
-    throw Error("xgboost model: base_score " + std::to_string(base_prob) +
-                " is not a probability in (0, 1)");
-  // XGBoost's ProbToMargin in float.
-  const float base_f = static_cast<float>(base_prob);
+  // XGBoost's ProbToMargin in float: a base_score that is 0 or 1 in float32 (1e-50, 0.9999999999)
+  // gives an infinite margin, so it is refused, not only 0 and 1 themselves.
+  const float base_f = base_prob > 0 && base_prob < 1 ? static_cast<float>(base_prob) : 0.0f;
   const double base_score = -std::log(1.0f / base_f - 1.0f);
+  if (!(base_f > 0.0f && base_f < 1.0f) || !std::isfinite(base_score))
+    throw Error("xgboost model: learner.learner_model_param.base_score " + FormatNumber(base_prob) +
+                " is not a probability strictly between 0 and 1 in float32 (XGBoost computes "
+                "the base margin log(p / (1 - p)) in float32; it would be infinite)");
 
   const auto& booster = Get(learner, "gradient_booster", "learner");
   const std::string booster_name = booster.value("name", "");
@@ -97,6 +112,9 @@ std::unique_ptr<GbdtModel> ImportXgboostJson(const nlohmann::json& xgb_model,
         if (input_names[j] == s) found = static_cast<int>(j);
       if (found < 0)
         throw Error("xgboost model: feature '" + s + "' is not one of the model inputs");
+      if (std::find(column.begin(), column.end(), found) != column.end())
+        throw Error("xgboost model: learner.feature_names lists '" + s +
+                    "' twice (two model features would read one column)");
       column.push_back(found);
     }
   } else {
@@ -134,8 +152,11 @@ std::unique_ptr<GbdtModel> ImportXgboostJson(const nlohmann::json& xgb_model,
       node.left = left[i].get<int>();
       node.right = right[i].get<int>();
       node.cover = Num(hess, i, path + ".sum_hessian");
+      if (!(node.cover >= 0 && std::isfinite(node.cover)))
+        throw Error("xgboost model: " + path + ".sum_hessian[" + std::to_string(i) +
+                    "]: " + FormatNumber(node.cover) + " is not a finite non-negative number");
       // Thresholds and leaf values are float32 in XGBoost.
-      const float c = static_cast<float>(Num(cond, i, path + ".split_conditions"));
+      const float c = Float32(cond, i, path + ".split_conditions");
       if (node.left == -1) {
         node.value = c;
         continue;

@@ -105,6 +105,9 @@ export class EngineClient {
   receipt(req: Api[typeof Kind.Receipt]['req']) {
     return this.call(Kind.Receipt, req);
   }
+  csvText(rows: string[][]) {
+    return this.call(Kind.CsvText, { rows }).then((r) => r.parts);
+  }
   batch(req: Api[typeof Kind.Batch]['req'], options: CallOptions) {
     return this.call(Kind.Batch, req, options);
   }

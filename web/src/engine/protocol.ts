@@ -11,6 +11,7 @@ export const Kind = {
   Score: 'score',
   Receipt: 'receipt',
   Batch: 'batch',
+  CsvText: 'csv-text',
   Cancel: 'cancel',
   // replies
   Result: 'result',
@@ -34,6 +35,9 @@ export interface Api {
     req: { handle: number; record: Record<string, RecordValue>; applicantReference: string; bundleName: string };
     res: Receipt;
   };
+  /// CSV text of `rows` (header included if given), every cell through the engine's
+  /// spreadsheet-safe rule: one part per slice of rows, to be joined into a Blob.
+  [Kind.CsvText]: { req: { rows: string[][] }; res: { parts: string[] } };
   [Kind.Batch]: {
     req: { handle: number; file: Blob; sourceName: string; explain: boolean; chunkBytes?: number };
     res: BatchChunk & {

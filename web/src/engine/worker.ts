@@ -80,6 +80,27 @@ async function runBatch(id: number, req: Api[typeof Kind.Batch]['req']): Promise
   }
 }
 
+/// Rows per csvLines call: bounds the JSON crossing the boundary and the text built at once.
+const kCsvRowsPerCall = 5000;
+
+async function csvText(rows: string[][]): Promise<{ parts: string[] }> {
+  const m = await engine();
+  const parts: string[] = [];
+  for (let i = 0; i < rows.length; i += kCsvRowsPerCall)
+    parts.push(parse<{ text: string }>(m.csvLines(JSON.stringify(rows.slice(i, i + kCsvRowsPerCall)))).text);
+  return { parts };
+}
+
+/// A message for anything thrown: an engine failure keeps the engine's message; a raw
+/// WebAssembly.Exception (an exception that crossed the boundary: a bug, the bindings catch all)
+/// and other non-Error values still become a sentence, never "[object WebAssembly.Exception]".
+function messageOf(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  const wasmException = (globalThis as { WebAssembly?: { Exception?: new (...a: never[]) => unknown } }).WebAssembly?.Exception;
+  if (wasmException && err instanceof wasmException) return 'internal engine error: an exception crossed the WebAssembly boundary';
+  return typeof err === 'string' ? err : `internal engine error: ${String(err)}`;
+}
+
 async function handle(msg: ToWorker): Promise<unknown> {
   switch (msg.kind) {
     case Kind.Version:
@@ -101,6 +122,8 @@ async function handle(msg: ToWorker): Promise<unknown> {
     }
     case Kind.Batch:
       return runBatch(msg.id, msg.payload);
+    case Kind.CsvText:
+      return csvText(msg.payload.rows);
     case Kind.Cancel:
       cancelled.add(msg.target);
       return undefined;
@@ -118,7 +141,7 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
     (err: unknown) => {
       cancelled.delete(msg.id);
       if (err instanceof Cancelled) post({ id: msg.id, kind: Kind.Error, message: 'cancelled', cancelled: true });
-      else post({ id: msg.id, kind: Kind.Error, message: err instanceof Error ? err.message : String(err) });
+      else post({ id: msg.id, kind: Kind.Error, message: messageOf(err) });
     },
   );
 };

@@ -6,7 +6,6 @@ import type { BatchRejected, BatchRow } from '../types';
 import type { BatchResult } from '../batch/result';
 import { bytes, clear, h, int } from '../dom';
 import { CancelledError } from '../engine/client';
-import { toCsv } from '../csv';
 import { explainMethod } from '../explain';
 import { BatchTable } from './batch_table';
 import { BatchCharts } from './batch_charts';
@@ -75,9 +74,12 @@ function renderSummary(el: HTMLElement, s: BatchResult['summary']): void {
   el.replaceChildren(kpi(s.rows_in, 'rows in'), h('div', { class: 'kpi-op', text: '=' }), kpi(s.scored, 'scored'), h('div', { class: 'kpi-op', text: '+' }), kpi(s.rejected, 'rejected'));
 }
 
-function downloadCsv(r: BatchResult): void {
+/// The scored file with the columns of `loanlens score`; the engine writes the lines (its one
+/// spreadsheet-safe rule, as the CLI's output).
+async function downloadCsv(state: AppState, r: BatchResult): Promise<void> {
   const sorted = [...r.rows].sort((a, b) => a.row - b.row);
-  const url = URL.createObjectURL(new Blob([toCsv(r.header, sorted.map((x) => x.cells))], { type: 'text/csv;charset=utf-8' }));
+  const parts = await state.client.csvText([r.header, ...sorted.map((x) => x.cells)]);
+  const url = URL.createObjectURL(new Blob(parts, { type: 'text/csv;charset=utf-8' }));
   const a = h('a', { href: url, download: `${r.source.replace(/\.csv$/i, '')}_scored.csv` });
   document.body.append(a);
   a.click();
@@ -223,7 +225,10 @@ class BatchController {
   wire(): void {
     const { ui } = this;
     ui.download.addEventListener('click', () => {
-      if (this.result) downloadCsv(this.result);
+      if (!this.result) return;
+      downloadCsv(this.state, this.result).catch((e: Error) => {
+        ui.progressText.textContent = `Could not build the download: ${e.message}`;
+      });
     });
     ui.cancel.addEventListener('click', () => this.controller?.abort());
     ui.fileInput.addEventListener('change', () => {
