@@ -61,7 +61,7 @@ check "score counts" grep -q "rows in 8, scored 6, rejected 2" "$TMP/score.err"
 check "score names the bad cell" grep -qF "row 5, column 'duration_months', value 'forty'" "$TMP/score.err"
 check "rejected file" bash -c "[ \$(wc -l < '$TMP/out.csv.rejected.csv') = 3 ]"
 check "scored rows" bash -c "[ \$(wc -l < '$TMP/out.csv') = 7 ]"
-check "score columns" bash -c "head -1 '$TMP/out.csv' | grep -q ',pd,margin,points,band,rules,reason_1,reason_2,reason_3,reason_4,expected_loss,rate,shap_checking_status,.*,base_value\$'"
+check "score columns" bash -c "head -1 '$TMP/out.csv' | grep -q ',pd,margin,points,band,rules,reason_1,reason_2,reason_3,reason_4,expected_loss,rate,max_amount,shap_checking_status,.*,base_value\$'"
 
 # explain
 "$CLI" explain --model "$TMP/m.json" --row '{"checking_status": "< 0 DM", "duration_months": 48}' >"$TMP/explain.json" 2>/dev/null

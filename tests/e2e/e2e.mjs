@@ -212,9 +212,22 @@ try {
     const n0 = Number(await page.getAttribute('#view-applicant', 'data-scored'));
     await page.click('[data-testid="score-button"]');
     await page.waitForFunction((n) => Number(document.getElementById('view-applicant').dataset.scored) > n, n0);
-    const cliOut = cliExplain(join(repo, 'models', `${model}.json`), await formRecord());
+    let cliOut = cliExplain(join(repo, 'models', `${model}.json`), await formRecord());
     await checkDecision(cliOut, `${model} (declined case)`);
     const buttons = page.locator('[data-testid^="recourse-apply-"]');
+    // No way to approval from the maxima: milder applicants until the engine offers recourse.
+    let tries = 0;
+    while (!(cliOut.band !== 'approve' && cliOut.recourse?.length > 0) && tries < 6) {
+      const f = [0.8, 0.6, 0.4][tries % 3];
+      await page.click('text=Reset to typical values');
+      for (const c of numeric.slice(0, tries < 3 ? 2 : 1)) await set(c.name, Math.round(c.min + f * (c.max - c.min)));
+      const n = Number(await page.getAttribute('#view-applicant', 'data-scored'));
+      await page.click('[data-testid="score-button"]');
+      await page.waitForFunction((k) => Number(document.getElementById('view-applicant').dataset.scored) > k, n);
+      cliOut = cliExplain(join(repo, 'models', `${model}.json`), await formRecord());
+      await checkDecision(cliOut, `${model} (recourse case ${tries})`);
+      tries++;
+    }
     if (cliOut.band !== 'approve' && Array.isArray(cliOut.recourse) && cliOut.recourse.length > 0) {
       assert.equal(await buttons.count(), cliOut.recourse.length);
       const want = await page.locator('.recourse-list li').first().getAttribute('data-band');
@@ -222,6 +235,7 @@ try {
       await buttons.first().click();
       await page.waitForFunction((n) => Number(document.getElementById('view-applicant').dataset.scored) > n, n1);
       assert.equal(await page.getAttribute('[data-testid="result-band"]', 'data-band'), want, 'applying a recourse option did not give its band');
+      console.log(`   recourse: ${cliOut.recourse.length} option(s); applying the first gave ${want}`);
     } else console.log(`   band ${cliOut.band}; the engine returned no recourse options (${cliOut.recourse === undefined ? 'not in this engine yet' : 'none'})`);
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(out, 'applicant-declined.png'), fullPage: true });

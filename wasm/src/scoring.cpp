@@ -28,6 +28,7 @@ void AppendDecisionCells(const Decision& d, std::vector<std::string>& cells) {
     cells.push_back(k < static_cast<int>(d.reasons.size()) ? ReasonColumn(d.reasons[k]) : "");
   cells.push_back(d.price.has_expected_loss ? FormatNumber(d.price.expected_loss) : "");
   cells.push_back(FormatNumber(d.price.rate));
+  cells.push_back(d.limit && d.limit->max_amount ? FormatNumber(*d.limit->max_amount) : "");
 }
 
 }  // namespace
@@ -38,6 +39,7 @@ const std::vector<std::string>& DecisionColumns() {
     for (int k = 1; k <= kReasonColumns; ++k) c.push_back("reason_" + std::to_string(k));
     c.push_back("expected_loss");
     c.push_back("rate");
+    c.push_back("max_amount");
     return c;
   }();
   return columns;
@@ -86,6 +88,7 @@ void BatchScorer::OnRecord(CsvRecord&& record) {
     out.row = record.row;
     DecisionOptions options;
     options.shap = explain_;
+    options.recourse = false;  // per applicant (explain, the Applicant screen), not per batch row
     const Decision d = Decide(bundle_, raw_.data(), row_warnings, options);
     out.score = d.score;
     out.cells = std::move(record.fields);

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -92,6 +93,23 @@ class Model {
     (void)x, (void)background, (void)num_background, (void)group, (void)num_players, (void)phi;
     return false;
   }
+  /**
+   * The split thresholds the model compares design column `input` against, ascending and
+   * distinct. With every other input fixed, the margin is then constant as x[input] moves within
+   * (-inf, t_0), [t_0, t_1), ..., [t_last, +inf): x[input] = v is on the upper side of t when
+   * v >= t (float32 models compare float(v) >= float(t); their thresholds are returned as float
+   * values). Missing values follow each split's default direction and are not covered.
+   * \return nullopt when the margin is not piecewise constant in x[input] (the default: linear
+   *         models, SVMs); an empty vector when the model never splits on it.
+   */
+  virtual std::optional<std::vector<double>> SplitThresholds(std::size_t input) const {
+    (void)input;
+    return std::nullopt;
+  }
+  /// Monotone constraints the model was trained with, one per design column: +1 = the margin
+  /// never decreases as the input grows, -1 = never increases, 0 = unconstrained. Empty when the
+  /// model has none.
+  virtual std::vector<int> MonotoneConstraints() const { return {}; }
   /// Extra global importance (gain, split counts ...) for the bundle; {} when none.
   virtual nlohmann::json Importance() const { return nlohmann::json::object(); }
 };

@@ -18,7 +18,8 @@
 namespace loanlens {
 
 /// pd, margin, points, band (the decision after review rules), rules ("id: text; ..."),
-/// reason_1 .. reason_4 ("code: text"), expected_loss (empty without an amount feature), rate.
+/// reason_1 .. reason_4 ("code: text"), expected_loss (empty without an amount feature), rate,
+/// max_amount (the largest approvable amount; empty without an amount feature or when none is).
 const std::vector<std::string>& DecisionColumns();
 
 struct ScoredRow {

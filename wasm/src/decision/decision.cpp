@@ -2,6 +2,8 @@
 
 #include <numeric>
 
+#include "loanlens/decision/text.h"
+
 namespace loanlens {
 namespace {
 
@@ -59,6 +61,10 @@ Decision Decide(const Bundle& bundle, const double* raw, const std::vector<RowWa
                     std::accumulate(d.points_by_feature.begin(), d.points_by_feature.end(), 0.0);
   }
   d.price = PriceOf(bundle, raw, d.score);
+  const int amount = FeatureIndex(bundle, bundle.GetPolicy().amount_feature);
+  if (options.limit && amount >= 0)
+    d.limit = decision::FindLimit(bundle, raw, static_cast<std::size_t>(amount));
+  if (options.recourse && d.score.band != "approve") d.recourse = decision::FindRecourse(bundle, raw);
   return d;
 }
 
@@ -89,6 +95,15 @@ nlohmann::json DecisionJson(const Bundle& bundle, const Decision& d) {
                         {"reference_contributions", ByFeature(features, d.reference_contributions)},
                         {"reference_points", ByFeature(features, d.reference_points)},
                         {"price", price}};
+  if (d.limit) out["limit"] = decision::ToJson(*d.limit);
+  nlohmann::json recourse = nlohmann::json::array();
+  if (d.recourse) {
+    for (const auto& option : d.recourse->options) recourse.push_back(decision::ToJson(option));
+    nlohmann::json search = decision::ToJson(*d.recourse);
+    search.erase("options");
+    out["recourse_search"] = std::move(search);
+  }
+  out["recourse"] = std::move(recourse);
   if (!d.score.contributions.empty()) {
     out["base_value"] = d.score.base_value;
     out["contributions"] = ByFeature(features, d.score.contributions);

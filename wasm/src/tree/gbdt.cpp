@@ -77,6 +77,58 @@ nlohmann::json GbdtParams::ToJson() const {
           {"monotone", monotone}};
 }
 
+namespace {
+
+/// Per design column: -1, 0 or +1 from "name:-1,other:+1" (names of original features).
+std::vector<int> MonotoneColumns(const std::string& spec,
+                                 const std::vector<std::string>& input_names,
+                                 const std::vector<int>& group,
+                                 const std::vector<std::string>& group_names) {
+  const std::size_t num_inputs = input_names.size();
+  std::vector<int> mono(num_inputs, 0);
+  if (spec.empty()) return mono;
+  const bool grouped = !group_names.empty() && group.size() == num_inputs;
+  std::stringstream ss(spec);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    if (item.empty()) continue;
+    const auto colon = item.rfind(':');
+    if (colon == std::string::npos)
+      throw Error("parameter 'monotone': expected 'feature:+1' or 'feature:-1', got '" + item +
+                  "'");
+    const std::string name = item.substr(0, colon), sign = item.substr(colon + 1);
+    int c = 0;
+    if (sign == "1" || sign == "+1")
+      c = 1;
+    else if (sign == "-1")
+      c = -1;
+    else if (sign == "0")
+      c = 0;
+    else
+      throw Error("parameter 'monotone': constraint for '" + name + "' must be +1, -1 or 0, got '" +
+                  sign + "'");
+    std::vector<std::size_t> columns;
+    if (grouped) {
+      for (std::size_t g = 0; g < group_names.size(); ++g)
+        if (group_names[g] == name)
+          for (std::size_t j = 0; j < num_inputs; ++j)
+            if (group[j] == static_cast<int>(g)) columns.push_back(j);
+    } else {
+      for (std::size_t j = 0; j < input_names.size(); ++j)
+        if (input_names[j] == name) columns.push_back(j);
+    }
+    if (columns.empty()) throw Error("parameter 'monotone': no feature named '" + name + "'");
+    if (columns.size() > 1)
+      throw Error("parameter 'monotone': feature '" + name +
+                  "' is one-hot encoded (categorical); a monotone constraint needs a numeric "
+                  "feature");
+    mono[columns[0]] = c;
+  }
+  return mono;
+}
+
+}  // namespace
+
 // ---- Model -------------------------------------------------------------------------------------
 
 GbdtModel::GbdtModel(std::vector<Tree> trees, double base_score,
@@ -115,6 +167,18 @@ bool GbdtModel::ExplainAgainst(const double* x, const double* background,
   args.tree_scale = 1;  // the margin is base_score + the sum of the trees
   InterventionalTreeShap(trees_, x, args, phi);
   return true;
+}
+
+std::optional<std::vector<double>> GbdtModel::SplitThresholds(std::size_t input) const {
+  return tree::SplitThresholds(trees_, input, float32_);
+}
+
+std::vector<int> GbdtModel::MonotoneConstraints() const {
+  const nlohmann::json* params = info_.contains("params") ? &info_["params"] : nullptr;
+  if (!params || !params->contains("monotone") || !(*params)["monotone"].is_string()) return {};
+  const std::string spec = (*params)["monotone"].get<std::string>();
+  if (spec.empty()) return {};
+  return MonotoneColumns(spec, input_names_, group_, group_names_);
 }
 
 void GbdtModel::SetGroups(std::vector<int> group, std::vector<std::string> group_names) {
@@ -177,48 +241,9 @@ struct GradPair {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kMinGain = 1e-6;  // XGBoost's kRtEps: smaller loss reductions are not splits
 
-/// Per design column: -1, 0 or +1 from "name:-1,other:+1" (names of original features).
+/// Per training data: MonotoneColumns over its design columns and groups.
 std::vector<int> ParseMonotone(const std::string& spec, const TrainData& data) {
-  std::vector<int> mono(data.num_inputs, 0);
-  if (spec.empty()) return mono;
-  const bool grouped = !data.group_names.empty() && data.group.size() == data.num_inputs;
-  std::stringstream ss(spec);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    if (item.empty()) continue;
-    const auto colon = item.rfind(':');
-    if (colon == std::string::npos)
-      throw Error("parameter 'monotone': expected 'feature:+1' or 'feature:-1', got '" + item +
-                  "'");
-    const std::string name = item.substr(0, colon), sign = item.substr(colon + 1);
-    int c = 0;
-    if (sign == "1" || sign == "+1")
-      c = 1;
-    else if (sign == "-1")
-      c = -1;
-    else if (sign == "0")
-      c = 0;
-    else
-      throw Error("parameter 'monotone': constraint for '" + name + "' must be +1, -1 or 0, got '" +
-                  sign + "'");
-    std::vector<std::size_t> columns;
-    if (grouped) {
-      for (std::size_t g = 0; g < data.group_names.size(); ++g)
-        if (data.group_names[g] == name)
-          for (std::size_t j = 0; j < data.num_inputs; ++j)
-            if (data.group[j] == static_cast<int>(g)) columns.push_back(j);
-    } else {
-      for (std::size_t j = 0; j < data.input_names.size(); ++j)
-        if (data.input_names[j] == name) columns.push_back(j);
-    }
-    if (columns.empty()) throw Error("parameter 'monotone': no feature named '" + name + "'");
-    if (columns.size() > 1)
-      throw Error("parameter 'monotone': feature '" + name +
-                  "' is one-hot encoded (categorical); a monotone constraint needs a numeric "
-                  "feature");
-    mono[columns[0]] = c;
-  }
-  return mono;
+  return MonotoneColumns(spec, data.input_names, data.group, data.group_names);
 }
 
 struct Split {

@@ -120,6 +120,10 @@ bool RandomForestModel::ExplainAgainst(const double* x, const double* background
   return true;
 }
 
+std::optional<std::vector<double>> RandomForestModel::SplitThresholds(std::size_t input) const {
+  return tree::SplitThresholds(trees_, input, false);
+}
+
 void RandomForestModel::SetGroups(std::vector<int> group, std::vector<std::string> group_names) {
   group_ = std::move(group);
   group_names_ = std::move(group_names);

@@ -175,6 +175,18 @@ nlohmann::json TreesToJson(const std::vector<Tree>& trees) {
   return a;
 }
 
+std::vector<double> SplitThresholds(const std::vector<Tree>& trees, std::size_t input,
+                                    bool float32) {
+  std::vector<double> out;
+  for (const Tree& t : trees)
+    for (const Node& n : t.nodes)
+      if (!n.IsLeaf() && static_cast<std::size_t>(n.feature) == input)
+        out.push_back(float32 ? static_cast<double>(static_cast<float>(n.threshold)) : n.threshold);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 nlohmann::json TreeImportance(const std::vector<Tree>& trees,
                               const std::vector<std::string>& input_names,
                               const std::vector<int>& group,

@@ -10,14 +10,18 @@
 #include <vector>
 
 #include "loanlens/bundle.h"
+#include "loanlens/decision/limit.h"
 #include "loanlens/decision/price.h"
 #include "loanlens/decision/reasons.h"
+#include "loanlens/decision/recourse.h"
 #include "loanlens/decision/review_rules.h"
 
 namespace loanlens {
 
 struct DecisionOptions {
   bool shap = true;  ///< SHAP contributions and points by feature (against the training mean)
+  bool limit = true;     ///< the largest approvable amount (when the policy names the amount)
+  bool recourse = true;  ///< what would change the decision (applicants not approved)
 };
 
 struct Decision {
@@ -33,6 +37,8 @@ struct Decision {
   std::vector<ReasonItem> reasons;  ///< adverse, most adverse first (declined / review)
   std::vector<ReasonItem> factors;  ///< main factors, not adverse (approved)
   Price price;
+  std::optional<decision::LimitResult> limit;
+  std::optional<decision::RecourseResult> recourse;
 };
 
 /**

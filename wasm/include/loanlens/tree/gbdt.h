@@ -66,6 +66,9 @@ class GbdtModel : public Model {
                       double* phi) const override;
   nlohmann::json ToJson() const override;
   nlohmann::json Importance() const override;
+  std::optional<std::vector<double>> SplitThresholds(std::size_t input) const override;
+  /// From info.params.monotone (the training parameter; imported models have none).
+  std::vector<int> MonotoneConstraints() const override;
 
   /// Loads {"kind":"gbdt", ...}; errors name the JSON path ("model.trees[3].cover[7]").
   static std::unique_ptr<GbdtModel> FromJson(const nlohmann::json& j);

@@ -57,6 +57,7 @@ class RandomForestModel : public Model {
   nlohmann::json ToJson() const override;
   /// Gini importance (sum of weighted impurity decrease), split counts and "oob_auc".
   nlohmann::json Importance() const override;
+  std::optional<std::vector<double>> SplitThresholds(std::size_t input) const override;
 
   static std::unique_ptr<RandomForestModel> FromJson(const nlohmann::json& j);
   const std::vector<Tree>& Trees() const { return trees_; }

@@ -74,6 +74,11 @@ std::vector<Tree> TreesFromJson(const nlohmann::json& j, const std::string& path
                                 std::size_t num_inputs);
 nlohmann::json TreesToJson(const std::vector<Tree>& trees);
 
+/// The distinct thresholds of the splits on design column `input` over all trees, ascending (as
+/// float values when `float32`: the comparison such models make). Model::SplitThresholds.
+std::vector<double> SplitThresholds(const std::vector<Tree>& trees, std::size_t input,
+                                    bool float32);
+
 /// Global importance of an ensemble: per design column gain (sum of loss_change), split
 /// counts and the same summed by original feature when `group` / `group_names` are given.
 nlohmann::json TreeImportance(const std::vector<Tree>& trees,
