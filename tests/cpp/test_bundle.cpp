@@ -236,6 +236,16 @@ TEST_CASE("batch scoring: rows in = scored + rejected, bad rows named") {
   CHECK(header[21] == "pd");
   CHECK(header.back() == "base_value");
   CHECK(rows[0].cells.size() == header.size());
+  // Mean |SHAP| per feature: the mean of the shap_<feature> cells' absolute values.
+  const auto mean = scorer.MeanAbsContributions();
+  REQUIRE(mean.size() == b.FeatureNames().size());
+  const std::size_t first_shap = 21 + loanlens::DecisionColumns().size();
+  for (std::size_t j = 0; j < mean.size(); ++j) {
+    double sum = 0;
+    for (const auto& r : rows) sum += std::abs(r.score.contributions[j]);
+    CHECK(header[first_shap + j] == "shap_" + b.FeatureNames()[j]);
+    CHECK(mean[j] == doctest::Approx(sum / rows.size()).epsilon(1e-12));
+  }
 }
 
 TEST_CASE("explain one record given as JSON") {

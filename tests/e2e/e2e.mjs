@@ -71,6 +71,37 @@ async function painted(selector) {
   });
 }
 
+/// The form's current values, as the record the CLI's `explain --row` takes.
+async function formRecord() {
+  const record = {};
+  for (const el of await page.locator('[data-testid="applicant-form"]').locator('input, select').all()) {
+    const n = await el.getAttribute('name');
+    if (n && !n.startsWith('__')) record[n] = await el.inputValue();
+  }
+  return record;
+}
+
+function cliExplain(bundlePath, record) {
+  return JSON.parse(execFileSync(cli, ['explain', '--model', bundlePath, '--row', JSON.stringify(record)], { encoding: 'utf8' }));
+}
+
+/// The result card shows the CLI's decision: band, points, reasons (codes, texts, points), rules.
+async function checkDecision(cliOut, label) {
+  assert.equal(await page.getAttribute('[data-testid="result-band"]', 'data-band'), cliOut.band, `${label}: band`);
+  assert.ok(Math.abs(Number(await page.getAttribute('[data-testid="result-points"]', 'data-points')) - cliOut.points) <= 1e-9, `${label}: points`);
+  const want = (cliOut.band === 'approve' ? cliOut.factors : cliOut.reasons) ?? [];
+  const got = await page.$$eval('[data-testid="result-reasons"] li[data-code]', (lis) => lis.map((li) => ({ code: li.dataset.code, text: li.querySelector('.reason-text').textContent, points: li.querySelector('.contrib').textContent })));
+  assert.deepEqual(got.map((r) => [r.code, r.text]), want.map((r) => [r.code, r.text]), `${label}: reasons`);
+  for (let i = 0; i < want.length; i++) {
+    const r = Math.round(want[i].points);
+    assert.equal(got[i].points, `${r > 0 ? '+' : r < 0 ? '−' : ''}${Math.abs(r)} points`, `${label}: reason points`);
+  }
+  const rules = await page.$$eval('[data-testid="result-rules"] li', (lis) => lis.map((li) => li.dataset.rule));
+  assert.deepEqual(rules, (cliOut.rules ?? []).map((r) => r.id), `${label}: rules`);
+  const officer = await page.textContent('[data-testid="result-card"] .decision-row') + (await page.textContent('[data-testid="result-reasons"]'));
+  assert.doesNotMatch(officer, /log-odds|odds of default x/, `${label}: odds in the officer's view`);
+}
+
 let failed = false;
 try {
   await step('page loads under a subpath, engine starts, first model loads', async () => {
@@ -116,25 +147,15 @@ try {
     await page.click('[data-testid="score-button"]');
     await page.waitForFunction((n) => Number(document.getElementById('view-applicant').dataset.scored ?? 0) > n, before);
     const pdText = await page.textContent('[data-testid="result-pd"]');
-    assert.match(pdText, /^\d{1,3}\.\d{4}%$/, `result-pd '${pdText}'`);
+    assert.match(pdText, /^\d{1,3}\.\d{2}%$/, `result-pd '${pdText}'`);
     const pd = Number(await page.getAttribute('[data-testid="result-pd"]', 'data-pd'));
-    assert.ok(Math.abs(Number(pdText.replace('%', '')) / 100 - pd) < 1e-6);
-    const band = (await page.textContent('[data-testid="result-band"]')).trim().toLowerCase();
-    assert.ok(['approve', 'review', 'decline'].includes(band), band);
-    const p = bundle.policy;
-    assert.equal(band, pd < p.approve_below ? 'approve' : pd >= p.decline_at ? 'decline' : 'review');
-    assert.ok((await page.locator('[data-testid="result-reasons"] li').count()) > 0, 'no reasons');
+    assert.ok(Math.abs(Number(pdText.replace('%', '')) / 100 - pd) < 5e-5);
     const px = await painted('[data-testid="waterfall-chart"]');
     assert.ok(px.n > 5000, `waterfall looks empty: ${JSON.stringify(px)}`);
-
-    // Same applicant through the native CLI: identical PD.
-    const record = {};
-    for (const el of await form.locator('input, select').all()) {
-      const n = await el.getAttribute('name');
-      if (n) record[n] = await el.inputValue();
-    }
-    const cliOut = JSON.parse(execFileSync(cli, ['explain', '--model', join(repo, 'models', `${model}.json`), '--row', JSON.stringify(record)], { encoding: 'utf8' }));
+    // Same applicant through the native CLI: the same decision (PD, band, points, reasons, rules).
+    const cliOut = cliExplain(join(repo, 'models', `${model}.json`), await formRecord());
     assert.ok(Math.abs(cliOut.pd - pd) <= 1e-12, `browser pd ${pd} vs CLI ${cliOut.pd}`);
+    await checkDecision(cliOut, model);
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(out, 'applicant.png'), fullPage: true });
     await page.locator('[data-testid="waterfall-chart"]').screenshot({ path: join(out, 'waterfall.png') });
@@ -149,8 +170,106 @@ try {
     const feature = bundle.schema.columns.find((c) => c.name === name);
     await input.fill(String(feature.min));
     await page.waitForFunction((v) => document.querySelector('[data-testid="result-pd"]').dataset.pd !== v, pd0, { timeout: 10000 });
-    const delta = await page.textContent('.delta');
-    assert.match(delta, /percentage points/);
+    const delta = await page.textContent('[data-testid="whatif-line"]');
+    assert.match(delta, /percentage points since the last score/);
+    // A change that does not move the PD: the line says so (it never keeps an old delta).
+    const n0 = Number(await page.getAttribute('#view-applicant', 'data-scored'));
+    await input.fill(String(feature.min));
+    await input.dispatchEvent('change');
+    await page.waitForFunction((n) => Number(document.getElementById('view-applicant').dataset.scored) > n, n0);
+    assert.match(await page.textContent('[data-testid="whatif-line"]'), /unchanged/);
+  });
+
+  await step('decision record: the receipt downloads, parses and carries the shown decision', async () => {
+    await page.fill('[data-testid="applicant-reference"]', 'APP-2026-0042');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="receipt-download"]')]);
+    const path = join(work, 'receipt.json');
+    await download.saveAs(path);
+    const receipt = JSON.parse(await readFile(path, 'utf8'));
+    assert.equal(receipt.format, 'loanlens-decision-record');
+    assert.equal(receipt.applicant_reference, 'APP-2026-0042');
+    assert.equal(receipt.bundle.content_sha256, bundle.content_sha256);
+    assert.equal(receipt.bundle.name, model);
+    assert.match(receipt.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    assert.equal(receipt.decision.band, await page.getAttribute('[data-testid="result-band"]', 'data-band'));
+    assert.equal(receipt.decision.pd, Number(await page.getAttribute('[data-testid="result-pd"]', 'data-pd')));
+    const cliOut = cliExplain(join(repo, 'models', `${model}.json`), await formRecord());
+    assert.deepEqual(receipt.decision.reasons, cliOut.reasons);
+    assert.deepEqual(receipt.decision.inputs, cliOut.inputs);
+    console.log(`   receipt: ${download.suggestedFilename()}, band ${receipt.decision.band}, ${receipt.decision.reasons.length} reasons`);
+  });
+
+  await step('a declined applicant: reasons and rules in the card, recourse applied re-scores to its band', async () => {
+    await page.uncheck('#whatif');
+    const set = async (name, value) => {
+      const el = page.locator(`[data-testid="applicant-form"] [name="${name}"]`);
+      if ((await el.count()) === 0) return;
+      if ((await el.evaluate((e) => e.tagName)) === 'SELECT') await el.selectOption({ index: 1 });
+      else await el.fill(String(value));
+    };
+    const numeric = bundle.schema.columns.filter((c) => c.role === 'feature' && c.type === 'numeric');
+    for (const c of numeric.slice(0, 3)) await set(c.name, c.max);
+    const n0 = Number(await page.getAttribute('#view-applicant', 'data-scored'));
+    await page.click('[data-testid="score-button"]');
+    await page.waitForFunction((n) => Number(document.getElementById('view-applicant').dataset.scored) > n, n0);
+    let cliOut = cliExplain(join(repo, 'models', `${model}.json`), await formRecord());
+    await checkDecision(cliOut, `${model} (declined case)`);
+    const buttons = page.locator('[data-testid^="recourse-apply-"]');
+    // No way to approval from the maxima: milder applicants until the engine offers recourse.
+    let tries = 0;
+    while (!(cliOut.band !== 'approve' && cliOut.recourse?.length > 0) && tries < 6) {
+      const f = [0.8, 0.6, 0.4][tries % 3];
+      await page.click('text=Reset to typical values');
+      for (const c of numeric.slice(0, tries < 3 ? 2 : 1)) await set(c.name, Math.round(c.min + f * (c.max - c.min)));
+      const n = Number(await page.getAttribute('#view-applicant', 'data-scored'));
+      await page.click('[data-testid="score-button"]');
+      await page.waitForFunction((k) => Number(document.getElementById('view-applicant').dataset.scored) > k, n);
+      cliOut = cliExplain(join(repo, 'models', `${model}.json`), await formRecord());
+      await checkDecision(cliOut, `${model} (recourse case ${tries})`);
+      tries++;
+    }
+    if (cliOut.band !== 'approve' && Array.isArray(cliOut.recourse) && cliOut.recourse.length > 0) {
+      assert.equal(await buttons.count(), cliOut.recourse.length);
+      const want = await page.locator('.recourse-list li').first().getAttribute('data-band');
+      const n1 = Number(await page.getAttribute('#view-applicant', 'data-scored'));
+      await buttons.first().click();
+      await page.waitForFunction((n) => Number(document.getElementById('view-applicant').dataset.scored) > n, n1);
+      assert.equal(await page.getAttribute('[data-testid="result-band"]', 'data-band'), want, 'applying a recourse option did not give its band');
+      console.log(`   recourse: ${cliOut.recourse.length} option(s); applying the first gave ${want}`);
+    } else console.log(`   band ${cliOut.band}; the engine returned no recourse options (${cliOut.recourse === undefined ? 'not in this engine yet' : 'none'})`);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(out, 'applicant-declined.png'), fullPage: true });
+    await page.check('#whatif');
+  });
+
+  await step('phone (390 px): the decision comes before the form; print: the card alone on one page', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForTimeout(200);
+    const y = async (sel) => page.$eval(sel, (e) => e.getBoundingClientRect().top + window.scrollY);
+    assert.ok((await y('[data-testid="result-card"]')) < (await y('[data-testid="applicant-form"]')), 'on a phone the form comes before the decision');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(out, 'phone-applicant.png'), fullPage: true });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    if (overflow > 0) {
+      const wide = await page.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 8).map((e) => `${e.tagName}.${e.className}`));
+      console.log(`   wider than the phone: ${wide.join(', ')}`);
+    }
+    assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px on a phone`);
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await page.emulateMedia({ media: 'print' });
+    await page.waitForTimeout(200);
+    for (const sel of ['.topbar', '.tabs', '[data-testid="applicant-form"]', '[data-testid="receipt-download"]', '[data-testid="print-button"]'])
+      assert.equal(await page.isVisible(sel), false, `${sel} is printed`);
+    assert.equal(await page.isVisible('[data-testid="print-head"]'), true);
+    // Printing opens the technical detail (inputs as given and as used): the longest print.
+    await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+    assert.equal(await page.isVisible('[data-testid="inputs-table"]'), true);
+    await page.screenshot({ path: join(out, 'print-applicant.png'), fullPage: true });
+    const pdf = await page.pdf({ format: 'A4' }); // under print media (emulated 'screen' would print the screen)
+    await page.emulateMedia({ media: 'screen' });
+    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+    console.log(`   printed decision: ${pages} A4 page(s)`);
+    assert.equal(pages, 1, `the printed decision takes ${pages} pages`);
   });
 
   // A batch: the model's own dataset, first 300 rows, plus malformed rows and a formula cell.
@@ -204,7 +323,7 @@ try {
     const table = page.locator('[data-testid="batch-results"] table');
     assert.equal(await table.locator('tbody tr').count(), 25);
     await table.locator('th button', { hasText: /^pd/ }).click();
-    const pds = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Number(tr.cells[1].getAttribute('title'))));
+    const pds = await table.locator('tbody td[data-col="pd"]').evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('title'))));
     for (let i = 1; i < pds.length; i++) assert.ok(pds[i - 1] >= pds[i], 'not sorted by pd (descending)');
     const maxPd = Math.max(...cliRows.map((r) => Number(r[cliHeader.indexOf('pd')])));
     assert.ok(Math.abs(pds[0] - maxPd) <= 1e-12, 'top row is not the highest PD');
@@ -214,7 +333,36 @@ try {
       const px = await painted(`[data-testid="${id}"]`);
       assert.ok(px.n > 3000, `${id} looks empty`);
     }
+    // Decision columns in the table: reasons, rules and price, as `score` writes them.
+    const cols = await table.locator('thead th button').allTextContents();
+    for (const c of ['band', 'reason_1', 'reason_4', 'rules', 'rate', 'expected_loss']) assert.ok(cols.some((x) => x.startsWith(c)), `no ${c} column: ${cols}`);
+    const firstReason = await table.locator('tbody td[data-col="reason_1"]').first().textContent();
+    // The CLI's output rows are the input rows without the rejected ones (102, 203, 305).
+    const cliRowOf = (row) => cliRows[row - 2 - [102, 203, 305].filter((r) => r < row).length];
+    const pdRow = Number(await table.locator('tbody tr').first().getAttribute('data-row'));
+    assert.equal(firstReason, cliRowOf(pdRow)[cliHeader.indexOf('reason_1')], `row ${pdRow}: reason_1 differs from the CLI`);
+    // Filter by band: only that band's rows, as many as the CLI gives.
+    const bandCol = cliHeader.indexOf('band');
+    for (const band of ['decline', 'approve']) {
+      await page.selectOption('[data-testid="batch-band-filter"]', band);
+      const want = cliRows.filter((r) => r[bandCol] === band).length;
+      assert.match(await page.textContent('[data-testid="batch-page"]'), new RegExp(`of ${want.toLocaleString('en-US')} ·`), `${band}: ${want} rows expected`);
+      const bands = await table.locator('tbody td[data-col="band"]').allTextContents();
+      assert.ok(bands.every((b) => b === band), `${band} filter shows ${bands}`);
+    }
     await page.screenshot({ path: join(out, 'batch.png'), fullPage: true });
+    // A row opens in the Applicant screen: the form holds its values and the decision is the CLI's.
+    const rowNumber = Number(await table.locator('tbody tr').first().getAttribute('data-row'));
+    const n0 = Number((await page.getAttribute('#view-applicant', 'data-scored')) ?? 0);
+    await table.locator('tbody tr').first().locator('[data-testid="batch-open-row"]').click();
+    await page.waitForFunction((n) => Number(document.getElementById('view-applicant').dataset.scored ?? 0) > n, n0);
+    assert.equal(await page.getAttribute('#tab-applicant', 'aria-selected'), 'true');
+    assert.equal(await page.inputValue('[data-testid="applicant-reference"]'), `row ${rowNumber}`);
+    const opened = cliRowOf(rowNumber);
+    assert.equal(await page.getAttribute('[data-testid="result-band"]', 'data-band'), opened[bandCol]);
+    assert.ok(Math.abs(Number(await page.getAttribute('[data-testid="result-pd"]', 'data-pd')) - Number(opened[cliHeader.indexOf('pd')])) <= 1e-12);
+    await page.click('#tab-batch');
+    await page.selectOption('[data-testid="batch-band-filter"]', '');
   });
 
   await step('batch download: CLI columns, CLI values, spreadsheet-safe cells', async () => {
@@ -404,23 +552,15 @@ try {
     console.log('   a PNG and a tampered bundle: the engine messages and the model still in use; the prohibited basis shown');
   });
 
-  /// The form's current values, as the record the CLI's `explain --row` takes.
-  async function formRecord() {
-    const record = {};
-    for (const el of await page.locator('[data-testid="applicant-form"]').locator('input, select').all()) {
-      const n = await el.getAttribute('name');
-      if (n) record[n] = await el.inputValue();
-    }
-    return record;
-  }
 
   /// Checks what the Applicant, Batch and Model screens say about how a bundle is explained and
   /// on which scale, and that the browser's PD equals the CLI's for the typical applicant.
   async function checkPresentation(b, bundlePath, label, { screenshots }) {
     await page.waitForSelector('[data-testid="result-pd"][data-pd]', { timeout: 20000 });
     const pd = Number(await page.getAttribute('[data-testid="result-pd"]', 'data-pd'));
-    const cliOut = JSON.parse(execFileSync(cli, ['explain', '--model', bundlePath, '--row', JSON.stringify(await formRecord())], { encoding: 'utf8' }));
+    const cliOut = cliExplain(bundlePath, await formRecord());
     assert.ok(Math.abs(cliOut.pd - pd) <= 1e-12, `${label}: browser pd ${pd} vs CLI ${cliOut.pd}`);
+    await checkDecision(cliOut, label);
     const px = await painted('[data-testid="waterfall-chart"]');
     assert.ok(px.n > 5000, `${label}: waterfall looks empty`);
     const probability = b.kind === 'random_forest';
@@ -432,6 +572,7 @@ try {
     if (b.explain.method === 'kernel_shap') {
       const m = b.explain.kernel_shap.group_names.length;
       assert.match(methodText, m > 12 ? /sampled/ : /exact/, `${label}: ${m} features`);
+      assert.equal(await page.getAttribute('[data-testid="explain-method"]', 'data-exact'), String(m <= 12));
     }
     const marginLine = await page.textContent('[data-testid="result-margin"]');
     if (probability) {

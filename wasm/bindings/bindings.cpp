@@ -10,6 +10,7 @@
 #include "loanlens/bundle.h"
 #include "loanlens/bundle_summary.h"
 #include "loanlens/data/csv_safe.h"
+#include "loanlens/decision/receipt.h"
 #include "loanlens/error.h"
 #include "loanlens/json_util.h"
 #include "loanlens/review/batch_review.h"
@@ -76,6 +77,15 @@ json Drain(Batch& batch) {
   return out;
 }
 
+/// Mean |SHAP| per original feature over the rows scored so far (explained batches only).
+json MeanAbsShap(const Batch& batch) {
+  const auto& names = GetBundle(batch.bundle).FeatureNames();
+  const auto mean = batch.scorer->MeanAbsContributions();
+  json out = json::object();
+  for (std::size_t j = 0; j < names.size() && j < mean.size(); ++j) out[names[j]] = mean[j];
+  return out;
+}
+
 std::string Version() { return loanlens::kEngineVersion; }
 
 std::string LoadBundle(const std::string& text) {
@@ -90,15 +100,35 @@ std::string LoadBundle(const std::string& text) {
 
 void UnloadBundle(int handle) { bundles.erase(handle); }
 
+json ParseRecord(const std::string& record) {
+  try {
+    return json::parse(record);
+  } catch (const json::parse_error& e) {
+    throw loanlens::Error(std::string("record: not valid JSON (") + e.what() + ")");
+  }
+}
+
+/// The decision for one applicant (ExplainRecord); without `explain` the SHAP values against the
+/// training mean are left out (the decision, its reasons and points by feature stay).
 std::string ScoreRecord(int handle, const std::string& record, bool explain) {
   return Guard([&] {
     const json r = loanlens::ParseJson(record, "record");  // depth-bounded
     json out = loanlens::ExplainRecord(GetBundle(handle), r, "applicant");
-    if (!explain) {
-      out.erase("contributions");
-      out.erase("reasons");
-    }
+    if (!explain) out.erase("contributions");
     return out;
+  });
+}
+
+/// The decision record (loanlens::Receipt) of one applicant, as `loanlens explain --receipt`.
+std::string ReceiptJson(int handle, const std::string& record,
+                        const std::string& applicant_reference, const std::string& bundle_name) {
+  return Guard([&] {
+    const loanlens::Bundle& b = GetBundle(handle);
+    json decision = loanlens::ExplainRecord(b, ParseRecord(record), "applicant");
+    loanlens::ReceiptHeader header;
+    header.applicant_reference = applicant_reference;
+    header.bundle_name = bundle_name;
+    return loanlens::Receipt(b, decision, header);
   });
 }
 
@@ -158,6 +188,7 @@ std::string BatchFinish(int id) {
       out["summary"] = {{"rows_in", batch.scorer->RowsIn()},
                         {"scored", batch.scorer->RowsScored()},
                         {"rejected", batch.scorer->RowsRejected()}};
+      if (batch.scorer->Explains()) out["summary"]["mean_abs_shap"] = MeanAbsShap(batch);
     } catch (...) {
       batches.erase(it);
       throw;
@@ -241,6 +272,7 @@ EMSCRIPTEN_BINDINGS(loanlens) {
   emscripten::function("loadBundle", &LoadBundle);
   emscripten::function("unloadBundle", &UnloadBundle);
   emscripten::function("scoreRecord", &ScoreRecord);
+  emscripten::function("receipt", &ReceiptJson);
   emscripten::function("batchOpen", &BatchOpen);
   emscripten::function("batchFeed", &BatchFeed);
   emscripten::function("batchFinish", &BatchFinish);

@@ -94,7 +94,12 @@ void BatchScorer::OnRecord(CsvRecord&& record) {
     out.cells = std::move(record.fields);
     AppendDecisionCells(d, out.cells);
     if (explain_) {
-      for (double c : out.score.contributions) out.cells.push_back(FormatNumber(c));
+      const auto& phi = out.score.contributions;
+      sum_abs_contributions_.resize(phi.size(), 0.0);
+      for (std::size_t j = 0; j < phi.size(); ++j) {
+        out.cells.push_back(FormatNumber(phi[j]));
+        sum_abs_contributions_[j] += std::abs(phi[j]);
+      }
       out.cells.push_back(FormatNumber(out.score.base_value));
     }
     for (auto& w : row_warnings) warnings_.push_back(std::move(w));
@@ -104,6 +109,12 @@ void BatchScorer::OnRecord(CsvRecord&& record) {
     rejected_.push_back({record.row, e.what()});
     ++rows_rejected_;
   }
+}
+
+std::vector<double> BatchScorer::MeanAbsContributions() const {
+  std::vector<double> mean = sum_abs_contributions_;
+  for (double& m : mean) m /= static_cast<double>(rows_scored_);
+  return mean;
 }
 
 std::vector<ScoredRow> BatchScorer::TakeRows() { return std::exchange(rows_, {}); }

@@ -5,13 +5,9 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, basename } from 'node:path';
 import type { Plugin } from 'vite';
 
-export interface ModelEntry {
-  file: string;
-  name: string;
-  kind: string;
-  dataset: string;
-  target?: string;
-}
+import type { ModelEntry } from '../src/types';
+
+export type { ModelEntry };
 
 function describe(file: string, text: string): ModelEntry {
   const stem = basename(file, '.json');

@@ -139,6 +139,8 @@ tabs.forEach((tab, i) => {
 selectTab(tabs[0]);
 
 mountApplicant(document.getElementById('view-applicant')!, state);
+// A batch row opened in the Applicant screen: show that screen (the view fills and scores the form).
+state.onOpenApplicant(() => selectTab(document.getElementById('tab-applicant') as HTMLButtonElement));
 mountBatch(document.getElementById('view-batch')!, state);
 mountModel(document.getElementById('view-model')!, state);
 

@@ -18,6 +18,7 @@ export class AppState {
   scoreMs: number | null = null;
   private listeners = new Set<(b: LoadedBundle | null) => void>();
   private timingListeners = new Set<(ms: number) => void>();
+  private openListeners = new Set<(values: Record<string, string>, reference: string) => void>();
 
   /// Calls `fn` now (if a bundle is loaded) and whenever the bundle changes.
   onBundle(fn: (b: LoadedBundle | null) => void): () => void {
@@ -35,6 +36,16 @@ export class AppState {
     if (b !== this.bundle) return;
     this.scoreMs = ms;
     for (const fn of this.timingListeners) fn(ms);
+  }
+
+  /// Calls `fn` when another screen asks to open an applicant (a batch row) in the Applicant screen.
+  onOpenApplicant(fn: (values: Record<string, string>, reference: string) => void): void {
+    this.openListeners.add(fn);
+  }
+
+  /// Opens an applicant's values in the Applicant screen (which fills its form and scores them).
+  openApplicant(values: Record<string, string>, reference: string): void {
+    for (const fn of this.openListeners) fn(values, reference);
   }
 
   setBundle(b: LoadedBundle | null): void {

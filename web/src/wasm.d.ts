@@ -5,6 +5,8 @@ declare module '*loanlens.mjs' {
     loadBundle(text: string): string;
     unloadBundle(handle: number): void;
     scoreRecord(handle: number, recordJson: string, explain: boolean): string;
+    /// The decision record (loanlens::Receipt) as JSON text.
+    receipt(handle: number, recordJson: string, applicantReference: string, bundleName: string): string;
     batchOpen(handle: number, explain: boolean, sourceName: string): number;
     batchFeed(batchId: number, chunkText: string): string;
     batchFinish(batchId: number): string;

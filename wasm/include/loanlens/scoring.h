@@ -44,6 +44,10 @@ class BatchScorer {
   std::size_t RowsIn() const { return rows_in_; }
   std::size_t RowsScored() const { return rows_scored_; }
   std::size_t RowsRejected() const { return rows_rejected_; }
+  bool Explains() const { return explain_; }
+  /// Mean |SHAP| per original feature (FeatureNames() order) over the rows scored so far; empty
+  /// without explanations or before the first scored row.
+  std::vector<double> MeanAbsContributions() const;
 
  private:
   void OnRecord(CsvRecord&& record);
@@ -55,6 +59,7 @@ class BatchScorer {
   std::vector<std::string> header_, output_header_;
   std::unique_ptr<RowParser> row_parser_;
   std::vector<double> raw_;
+  std::vector<double> sum_abs_contributions_;
   std::vector<ScoredRow> rows_;
   std::vector<RejectedRow> rejected_;
   std::vector<RowWarning> warnings_;

@@ -1,98 +1,48 @@
-/// SHAP waterfall: base value -> one step per feature contribution -> final margin, on the
-/// bundle's margin scale (log-odds, or probability for the random forest).
+/// Points waterfall: base points -> one step per feature (points gained or lost) -> the score.
+/// Labels wrap onto several lines (never cut); the tooltip shows the full label and the points.
 import type { TooltipItem } from 'chart.js';
 import { axis, colors, renderChart } from './register';
+import { wrapLabel, type PointsWaterfall } from '../decision/waterfall_steps';
 
-export interface WaterfallStep {
-  feature: string;
-  label: string; // "Duration (months) = 48"
-  value: number; // contribution in margin units
+export interface WaterfallOptions {
+  waterfall: PointsWaterfall;
+  /// Characters per label line.
+  labelWidth?: number;
 }
 
-export interface WaterfallInput {
-  base: number;
-  steps: WaterfallStep[];
-  margin: number;
-  pd: number;
-  basePd: number;
-  /// 'probability': margin and steps are PD units (shown as % and percentage points).
-  scale?: 'log_odds' | 'probability';
-  /// Axis unit text, e.g. "log-odds of default".
-  unit?: string;
-  maxSteps?: number;
-}
+const signed = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(1)}`;
 
-function sigmoidLabel(p: number): string {
-  return `${(p * 100).toFixed(1)}%`;
-}
-
-export function drawWaterfall(canvas: HTMLCanvasElement, input: WaterfallInput): void {
-  const maxSteps = input.maxSteps ?? 10;
-  const prob = input.scale === 'probability';
-  const unit = input.unit ?? (prob ? 'probability of default' : 'log-odds of default');
-  // A step as text: log-odds with 3 decimals, or percentage points of PD.
-  const stepText = (v: number, digits: number) =>
-    prob ? `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(digits - 1)} pp` : `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(digits)}`;
-  const valueText = (v: number, digits: number) => (prob ? `${(v * 100).toFixed(digits - 1)}%` : `${v.toFixed(digits)} log-odds`);
-  const sorted = [...input.steps].sort((a, b) => Math.abs(b.value) - Math.abs(a.value) || a.feature.localeCompare(b.feature));
-  const shown = sorted.slice(0, maxSteps);
-  const rest = sorted.slice(maxSteps);
-  if (rest.length > 0) {
-    shown.push({ feature: '', label: `${rest.length} other features`, value: rest.reduce((s, x) => s + x.value, 0) });
-  }
-  const labels: string[] = [`Base value (PD ${sigmoidLabel(input.basePd)})`];
-  const data: [number, number][] = [[0, input.base]];
-  const fill: string[] = [colors.neutral];
-  let cum = input.base;
-  for (const s of shown) {
-    labels.push(`${s.label}  (${stepText(s.value, 3)})`);
-    data.push([cum, cum + s.value]);
-    fill.push(s.value >= 0 ? colors.risk : colors.safe);
-    cum += s.value;
-  }
-  labels.push(`Final score (PD ${sigmoidLabel(input.pd)})`);
-  data.push([0, input.margin]);
-  fill.push(colors.ink);
-  const deltas = [input.base, ...shown.map((s) => s.value), input.margin];
-
+export function drawWaterfall(canvas: HTMLCanvasElement, o: WaterfallOptions): void {
+  const w = o.waterfall;
+  const width = o.labelWidth ?? 30;
+  const full = ['Base points', ...w.steps.map((s) => s.label), 'Score'];
+  const labels = full.map((l) => wrapLabel(l, width));
+  const data: [number, number][] = [[0, w.basePoints], ...w.steps.map((s): [number, number] => [s.from, s.to]), [0, w.points]];
+  const fill = [colors.neutral, ...w.steps.map((s) => (s.points >= 0 ? colors.safe : colors.risk)), colors.ink];
+  const values = [w.basePoints, ...w.steps.map((s) => s.points), w.points];
+  const lo = Math.min(...data.map((d) => Math.min(d[0], d[1])).filter((x) => x > 0));
   renderChart(canvas, {
     type: 'bar',
-    data: {
-      labels,
-      datasets: [
-        {
-          label: `Contribution (${unit})`,
-          data,
-          backgroundColor: fill,
-          borderWidth: 0,
-          barPercentage: 0.8,
-          categoryPercentage: 0.9,
-        },
-      ],
-    },
+    data: { labels, datasets: [{ label: 'Points', data, backgroundColor: fill, borderWidth: 0, barPercentage: 0.8, categoryPercentage: 0.9 }] },
     options: {
       indexAxis: 'y',
       plugins: {
-        title: { display: true, text: `How this score was built — SHAP contributions to the ${unit}` },
+        title: { display: true, text: 'How the score was built — points by feature' },
         legend: { display: false },
         tooltip: {
           callbacks: {
+            title: (items: TooltipItem<'bar'>[]) => full[items[0]?.dataIndex ?? 0],
             label: (item: TooltipItem<'bar'>) => {
-              const d = deltas[item.dataIndex];
               const i = item.dataIndex;
-              if (i === 0) return `base value ${valueText(d, 4)}`;
-              if (i === deltas.length - 1) return `final margin ${valueText(d, 4)}`;
-              return `${stepText(d, 4)}${prob ? '' : ' log-odds'} (${d >= 0 ? 'raises' : 'lowers'} the risk)`;
+              if (i === 0) return `${values[i].toFixed(1)} points to start from`;
+              if (i === values.length - 1) return `score ${values[i].toFixed(1)} points`;
+              return `${signed(values[i])} points (${values[i] >= 0 ? 'lowers' : 'raises'} the risk)`;
             },
           },
         },
       },
       scales: {
-        x: prob
-          ? axis('Probability of default (average over the trees); red raises, blue lowers', {
-              ticks: { callback: (v: string | number) => `${Number((Number(v) * 100).toFixed(1))}%` },
-            })
-          : axis(`${unit[0].toUpperCase()}${unit.slice(1)} (margin); red raises the risk, blue lowers it`),
+        x: axis('Points (blue: gained, lower risk; red: lost)', { min: Math.floor((Number.isFinite(lo) ? lo : 0) * 0.9 / 10) * 10 }),
         y: { grid: { display: false }, ticks: { autoSkip: false, font: { size: 11 } } },
       },
     },

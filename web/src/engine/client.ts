@@ -102,6 +102,9 @@ export class EngineClient {
   score(handle: number, record: Api[typeof Kind.Score]['req']['record'], explain = true) {
     return this.call(Kind.Score, { handle, record, explain });
   }
+  receipt(req: Api[typeof Kind.Receipt]['req']) {
+    return this.call(Kind.Receipt, req);
+  }
   csvText(rows: string[][]) {
     return this.call(Kind.CsvText, { rows }).then((r) => r.parts);
   }

@@ -1,7 +1,7 @@
 /// Messages between the page (client.ts) and the engine worker (worker.ts).
 /// Every request carries an id; the worker answers with exactly one Result or Error for that id,
 /// and may send Progress messages before it (batch scoring).
-import type { BatchChunk, BundleInfo, ScoreResult } from '../types';
+import type { BatchChunk, BatchSummary, BundleInfo, Receipt, ScoreResult } from '../types';
 import type { ReviewResult } from '../review_types';
 
 export const Kind = {
@@ -10,6 +10,7 @@ export const Kind = {
   LoadBundle: 'load-bundle',
   UnloadBundle: 'unload-bundle',
   Score: 'score',
+  Receipt: 'receipt',
   Batch: 'batch',
   CsvText: 'csv-text',
   Review: 'review',
@@ -32,13 +33,17 @@ export interface Api {
     req: { handle: number; record: Record<string, RecordValue>; explain: boolean };
     res: ScoreResult;
   };
+  [Kind.Receipt]: {
+    req: { handle: number; record: Record<string, RecordValue>; applicantReference: string; bundleName: string };
+    res: Receipt;
+  };
   /// CSV text of `rows` (header included if given), every cell through the engine's
   /// spreadsheet-safe rule: one part per slice of rows, to be joined into a Blob.
   [Kind.CsvText]: { req: { rows: string[][] }; res: { parts: string[] } };
   [Kind.Batch]: {
     req: { handle: number; file: Blob; sourceName: string; explain: boolean; chunkBytes?: number };
     res: BatchChunk & {
-      summary: { rows_in: number; scored: number; rejected: number };
+      summary: BatchSummary;
       /// Seconds inside the engine and the wasm memory size at the end (its peak).
       stats?: { engineSeconds: number; wasmHeapBytes: number };
     };

@@ -116,6 +116,11 @@ async function handle(msg: ToWorker): Promise<unknown> {
       const { handle: h, record, explain } = msg.payload;
       return parse(m.scoreRecord(h, JSON.stringify(record), explain));
     }
+    case Kind.Receipt: {
+      const m = await engine();
+      const { handle: h, record, applicantReference, bundleName } = msg.payload;
+      return parse(m.receipt(h, JSON.stringify(record), applicantReference, bundleName));
+    }
     case Kind.Batch:
       return runBatch(msg.id, msg.payload);
     case Kind.CsvText:

@@ -1,28 +1,19 @@
-/// Batch screen: stream a CSV through the engine worker (progress, cancel), list rejected rows,
-/// show a sortable paginated table and summary charts, and download the scored file.
+/// Batch screen (controller): stream a CSV through the engine worker (progress, cancel), list
+/// rejected rows, show the table (batch_table.ts) and charts (batch_charts.ts), mount the extra
+/// panels of batch_panels.ts, and download the scored file with the columns of `loanlens score`.
 import type { AppState, LoadedBundle } from '../state';
-import type { BatchRejected, BatchRow, FeatureInfo } from '../types';
+import type { BatchRejected, BatchRow } from '../types';
+import type { BatchResult } from '../batch/result';
 import { bytes, clear, h, int } from '../dom';
 import { CancelledError } from '../engine/client';
-import { drawBands, drawHistogram, drawRanking } from '../charts/bars';
-import { drawShapSummary, type SummaryPoint } from '../charts/shap_summary';
-import { destroyChart } from '../charts/register';
-import { explainMethod, marginUnit } from '../explain';
+import { explainMethod } from '../explain';
+import { BatchTable } from './batch_table';
+import { BatchCharts } from './batch_charts';
+import { batchPanels } from './batch_panels';
 
-const kPageSize = 25;
 const kMaxRejectedShown = 200;
-const kMaxSummaryPoints = 1500;
 
-interface BatchResult {
-  source: string;
-  header: string[];
-  rows: BatchRow[];
-  rejected: BatchRejected[];
-  summary: { rows_in: number; scored: number; rejected: number };
-  seconds: number;
-}
-
-export function mount(el: HTMLElement, state: AppState): void {
+function layout() {
   const fileInput = h('input', { id: 'batch-file', type: 'file', accept: '.csv,text/csv', class: 'visually-hidden', 'data-testid': 'batch-file-input' });
   const explain = h('input', { type: 'checkbox', id: 'batch-explain', checked: true, 'aria-describedby': 'batch-explain-note' });
   const explainNote = h('p', { id: 'batch-explain-note', class: 'muted small', 'data-testid': 'batch-explain-note', hidden: true });
@@ -37,402 +28,247 @@ export function mount(el: HTMLElement, state: AppState): void {
   const summaryEl = h('div', { class: 'summary', 'data-testid': 'batch-summary' });
   const download = h('button', { type: 'button', class: 'button primary', 'data-testid': 'batch-download', text: 'Download scored CSV', disabled: true });
   const rejectedEl = h('div', { class: 'rejected', 'data-testid': 'batch-rejected' });
-  const tableWrap = h('div', { class: 'table-wrap' });
-  const pager = h('div', { class: 'pager' });
-  const resultsEl = h('div', { class: 'results', 'data-testid': 'batch-results' }, tableWrap, pager);
-  const canvases = {
-    pd: h('canvas', { role: 'img', 'aria-label': 'Histogram of predicted PD' }),
-    bands: h('canvas', { role: 'img', 'aria-label': 'Counts per decision band' }),
-    shap: h('canvas', { role: 'img', 'aria-label': 'Mean absolute SHAP per feature' }),
-    summary: h('canvas', { role: 'img', 'aria-label': 'SHAP summary plot' }),
-  };
-  const charts = h('div', { class: 'chart-grid two', hidden: true },
-    h('div', { class: 'card chart', 'data-testid': 'batch-pd-chart' }, canvases.pd),
-    h('div', { class: 'card chart', 'data-testid': 'batch-band-chart' }, canvases.bands),
-    h('div', { class: 'card chart tall', 'data-testid': 'batch-shap-chart' }, canvases.shap),
-    h('div', { class: 'card chart tall', 'data-testid': 'batch-summary-chart' }, canvases.summary),
-  );
-
-  el.append(
-    h('div', { class: 'card' },
-      h('div', { class: 'card-head' }, h('h2', { text: 'Batch scoring' })),
-      h('div', { class: 'batch-top' },
-        drop,
-        h('div', { class: 'batch-side' },
-          h('label', { class: 'check' }, explain, h('span', { text: 'Include SHAP contributions (shap_<feature>, base_value)' })),
-          explainNote,
-          h('div', { class: 'progress-row' }, progress, cancel),
-          progressText,
-          summaryEl,
-          download,
-        ),
+  /// Further panels (back-test, monitoring, fairness …) mount here, one container each.
+  const panelsEl = h('div', { class: 'batch-panels', 'data-testid': 'batch-panels' });
+  const top = h('div', { class: 'card' },
+    h('div', { class: 'card-head' }, h('h2', { text: 'Batch scoring' })),
+    h('div', { class: 'batch-top' },
+      drop,
+      h('div', { class: 'batch-side' },
+        h('label', { class: 'check' }, explain, h('span', { text: 'Include SHAP contributions (shap_<feature>, base_value)' })),
+        explainNote,
+        h('div', { class: 'progress-row' }, progress, cancel),
+        progressText,
+        summaryEl,
+        download,
       ),
-      fileInput,
     ),
-    charts,
-    h('div', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', { text: 'Rejected rows' })), rejectedEl),
-    h('div', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', { text: 'Scored rows' })), resultsEl),
+    fileInput,
   );
+  return { fileInput, explain, explainNote, drop, progress, progressText, cancel, summaryEl, download, rejectedEl, panelsEl, top };
+}
 
-  let bundle: LoadedBundle | null = null;
-  let controller: AbortController | null = null;
-  let result: BatchResult | null = null;
-  let sortCol = -1;
-  let sortDesc = false;
-  let page = 0;
-  let order: number[] = [];
+function renderRejected(el: HTMLElement, rejected: BatchRejected[]): void {
+  clear(el);
+  if (rejected.length === 0) {
+    el.append(h('p', { class: 'muted', text: 'No rejected rows.' }));
+    return;
+  }
+  const sorted = [...rejected].sort((a, b) => a.row - b.row);
+  const tbody = h('tbody');
+  for (const x of sorted.slice(0, kMaxRejectedShown)) tbody.append(h('tr', {}, h('td', { class: 'num', text: String(x.row) }), h('td', { text: x.reason })));
+  el.append(
+    h('p', { class: 'small', text: `${int(sorted.length)} row(s) could not be scored. Row numbers are as a spreadsheet shows them (the header is row 1).` }),
+    h('div', { class: 'table-wrap short' },
+      h('table', { class: 'data' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: 'Row' }), h('th', { scope: 'col', text: 'Reason' }))), tbody),
+    ),
+  );
+  if (sorted.length > kMaxRejectedShown) el.append(h('p', { class: 'muted small', text: `…and ${int(sorted.length - kMaxRejectedShown)} more (all listed in the engine's summary count).` }));
+}
 
-  function setRunning(running: boolean): void {
-    cancel.disabled = !running;
-    fileInput.disabled = running;
-    drop.classList.toggle('busy', running);
-    el.dataset.running = running ? '1' : '';
+function renderSummary(el: HTMLElement, s: BatchResult['summary']): void {
+  el.dataset.rowsIn = String(s.rows_in);
+  el.dataset.scored = String(s.scored);
+  el.dataset.rejected = String(s.rejected);
+  const kpi = (n: number, label: string) => h('div', { class: 'kpi' }, h('span', { class: 'kpi-value', text: int(n) }), h('span', { class: 'kpi-label', text: label }));
+  el.replaceChildren(kpi(s.rows_in, 'rows in'), h('div', { class: 'kpi-op', text: '=' }), kpi(s.scored, 'scored'), h('div', { class: 'kpi-op', text: '+' }), kpi(s.rejected, 'rejected'));
+}
+
+/// The scored file with the columns of `loanlens score`; the engine writes the lines (its one
+/// spreadsheet-safe rule, as the CLI's output).
+async function downloadCsv(state: AppState, r: BatchResult): Promise<void> {
+  const sorted = [...r.rows].sort((a, b) => a.row - b.row);
+  const parts = await state.client.csvText([r.header, ...sorted.map((x) => x.cells)]);
+  const url = URL.createObjectURL(new Blob(parts, { type: 'text/csv;charset=utf-8' }));
+  const a = h('a', { href: url, download: `${r.source.replace(/\.csv$/i, '')}_scored.csv` });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/// Kernel SHAP costs thousands of model evaluations per row: say so, with the time measured for the
+/// last applicant scored with this model when there is one.
+function explainNoteText(b: LoadedBundle, ms: number | null): string | null {
+  if (b.info.explain?.method !== 'kernel_shap') return null;
+  const k = b.info.explain.kernel_shap ?? {};
+  const evals = k.num_coalitions && Array.isArray(k.background) ? ` (about ${int(k.num_coalitions * k.background.length)} model evaluations per row)` : '';
+  const cost = ms !== null ? ` Measured here: ${(ms / 1000).toFixed(2)} s for one applicant, so about ${((ms * 1000) / 60000).toFixed(1)} minutes per 1,000 rows.` : '';
+  return `${explainMethod(b.info).name} is slow${evals}; SHAP is off by default for this model.${cost} Scores alone are fast.`;
+}
+
+/// Runs batches through the engine worker and shows them; one per Batch screen.
+class BatchController {
+  private readonly ui = layout();
+  private readonly table = new BatchTable();
+  private readonly charts = new BatchCharts();
+  private bundle: LoadedBundle | null = null;
+  private controller: AbortController | null = null;
+  private result: BatchResult | null = null;
+
+  constructor(
+    private readonly el: HTMLElement,
+    private readonly state: AppState,
+  ) {
+    el.append(
+      this.ui.top,
+      this.charts.el,
+      h('div', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', { text: 'Rejected rows' })), this.ui.rejectedEl),
+      h('div', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', { text: 'Scored rows' })), this.table.el),
+      this.ui.panelsEl,
+    );
+    for (const panel of batchPanels) {
+      const container = h('div', { class: 'batch-panel' });
+      this.ui.panelsEl.append(container);
+      panel.mount(container, state);
+    }
+    this.table.onOpen = (values, row) => state.openApplicant(values, `row ${row}`);
   }
 
-  function resetOutput(): void {
-    result = null;
-    clear(summaryEl);
-    rejectedEl.replaceChildren(h('p', { class: 'muted', text: 'Rows that cannot be scored are listed here with the reason.' }));
-    tableWrap.replaceChildren(h('p', { class: 'muted empty', text: 'Scored rows appear here: pd, band, points and margin first, then the input columns. Click a column header to sort.' }));
-    clear(pager);
-    download.disabled = true;
-    charts.hidden = true;
-    for (const c of Object.values(canvases)) destroyChart(c);
-    delete el.dataset.done;
+  private setRunning(running: boolean): void {
+    this.ui.cancel.disabled = !running;
+    this.ui.fileInput.disabled = running;
+    this.ui.drop.classList.toggle('busy', running);
+    this.el.dataset.running = running ? '1' : '';
   }
 
-  async function run(file: File): Promise<void> {
-    if (!bundle) {
-      progressText.textContent = 'Load a model first.';
+  private resetOutput(): void {
+    this.result = null;
+    clear(this.ui.summaryEl);
+    this.ui.rejectedEl.replaceChildren(h('p', { class: 'muted', text: 'Rows that cannot be scored are listed here with the reason.' }));
+    this.table.reset();
+    this.charts.reset();
+    for (const panel of batchPanels) panel.reset();
+    this.ui.download.disabled = true;
+    delete this.el.dataset.done;
+  }
+
+  private show(r: BatchResult, b: LoadedBundle): void {
+    this.ui.progressText.classList.remove('error-text');
+    renderSummary(this.ui.summaryEl, r.summary);
+    this.ui.download.disabled = r.rows.length === 0;
+    renderRejected(this.ui.rejectedEl, r.rejected);
+    this.table.show(r);
+    this.charts.show(r, b);
+    for (const panel of batchPanels) panel.show(r, b);
+    this.el.dataset.done = '1';
+  }
+
+  private async run(file: File): Promise<void> {
+    const { ui } = this;
+    if (!this.bundle) {
+      ui.progressText.textContent = 'Load a model first.';
       return;
     }
-    controller?.abort();
-    resetOutput();
-    const b = bundle;
+    this.controller?.abort();
+    this.resetOutput();
+    const b = this.bundle;
     const ctl = new AbortController();
-    controller = ctl;
+    this.controller = ctl;
     const rows: BatchRow[] = [];
     const rejected: BatchRejected[] = [];
     let header: string[] = [];
     const t0 = performance.now();
-    setRunning(true);
-    progress.value = 0;
-    progressText.textContent = `Reading ${file.name} (${bytes(file.size)})…`;
+    this.setRunning(true);
+    ui.progress.value = 0;
+    ui.progressText.textContent = `Reading ${file.name} (${bytes(file.size)})…`;
     try {
-      const last = await state.client.batch(
-        { handle: b.handle, file, sourceName: file.name, explain: explain.checked },
+      const last = await this.state.client.batch(
+        { handle: b.handle, file, sourceName: file.name, explain: ui.explain.checked },
         {
           signal: ctl.signal,
           onProgress: (p) => {
             if (p.chunk.header) header = p.chunk.header;
             for (const r of p.chunk.rows) rows.push(r);
             for (const r of p.chunk.rejected) rejected.push(r);
-            progress.value = p.totalBytes > 0 ? p.bytesRead / p.totalBytes : 1;
-            progressText.textContent = `${bytes(p.bytesRead)} of ${bytes(p.totalBytes)} · ${int(rows.length)} scored · ${int(rejected.length)} rejected`;
+            ui.progress.value = p.totalBytes > 0 ? p.bytesRead / p.totalBytes : 1;
+            ui.progressText.textContent = `${bytes(p.bytesRead)} of ${bytes(p.totalBytes)} · ${int(rows.length)} scored · ${int(rejected.length)} rejected`;
           },
         },
       );
       if (last.header) header = last.header;
       for (const r of last.rows) rows.push(r);
       for (const r of last.rejected) rejected.push(r);
-      progress.value = 1;
-      const seconds = (performance.now() - t0) / 1000;
-      result = { source: file.name, header, rows, rejected, summary: last.summary, seconds };
-      const st = last.stats;
-      progressText.textContent = `Done in ${seconds.toFixed(2)} s${st ? ` (engine ${st.engineSeconds.toFixed(2)} s, engine memory ${bytes(st.wasmHeapBytes)})` : ''}.`;
-      el.dataset.seconds = String(seconds);
-      if (st) {
-        el.dataset.engineSeconds = String(st.engineSeconds);
-        el.dataset.wasmHeapBytes = String(st.wasmHeapBytes);
-      }
-      show(result, b);
+      this.finished({ source: file.name, header, rows, rejected, summary: last.summary, seconds: (performance.now() - t0) / 1000 }, last.stats, b);
     } catch (e) {
       if (e instanceof CancelledError) {
-        progressText.textContent = `Cancelled after ${int(rows.length)} rows.`;
-        el.dataset.cancelled = '1';
+        ui.progressText.textContent = `Cancelled after ${int(rows.length)} rows.`;
+        this.el.dataset.cancelled = '1';
       } else {
-        progressText.textContent = `Failed: ${(e as Error).message}`;
-        progressText.classList.add('error-text');
+        ui.progressText.textContent = `Failed: ${(e as Error).message}`;
+        ui.progressText.classList.add('error-text');
       }
     } finally {
-      if (controller === ctl) controller = null;
-      setRunning(false);
+      if (this.controller === ctl) this.controller = null;
+      this.setRunning(false);
     }
   }
 
-  function show(r: BatchResult, b: LoadedBundle): void {
-    progressText.classList.remove('error-text');
-    const s = r.summary;
-    summaryEl.dataset.rowsIn = String(s.rows_in);
-    summaryEl.dataset.scored = String(s.scored);
-    summaryEl.dataset.rejected = String(s.rejected);
-    summaryEl.replaceChildren(
-      h('div', { class: 'kpi' }, h('span', { class: 'kpi-value', text: int(s.rows_in) }), h('span', { class: 'kpi-label', text: 'rows in' })),
-      h('div', { class: 'kpi-op', text: '=' }),
-      h('div', { class: 'kpi' }, h('span', { class: 'kpi-value', text: int(s.scored) }), h('span', { class: 'kpi-label', text: 'scored' })),
-      h('div', { class: 'kpi-op', text: '+' }),
-      h('div', { class: 'kpi' }, h('span', { class: 'kpi-value', text: int(s.rejected) }), h('span', { class: 'kpi-label', text: 'rejected' })),
-    );
-    download.disabled = r.rows.length === 0;
-    renderRejected(r);
-    sortCol = -1;
-    sortDesc = false;
-    page = 0;
-    order = r.rows.map((_, i) => i);
-    renderTable();
-    renderCharts(r, b);
-    el.dataset.done = '1';
-  }
-
-  function renderRejected(r: BatchResult): void {
-    clear(rejectedEl);
-    if (r.rejected.length === 0) {
-      rejectedEl.append(h('p', { class: 'muted', text: 'No rejected rows.' }));
-      return;
+  private finished(r: BatchResult, st: { engineSeconds: number; wasmHeapBytes: number } | undefined, b: LoadedBundle): void {
+    this.ui.progress.value = 1;
+    this.result = r;
+    this.ui.progressText.textContent = `Done in ${r.seconds.toFixed(2)} s${st ? ` (engine ${st.engineSeconds.toFixed(2)} s, engine memory ${bytes(st.wasmHeapBytes)})` : ''}.`;
+    this.el.dataset.seconds = String(r.seconds);
+    if (st) {
+      this.el.dataset.engineSeconds = String(st.engineSeconds);
+      this.el.dataset.wasmHeapBytes = String(st.wasmHeapBytes);
     }
-    const sorted = [...r.rejected].sort((a, b) => a.row - b.row);
-    const tbody = h('tbody');
-    for (const x of sorted.slice(0, kMaxRejectedShown)) tbody.append(h('tr', {}, h('td', { class: 'num', text: String(x.row) }), h('td', { text: x.reason })));
-    rejectedEl.append(
-      h('p', { class: 'small', text: `${int(sorted.length)} row(s) could not be scored. Row numbers are as a spreadsheet shows them (the header is row 1).` }),
-      h('div', { class: 'table-wrap short' },
-        h('table', { class: 'data' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: 'Row' }), h('th', { scope: 'col', text: 'Reason' }))), tbody),
-      ),
-    );
-    if (sorted.length > kMaxRejectedShown) rejectedEl.append(h('p', { class: 'muted small', text: `…and ${int(sorted.length - kMaxRejectedShown)} more (all listed in the engine's summary count).` }));
+    this.show(r, b);
   }
 
-  /// Table columns: row number, the scoring outputs, then the input columns (SHAP columns are in the download).
-  function tableColumns(r: BatchResult): number[] {
-    const idx = (name: string) => r.header.indexOf(name);
-    const outputs = ['pd', 'band', 'points', 'margin'].map(idx).filter((i) => i >= 0);
-    const inputsEnd = idx('pd') >= 0 ? idx('pd') : r.header.length;
-    const inputs = Array.from({ length: inputsEnd }, (_, i) => i);
-    return [...outputs, ...inputs];
+  private updateExplainNote(): void {
+    const text = this.bundle ? explainNoteText(this.bundle, this.state.scoreMs) : null;
+    this.ui.explainNote.textContent = text ?? '';
+    this.ui.explainNote.hidden = text === null;
   }
 
-  function cellValue(row: BatchRow, col: number): string {
-    return col < 0 ? String(row.row) : row.cells[col] ?? '';
-  }
-
-  function sortBy(col: number): void {
-    if (!result) return;
-    if (sortCol === col) sortDesc = !sortDesc;
-    else {
-      sortCol = col;
-      sortDesc = col >= 0 && ['pd', 'points', 'margin'].includes(result.header[col]) ? true : false;
-    }
-    const rows = result.rows;
-    const numeric = rows.every((r) => {
-      const v = cellValue(r, col);
-      return v === '' || Number.isFinite(Number(v));
+  wire(): void {
+    const { ui } = this;
+    ui.download.addEventListener('click', () => {
+      if (!this.result) return;
+      downloadCsv(this.state, this.result).catch((e: Error) => {
+        ui.progressText.textContent = `Could not build the download: ${e.message}`;
+      });
     });
-    const dir = sortDesc ? -1 : 1;
-    order = rows.map((_, i) => i);
-    order.sort((a, b) => {
-      const va = cellValue(rows[a], col);
-      const vb = cellValue(rows[b], col);
-      let c: number;
-      if (numeric) {
-        const na = va === '' ? -Infinity : Number(va);
-        const nb = vb === '' ? -Infinity : Number(vb);
-        c = na - nb;
-      } else c = va.localeCompare(vb);
-      return c * dir || rows[a].row - rows[b].row;
+    ui.cancel.addEventListener('click', () => this.controller?.abort());
+    ui.fileInput.addEventListener('change', () => {
+      const f = ui.fileInput.files?.[0];
+      if (f) void this.run(f);
+      ui.fileInput.value = '';
     });
-    page = 0;
-    renderTable();
-  }
-
-  function renderTable(): void {
-    if (!result) return;
-    const r = result;
-    const cols = [-1, ...tableColumns(r)];
-    const pdCol = r.header.indexOf('pd');
-    const bandCol = r.header.indexOf('band');
-    const pointsCol = r.header.indexOf('points');
-    const marginCol = r.header.indexOf('margin');
-    const headRow = h('tr');
-    for (const c of cols) {
-      const name = c < 0 ? 'row' : r.header[c];
-      const active = c === sortCol;
-      const th = h('th', { scope: 'col', 'aria-sort': active ? (sortDesc ? 'descending' : 'ascending') : 'none' });
-      const btn = h('button', { type: 'button', class: 'sort', text: `${name}${active ? (sortDesc ? ' ▼' : ' ▲') : ''}`, title: `Sort by ${name}` });
-      btn.addEventListener('click', () => sortBy(c));
-      th.append(btn);
-      headRow.append(th);
-    }
-    const pages = Math.max(1, Math.ceil(order.length / kPageSize));
-    page = Math.min(page, pages - 1);
-    const tbody = h('tbody');
-    for (const i of order.slice(page * kPageSize, (page + 1) * kPageSize)) {
-      const row = r.rows[i];
-      const tr = h('tr');
-      for (const c of cols) {
-        const v = cellValue(row, c);
-        if (c === pdCol) tr.append(h('td', { class: 'num', text: `${(Number(v) * 100).toFixed(2)}%`, title: v }));
-        else if (c === pointsCol) tr.append(h('td', { class: 'num', text: Number(v).toFixed(1), title: v }));
-        else if (c === marginCol) tr.append(h('td', { class: 'num', text: Number(v).toFixed(4), title: v }));
-        else if (c === bandCol) tr.append(h('td', {}, h('span', { class: `chip band-${v}`, text: v })));
-        else tr.append(h('td', { class: Number.isFinite(Number(v)) && v !== '' ? 'num' : '', text: v }));
+    ui.drop.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        ui.fileInput.click();
       }
-      tbody.append(tr);
-    }
-    tableWrap.replaceChildren(h('table', { class: 'data' }, h('thead', {}, headRow), tbody));
-    const prev = h('button', { type: 'button', class: 'button secondary small', text: '← Previous', disabled: page === 0 });
-    const next = h('button', { type: 'button', class: 'button secondary small', text: 'Next →', disabled: page >= pages - 1 });
-    prev.addEventListener('click', () => {
-      page -= 1;
-      renderTable();
     });
-    next.addEventListener('click', () => {
-      page += 1;
-      renderTable();
-    });
-    const from = order.length === 0 ? 0 : page * kPageSize + 1;
-    const to = Math.min(order.length, (page + 1) * kPageSize);
-    pager.replaceChildren(prev, h('span', { class: 'muted small', 'data-testid': 'batch-page', text: `Rows ${int(from)}–${int(to)} of ${int(order.length)} · page ${page + 1} of ${pages}` }), next);
-  }
-
-  function renderCharts(r: BatchResult, b: LoadedBundle): void {
-    if (r.rows.length === 0) return;
-    charts.hidden = false;
-    const pdCol = r.header.indexOf('pd');
-    const bandCol = r.header.indexOf('band');
-    const pds = r.rows.map((x) => Number(x.cells[pdCol]));
-    const maxPd = Math.max(...pds);
-    const hi = Math.min(1, Math.ceil(maxPd * 10) / 10 || 0.1);
-    drawHistogram(canvases.pd, 'Predicted probability of default', 'PD bin', pds, 20, 0, hi, true);
-    const counts = { approve: 0, review: 0, decline: 0 };
-    for (const x of r.rows) {
-      const band = x.cells[bandCol] as keyof typeof counts;
-      if (band in counts) counts[band] += 1;
-    }
-    drawBands(canvases.bands, counts);
-
-    const features: FeatureInfo[] = b.info.features;
-    const shapCols = features.map((f) => ({ f, shap: r.header.indexOf(`shap_${f.name}`), value: r.header.indexOf(f.name) })).filter((x) => x.shap >= 0);
-    if (shapCols.length === 0) {
-      destroyChart(canvases.shap);
-      destroyChart(canvases.summary);
-      canvases.shap.parentElement!.hidden = true;
-      canvases.summary.parentElement!.hidden = true;
-      return;
-    }
-    canvases.shap.parentElement!.hidden = false;
-    canvases.summary.parentElement!.hidden = false;
-    const meanAbs = shapCols.map((c) => ({
-      ...c,
-      mean: r.rows.reduce((s, x) => s + Math.abs(Number(x.cells[c.shap]) || 0), 0) / r.rows.length,
-    }));
-    meanAbs.sort((a, b) => b.mean - a.mean || a.f.name.localeCompare(b.f.name));
-    const unit = marginUnit(b.info);
-    drawRanking(canvases.shap, 'Mean |SHAP| per feature in this batch', `Mean |contribution| (${unit})`, meanAbs.slice(0, 15).map((m) => ({ label: m.f.name, value: m.mean })));
-
-    // SHAP summary on a deterministic sample (every k-th row) of the top 10 features.
-    const step = Math.max(1, Math.ceil(r.rows.length / kMaxSummaryPoints));
-    const sample = r.rows.filter((_, i) => i % step === 0);
-    const top = meanAbs.slice(0, 10);
-    drawShapSummary(
-      canvases.summary,
-      top.map((c) => {
-        let level: (v: string) => number;
-        if (c.f.type === 'numeric') {
-          const vals = sample.map((x) => Number(x.cells[c.value])).filter((v) => x_ok(v));
-          const lo = Math.min(...vals);
-          const hiV = Math.max(...vals);
-          level = (v) => (v === '' || !x_ok(Number(v)) ? NaN : hiV > lo ? (Number(v) - lo) / (hiV - lo) : 0.5);
-        } else {
-          const cats = c.f.categories ?? [];
-          level = (v) => {
-            const i = cats.indexOf(v);
-            return i < 0 ? NaN : cats.length > 1 ? i / (cats.length - 1) : 0.5;
-          };
-        }
-        const points: SummaryPoint[] = sample.map((x) => ({ shap: Number(x.cells[c.shap]), level: level(x.cells[c.value] ?? ''), text: x.cells[c.value] ?? '' }));
-        return { name: c.f.name, points };
-      }),
-      `SHAP value (contribution to the ${unit})`,
-    );
-  }
-
-  function x_ok(v: number): boolean {
-    return Number.isFinite(v);
-  }
-
-  download.addEventListener('click', async () => {
-    if (!result) return;
-    const sorted = [...result.rows].sort((a, b) => a.row - b.row);
-    // The engine writes the lines (its one spreadsheet-safe rule, as the CLI's `score` output).
-    let parts: string[];
-    try {
-      parts = await state.client.csvText([result.header, ...sorted.map((x) => x.cells)]);
-    } catch (e) {
-      progressText.textContent = `Could not build the download: ${(e as Error).message}`;
-      return;
-    }
-    const blob = new Blob(parts, { type: 'text/csv;charset=utf-8' });
-    const url = URL.createObjectURL(blob);
-    const a = h('a', { href: url, download: `${result.source.replace(/\.csv$/i, '')}_scored.csv` });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  });
-
-  cancel.addEventListener('click', () => controller?.abort());
-  fileInput.addEventListener('change', () => {
-    const f = fileInput.files?.[0];
-    if (f) void run(f);
-    fileInput.value = '';
-  });
-  drop.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter' || e.key === ' ') {
+    ui.drop.addEventListener('dragover', (e) => {
       e.preventDefault();
-      fileInput.click();
-    }
-  });
-  drop.addEventListener('dragover', (e) => {
-    e.preventDefault();
-    drop.classList.add('over');
-  });
-  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
-  drop.addEventListener('drop', (e) => {
-    e.preventDefault();
-    drop.classList.remove('over');
-    const f = e.dataTransfer?.files?.[0];
-    if (f) void run(f);
-  });
-
-  /// Kernel SHAP costs thousands of model evaluations per row: say so, with the time measured for
-  /// the last applicant scored with this model when there is one.
-  function updateExplainNote(): void {
-    const b = bundle;
-    if (!b || b.info.explain?.method !== 'kernel_shap') {
-      explainNote.hidden = true;
-      return;
-    }
-    const method = explainMethod(b.info);
-    const ms = state.scoreMs;
-    const k = (b.info.explain?.kernel_shap ?? {}) as { num_coalitions?: number; background?: unknown[] };
-    const evals = k.num_coalitions && Array.isArray(k.background) ? ` (about ${int(k.num_coalitions * k.background.length)} model evaluations per row)` : '';
-    const cost =
-      ms !== null
-        ? ` Measured here: ${(ms / 1000).toFixed(2)} s for one applicant, so about ${((ms * 1000) / 60000).toFixed(1)} minutes per 1,000 rows.`
-        : '';
-    explainNote.textContent = `${method.name} is slow${evals}; SHAP is off by default for this model.${cost} Scores alone are fast.`;
-    explainNote.hidden = false;
+      ui.drop.classList.add('over');
+    });
+    ui.drop.addEventListener('dragleave', () => ui.drop.classList.remove('over'));
+    ui.drop.addEventListener('drop', (e) => {
+      e.preventDefault();
+      ui.drop.classList.remove('over');
+      const f = e.dataTransfer?.files?.[0];
+      if (f) void this.run(f);
+    });
+    this.state.onScoreTiming(() => this.updateExplainNote());
+    this.resetOutput();
+    this.state.onBundle((b) => this.setBundle(b));
   }
-  state.onScoreTiming(() => updateExplainNote());
 
-  resetOutput();
-  state.onBundle((b) => {
-    controller?.abort();
-    bundle = b;
-    explain.checked = b?.info.explain?.method !== 'kernel_shap';
-    updateExplainNote();
-    resetOutput();
-    progress.value = 0;
-    progressText.textContent = b ? `Ready: rows are scored with ${b.source}.` : 'Load a model first.';
-  });
+  private setBundle(b: LoadedBundle | null): void {
+    this.controller?.abort();
+    this.bundle = b;
+    this.ui.explain.checked = b?.info.explain?.method !== 'kernel_shap';
+    this.updateExplainNote();
+    this.resetOutput();
+    this.ui.progress.value = 0;
+    this.ui.progressText.textContent = b ? `Ready: rows are scored with ${b.source}.` : 'Load a model first.';
+  }
+}
+
+export function mount(el: HTMLElement, state: AppState): void {
+  new BatchController(el, state).wire();
 }

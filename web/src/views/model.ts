@@ -7,7 +7,7 @@ import { drawRoc } from '../charts/roc';
 import { drawKs } from '../charts/ks';
 import { drawCalibration } from '../charts/calibration';
 import { drawDistribution } from '../charts/distribution';
-import { drawRanking } from '../charts/bars';
+import { drawRanking } from '../charts/ranking';
 import { calibration, explainMethod, marginScale, marginUnit } from '../explain';
 import { modelEvidence } from './model_evidence';
 
@@ -241,7 +241,7 @@ export function mount(el: HTMLElement, state: AppState): void {
       box.classList.add(items.length > 12 ? 'tall' : 'medium');
       grid.append(h('div', { class: 'card chart-card', 'data-testid': 'model-importance' }, box));
       const title = metric === 'mean_abs_shap' ? 'Global importance: mean |SHAP| on the validation set' : `Global importance (${metric})`;
-      drawRanking(canvas, title, metric === 'mean_abs_shap' ? `Mean |contribution| (${marginUnit(info)})` : metric, items.slice(0, 20));
+      drawRanking(canvas, { title, xTitle: metric === 'mean_abs_shap' ? `Mean |contribution| (${marginUnit(info)})` : metric, items: items.slice(0, 20) });
     }
 
     // Training data summary and parameters.

@@ -1,0 +1,94 @@
+/// The Batch screen's charts: PD histogram, decisions per band, mean |SHAP| per feature (the
+/// engine's, from the batch summary) and the SHAP summary plot on a deterministic sample.
+import type { LoadedBundle } from '../state';
+import type { BatchResult } from '../batch/result';
+import type { FeatureInfo } from '../types';
+import { h } from '../dom';
+import { drawBands } from '../charts/bands';
+import { drawHistogram } from '../charts/histogram';
+import { drawRanking } from '../charts/ranking';
+import { drawShapSummary, type SummaryPoint } from '../charts/shap_summary';
+import { destroyChart } from '../charts/register';
+import { bandCounts, histogramCounts, maxFinite, minFinite, numericColumn, pdAxisMax } from '../batch/stats';
+import { marginUnit } from '../explain';
+
+const kMaxSummaryPoints = 1500;
+
+export class BatchCharts {
+  private readonly canvases = {
+    pd: h('canvas', { role: 'img', 'aria-label': 'Histogram of predicted PD' }),
+    bands: h('canvas', { role: 'img', 'aria-label': 'Counts per decision' }),
+    shap: h('canvas', { role: 'img', 'aria-label': 'Mean absolute SHAP per feature' }),
+    summary: h('canvas', { role: 'img', 'aria-label': 'SHAP summary plot' }),
+  };
+  readonly el = h('div', { class: 'chart-grid two', hidden: true },
+    h('div', { class: 'card chart', 'data-testid': 'batch-pd-chart' }, this.canvases.pd),
+    h('div', { class: 'card chart', 'data-testid': 'batch-band-chart' }, this.canvases.bands),
+    h('div', { class: 'card chart tall', 'data-testid': 'batch-shap-chart' }, this.canvases.shap),
+    h('div', { class: 'card chart tall', 'data-testid': 'batch-summary-chart' }, this.canvases.summary),
+  );
+
+  reset(): void {
+    this.el.hidden = true;
+    for (const c of Object.values(this.canvases)) destroyChart(c);
+  }
+
+  show(r: BatchResult, b: LoadedBundle): void {
+    if (r.rows.length === 0) return;
+    this.el.hidden = false;
+    const pds = numericColumn(r.rows, r.header.indexOf('pd'));
+    const hi = pdAxisMax(pds);
+    drawHistogram(this.canvases.pd, { title: 'Predicted probability of default', xTitle: 'PD bin', counts: histogramCounts(pds, 20, 0, hi), lo: 0, hi, asPercent: true });
+    drawBands(this.canvases.bands, { counts: bandCounts(r.rows, r.header.indexOf('band')) });
+    this.showShap(r, b);
+  }
+
+  private showShap(r: BatchResult, b: LoadedBundle): void {
+    const mean = r.summary.mean_abs_shap;
+    const shapBox = this.canvases.shap.parentElement!;
+    const summaryBox = this.canvases.summary.parentElement!;
+    if (!mean || Object.keys(mean).length === 0) {
+      destroyChart(this.canvases.shap);
+      destroyChart(this.canvases.summary);
+      shapBox.hidden = true;
+      summaryBox.hidden = true;
+      return;
+    }
+    shapBox.hidden = false;
+    summaryBox.hidden = false;
+    const byName = new Map(b.info.features.map((f) => [f.name, f]));
+    const ranked = Object.entries(mean).sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]));
+    const unit = marginUnit(b.info);
+    drawRanking(this.canvases.shap, { title: 'Mean |SHAP| per feature in this batch', xTitle: `Mean |contribution| (${unit})`, items: ranked.slice(0, 15).map(([label, value]) => ({ label, value })) });
+    // SHAP summary on a deterministic sample (every k-th row) of the top 10 features.
+    const step = Math.max(1, Math.ceil(r.rows.length / kMaxSummaryPoints));
+    const sample = r.rows.filter((_, i) => i % step === 0);
+    const series = ranked.slice(0, 10).flatMap(([name]) => {
+      const f = byName.get(name);
+      const shap = r.header.indexOf(`shap_${name}`);
+      const value = r.header.indexOf(name);
+      if (!f || shap < 0) return [];
+      const level = levelOf(f, numericColumn(sample, value));
+      const points: SummaryPoint[] = sample.map((x) => ({ shap: Number(x.cells[shap]), level: level(x.cells[value] ?? ''), text: x.cells[value] ?? '' }));
+      return [{ name, points }];
+    });
+    drawShapSummary(this.canvases.summary, series, `SHAP value (contribution to the ${unit})`);
+  }
+}
+
+/// The colour level (0 = low, 1 = high) of a feature value within the sample.
+function levelOf(f: FeatureInfo, values: Float64Array): (v: string) => number {
+  if (f.type === 'numeric') {
+    const lo = minFinite(values);
+    const hi = maxFinite(values);
+    return (v) => {
+      const x = v === '' ? NaN : Number(v);
+      return !Number.isFinite(x) ? NaN : hi > lo ? (x - lo) / (hi - lo) : 0.5;
+    };
+  }
+  const cats = f.categories ?? [];
+  return (v) => {
+    const i = cats.indexOf(v);
+    return i < 0 ? NaN : cats.length > 1 ? i / (cats.length - 1) : 0.5;
+  };
+}
