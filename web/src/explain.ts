@@ -1,7 +1,7 @@
 /// How to read a bundle's margin and SHAP values: the margin scale (log-odds, or a probability for
 /// the random forest), the explanation method and its exactness (as the engine reports them in the
 /// bundle summary). Nothing here recomputes an engine answer: PDs, reasons and texts come from it.
-import type { BundleInfo, CalibrationInfo } from './types';
+import type { BundleInfo, CalibrationInfo, KernelShapInfo } from './types';
 
 export type MarginScale = 'log_odds' | 'probability';
 

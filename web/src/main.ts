@@ -3,6 +3,8 @@ import './style.css';
 import { AppState } from './state';
 import { mount as mountApplicant } from './views/applicant';
 import { mount as mountBatch } from './views/batch';
+import { registerBatchPanel } from './views/batch_panels';
+import { createReviewPanels } from './views/batch_review';
 import { mount as mountModel } from './views/model';
 import type { ModelEntry } from './types';
 import { h } from './dom';
@@ -141,6 +143,21 @@ selectTab(tabs[0]);
 mountApplicant(document.getElementById('view-applicant')!, state);
 // A batch row opened in the Applicant screen: show that screen (the view fills and scores the form).
 state.onOpenApplicant(() => selectTab(document.getElementById('tab-applicant') as HTMLButtonElement));
+// The Batch screen's back-test, monitoring and fairness panels (a second, scores-only pass of the
+// engine over the file).
+let review: ReturnType<typeof createReviewPanels> | null = null;
+registerBatchPanel({
+  mount(container, s) {
+    review = createReviewPanels(s);
+    container.append(review.el);
+  },
+  show(_result, bundle, file) {
+    review?.run(file, bundle);
+  },
+  reset() {
+    review?.reset();
+  },
+});
 mountBatch(document.getElementById('view-batch')!, state);
 mountModel(document.getElementById('view-model')!, state);
 

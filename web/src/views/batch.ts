@@ -143,14 +143,14 @@ class BatchController {
     delete this.el.dataset.done;
   }
 
-  private show(r: BatchResult, b: LoadedBundle): void {
+  private show(r: BatchResult, b: LoadedBundle, file: File): void {
     this.ui.progressText.classList.remove('error-text');
     renderSummary(this.ui.summaryEl, r.summary);
     this.ui.download.disabled = r.rows.length === 0;
     renderRejected(this.ui.rejectedEl, r.rejected);
     this.table.show(r);
     this.charts.show(r, b);
-    for (const panel of batchPanels) panel.show(r, b);
+    for (const panel of batchPanels) panel.show(r, b, file);
     this.el.dataset.done = '1';
   }
 
@@ -189,7 +189,7 @@ class BatchController {
       if (last.header) header = last.header;
       for (const r of last.rows) rows.push(r);
       for (const r of last.rejected) rejected.push(r);
-      this.finished({ source: file.name, header, rows, rejected, summary: last.summary, seconds: (performance.now() - t0) / 1000 }, last.stats, b);
+      this.finished({ source: file.name, header, rows, rejected, summary: last.summary, seconds: (performance.now() - t0) / 1000 }, last.stats, b, file);
     } catch (e) {
       if (e instanceof CancelledError) {
         ui.progressText.textContent = `Cancelled after ${int(rows.length)} rows.`;
@@ -204,7 +204,7 @@ class BatchController {
     }
   }
 
-  private finished(r: BatchResult, st: { engineSeconds: number; wasmHeapBytes: number } | undefined, b: LoadedBundle): void {
+  private finished(r: BatchResult, st: { engineSeconds: number; wasmHeapBytes: number } | undefined, b: LoadedBundle, file: File): void {
     this.ui.progress.value = 1;
     this.result = r;
     this.ui.progressText.textContent = `Done in ${r.seconds.toFixed(2)} s${st ? ` (engine ${st.engineSeconds.toFixed(2)} s, engine memory ${bytes(st.wasmHeapBytes)})` : ''}.`;
@@ -213,7 +213,7 @@ class BatchController {
       this.el.dataset.engineSeconds = String(st.engineSeconds);
       this.el.dataset.wasmHeapBytes = String(st.wasmHeapBytes);
     }
-    this.show(r, b);
+    this.show(r, b, file);
   }
 
   private updateExplainNote(): void {

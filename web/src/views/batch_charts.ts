@@ -2,14 +2,14 @@
 /// engine's, from the batch summary) and the SHAP summary plot on a deterministic sample.
 import type { LoadedBundle } from '../state';
 import type { BatchResult } from '../batch/result';
-import type { FeatureInfo } from '../types';
 import { h } from '../dom';
 import { drawBands } from '../charts/bands';
 import { drawHistogram } from '../charts/histogram';
 import { drawRanking } from '../charts/ranking';
-import { drawShapSummary, type SummaryPoint } from '../charts/shap_summary';
+import { drawShapSummary } from '../charts/shap_summary';
+import { summaryPoints } from '../charts/shap_colors';
 import { destroyChart } from '../charts/register';
-import { bandCounts, histogramCounts, maxFinite, minFinite, numericColumn, pdAxisMax } from '../batch/stats';
+import { bandCounts, histogramCounts, numericColumn, pdAxisMax } from '../batch/stats';
 import { marginUnit } from '../explain';
 
 const kMaxSummaryPoints = 1500;
@@ -68,27 +68,12 @@ export class BatchCharts {
       const shap = r.header.indexOf(`shap_${name}`);
       const value = r.header.indexOf(name);
       if (!f || shap < 0) return [];
-      const level = levelOf(f, numericColumn(sample, value));
-      const points: SummaryPoint[] = sample.map((x) => ({ shap: Number(x.cells[shap]), level: level(x.cells[value] ?? ''), text: x.cells[value] ?? '' }));
-      return [{ name, points }];
+      // Numeric values coloured by rank within the feature, categorical ones by level.
+      const cells = sample.map((x) => x.cells[value] ?? '');
+      const { points, levels } = summaryPoints(f.type, cells, sample.map((x) => Number(x.cells[shap])), f.categories ?? []);
+      return [{ name, label: f.description || name, points, levels }];
     });
     drawShapSummary(this.canvases.summary, series, `SHAP value (contribution to the ${unit})`);
   }
 }
 
-/// The colour level (0 = low, 1 = high) of a feature value within the sample.
-function levelOf(f: FeatureInfo, values: Float64Array): (v: string) => number {
-  if (f.type === 'numeric') {
-    const lo = minFinite(values);
-    const hi = maxFinite(values);
-    return (v) => {
-      const x = v === '' ? NaN : Number(v);
-      return !Number.isFinite(x) ? NaN : hi > lo ? (x - lo) / (hi - lo) : 0.5;
-    };
-  }
-  const cats = f.categories ?? [];
-  return (v) => {
-    const i = cats.indexOf(v);
-    return i < 0 ? NaN : cats.length > 1 ? i / (cats.length - 1) : 0.5;
-  };
-}

@@ -7,8 +7,8 @@ import type { BatchResult } from '../batch/result';
 export interface BatchPanel {
   /// Builds the panel's elements inside `container` (called once).
   mount(container: HTMLElement, state: AppState): void;
-  /// A batch finished: its rows, header and summary, and the bundle that scored it.
-  show(result: BatchResult, bundle: LoadedBundle): void;
+  /// A batch finished: its rows, header and summary, the bundle that scored it and the file.
+  show(result: BatchResult, bundle: LoadedBundle, file: File): void;
   /// The previous result is gone (a new batch starts or the model changed).
   reset(): void;
 }
