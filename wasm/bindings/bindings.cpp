@@ -78,12 +78,7 @@ void UnloadBundle(int handle) { bundles.erase(handle); }
 
 std::string ScoreRecord(int handle, const std::string& record, bool explain) {
   return Guard([&] {
-    json r;
-    try {
-      r = json::parse(record);
-    } catch (const json::parse_error& e) {
-      throw loanlens::Error(std::string("record: not valid JSON (") + e.what() + ")");
-    }
+    const json r = loanlens::ParseRecord(record, "record");
     json out = loanlens::ExplainRecord(GetBundle(handle), r, "applicant");
     if (!explain) {
       out.erase("contributions");

@@ -17,12 +17,7 @@ struct ExplainOptions {
 
 int ExplainCommand(const ExplainOptions& o) {
   const Bundle bundle = LoadBundle(o.model_path);
-  nlohmann::json record;
-  try {
-    record = nlohmann::json::parse(o.row);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw Error(std::string("--row: not valid JSON (") + e.what() + ")");
-  }
+  const nlohmann::json record = ParseRecord(o.row, "--row");
   std::cout << ExplainRecord(bundle, record, "--row", o.interactions).dump(2) << "\n";
   return 0;
 }

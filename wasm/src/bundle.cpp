@@ -84,7 +84,7 @@ Bundle Bundle::Parse(const std::string& text, const std::string& source) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, out_of_range (1e400)
     throw Error(source + ": not valid JSON (" + e.what() + ")");
   }
   return FromJson(std::move(j), source);

@@ -174,7 +174,7 @@ Bundle TrainBundle(const TrainOptions& options) {
   if (!options.schema_path.empty()) {
     try {
       user_schema = nlohmann::json::parse(ReadFile(options.schema_path));
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // parse_error, out_of_range (1e400)
       throw Error(options.schema_path + ": not valid JSON (" + e.what() + ")");
     }
     infer.forced_types = SchemaOverrideTypes(user_schema);
@@ -453,7 +453,7 @@ Bundle ImportXgboostBundle(TrainOptions options, const std::string& xgboost_json
   nlohmann::json xgb;
   try {
     xgb = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, out_of_range (1e400)
     throw Error(xgboost_json_path + ": not valid JSON (" + e.what() + ")");
   }
   options.model = "gbdt";  // the tree preprocessing: raw numbers, missing values kept, one-hot

@@ -69,6 +69,14 @@ std::vector<ScoredRow> BatchScorer::TakeRows() { return std::exchange(rows_, {})
 std::vector<RejectedRow> BatchScorer::TakeRejected() { return std::exchange(rejected_, {}); }
 std::vector<RowWarning> BatchScorer::TakeWarnings() { return std::exchange(warnings_, {}); }
 
+nlohmann::json ParseRecord(const std::string& text, const std::string& source) {
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {  // parse_error, out_of_range (1e400)
+    throw Error(source + ": not valid JSON (" + e.what() + ")");
+  }
+}
+
 nlohmann::json ExplainRecord(const Bundle& bundle, const nlohmann::json& record,
                              const std::string& source, bool interactions) {
   if (!record.is_object())
