@@ -65,8 +65,8 @@ void CheckAdditive(const json& explained) {
   const double margin = explained["margin"].get<double>();
   if (!std::isfinite(sum) || !std::isfinite(margin)) return;
   if (std::fabs(sum - margin) > 1e-6 * (1 + scale + std::fabs(margin)))
-    loanlens::fuzz::Finding("SHAP values + base = " + std::to_string(sum) + " but margin = " +
-                            std::to_string(margin));
+    loanlens::fuzz::Finding("SHAP values + base = " + std::to_string(sum) +
+                            " but margin = " + std::to_string(margin));
 }
 
 /// Everything done with a loaded bundle; returns the explanation of the typical record.

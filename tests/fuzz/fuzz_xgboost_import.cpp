@@ -16,8 +16,8 @@ namespace {
 
 std::vector<std::string> InputNames(const nlohmann::json& model) {
   std::vector<std::string> names;
-  const nlohmann::json* learner = model.is_object() && model.contains("learner") ? &model["learner"]
-                                                                                   : nullptr;
+  const nlohmann::json* learner =
+      model.is_object() && model.contains("learner") ? &model["learner"] : nullptr;
   if (learner && learner->is_object() && learner->contains("feature_names") &&
       (*learner)["feature_names"].is_array()) {
     std::set<std::string> seen;

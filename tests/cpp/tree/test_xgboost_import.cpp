@@ -102,8 +102,7 @@ TEST_CASE("XGBoost import refuses indices and values it cannot represent (fuzz f
                        doctest::Contains("right_children[0]: expected an integer"),
                        loanlens::Error);
   CHECK_THROWS_WITH_AS(ImportXgboostJson(with("split_indices", "0"), inputs),
-                       doctest::Contains("split_indices[0]: expected an integer"),
-                       loanlens::Error);
+                       doctest::Contains("split_indices[0]: expected an integer"), loanlens::Error);
   CHECK_THROWS_WITH_AS(ImportXgboostJson(with("split_conditions", 1e39), inputs),
                        doctest::Contains("not a finite float32 value"), loanlens::Error);
   nlohmann::json version = xgb;
