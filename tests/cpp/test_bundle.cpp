@@ -268,6 +268,19 @@ TEST_CASE("explain one record given as JSON") {
   }
 }
 
+TEST_CASE("a number out of range in JSON is a clear error, not an internal one (fuzz finding)") {
+  // nlohmann::json throws out_of_range (not parse_error) for 1e400; it escaped as "internal
+  // error" from `explain --row`, Bundle::Parse and the XGBoost import
+  // (tests/fuzz/regression/explain_row/number_overflow_*).
+  CHECK_THROWS_WITH_AS(ParseRecord("{\"duration_months\": 4e594}", "--row"),
+                       doctest::Contains("--row: not valid JSON"), Error);
+  CHECK_THROWS_WITH_AS(ParseRecord("{\"a\": 1", "--row"),
+                       doctest::Contains("--row: not valid JSON"), Error);
+  CHECK(ParseRecord("{\"a\": 1e300}")["a"].get<double>() == 1e300);
+  CHECK_THROWS_WITH_AS(Bundle::Parse("{\"format\": 1e400}", "m.json"),
+                       doctest::Contains("m.json: not valid JSON"), Error);
+}
+
 TEST_CASE("SHA-256 matches the FIPS 180-4 examples") {
   CHECK(Sha256Hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   CHECK(Sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "loanlens/error.h"
+#include "loanlens/json_util.h"
 #include "loanlens/decision/decision.h"
 #include "loanlens/decision/receipt.h"
 
@@ -120,6 +121,10 @@ std::vector<double> BatchScorer::MeanAbsContributions() const {
 std::vector<ScoredRow> BatchScorer::TakeRows() { return std::exchange(rows_, {}); }
 std::vector<RejectedRow> BatchScorer::TakeRejected() { return std::exchange(rejected_, {}); }
 std::vector<RowWarning> BatchScorer::TakeWarnings() { return std::exchange(warnings_, {}); }
+
+nlohmann::json ParseRecord(const std::string& text, const std::string& source) {
+  return ParseJson(text, source);  // depth-bounded; 1e400 and bad syntax give located errors
+}
 
 nlohmann::json ExplainRecord(const Bundle& bundle, const nlohmann::json& record,
                              const std::string& source, bool interactions) {

@@ -250,6 +250,16 @@ TEST_CASE("CsvParser property: CsvLine output parses back to the same fields, an
   }
 }
 
+TEST_CASE("CsvLine quotes a field that starts with a byte-order mark (fuzz finding)") {
+  // A first field beginning with U+FEFF (read from a quoted field, or a doubled BOM) was written
+  // bare, and the reader stripped it as the file's BOM (tests/fuzz/regression/csv/bom_*).
+  const std::string bom = "\xEF\xBB\xBF";
+  const std::vector<std::string> fields{bom + "id", "x"};
+  CHECK(CsvLine(fields) == "\"" + bom + "id\",x");
+  CHECK(Fields(ParseOnce(CsvLine(fields) + "\n")) == Rows{fields});
+  CHECK(Fields(ParseOnce(bom + CsvLine(fields) + "\n")) == Rows{fields});
+}
+
 TEST_CASE("CsvParser reports an unterminated quote where the field started") {
   std::string msg = ErrorOf([] { ParseOnce("a,b\n1,2\n3,\"open\nstill open\n"); });
   CHECK(msg ==

@@ -101,3 +101,35 @@ TEST_CASE("XGBoost import matches xgboost's margins and pred_contribs") {
     CHECK(m2->BaseScore() == model->BaseScore());
   }
 }
+
+TEST_CASE("XGBoost import refuses indices and values it cannot represent (fuzz findings)") {
+  // tests/fuzz/regression/xgboost_import: a child index of 1.5e107 was converted to int
+  // (undefined behaviour); floats, out-of-range integers, strings and non-finite float32 values
+  // are now errors naming the node.
+  const nlohmann::json xgb = ReadJson("tests/fixtures/xgboost/model.json");
+  const auto inputs = xgb["learner"]["feature_names"].get<std::vector<std::string>>();
+  auto with = [&xgb](const char* array, const nlohmann::json& value) {
+    nlohmann::json bad = xgb;
+    bad["learner"]["gradient_booster"]["model"]["trees"][0][array][0] = value;
+    return bad;
+  };
+  using loanlens::tree::ImportXgboostJson;
+  CHECK_THROWS_WITH_AS(ImportXgboostJson(with("left_children", 1.55556e107), inputs),
+                       doctest::Contains("trees[0].left_children[0]: expected an integer"),
+                       loanlens::Error);
+  CHECK_THROWS_WITH_AS(ImportXgboostJson(with("right_children", 4294967298LL), inputs),
+                       doctest::Contains("right_children[0]: expected an integer"),
+                       loanlens::Error);
+  CHECK_THROWS_WITH_AS(ImportXgboostJson(with("split_indices", "0"), inputs),
+                       doctest::Contains("split_indices[0]: expected an integer"), loanlens::Error);
+  CHECK_THROWS_WITH_AS(ImportXgboostJson(with("split_conditions", 1e39), inputs),
+                       doctest::Contains("not a finite float32 value"), loanlens::Error);
+  nlohmann::json version = xgb;
+  version["version"] = {1e300, 0, 0};
+  CHECK_THROWS_WITH_AS(ImportXgboostJson(version, inputs), doctest::Contains("version ?.0.0"),
+                       loanlens::Error);
+  nlohmann::json base = xgb;
+  base["learner"]["learner_model_param"]["base_score"] = "1E-50";
+  CHECK_THROWS_WITH_AS(ImportXgboostJson(base, inputs), doctest::Contains("0 or 1 in float32"),
+                       loanlens::Error);
+}

@@ -72,6 +72,10 @@ class BatchScorer {
 /// rules, reasons, reference, points by feature, price ...), warnings, and inputs as given and as
 /// used (InputsAsUsed); with `interactions` (tree models) also "interactions":
 /// {feature: {feature: value}}, SHAP interaction values summed to original features.
+/// Parses the JSON text of one applicant (`loanlens explain --row`, the page's form). Any JSON
+/// error (syntax, or a number out of range such as 1e400) is a loanlens::Error naming `source`.
+nlohmann::json ParseRecord(const std::string& text, const std::string& source = "--row");
+
 nlohmann::json ExplainRecord(const Bundle& bundle, const nlohmann::json& record,
                              const std::string& source = "--row", bool interactions = false);
 

@@ -401,7 +401,9 @@ std::string CsvLine(const std::vector<std::string>& fields, char delimiter) {
   for (std::size_t j = 0; j < fields.size(); ++j) {
     if (j) out += delimiter;
     const std::string& f = fields[j];
-    bool quote = f.find_first_of(std::string{delimiter, '"', '\r', '\n'}) != std::string::npos;
+    // A leading byte-order mark is quoted too: a reader strips it at the start of a file.
+    bool quote = f.find_first_of(std::string{delimiter, '"', '\r', '\n'}) != std::string::npos ||
+                 f.compare(0, kBom.size(), kBom) == 0;
     if (!quote) {
       out += f;
       continue;
