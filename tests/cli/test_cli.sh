@@ -92,15 +92,20 @@ awk -F, -v OFS=, 'NR > 1 && NR <= 41 { $8 = $8 + 10; $10 = 0.9 } { print }' "$TM
 "$CLI" monitor --model "$TMP/ld.json" --data "$TMP/ld_now.csv" --previous "$TMP/ld_prev.csv" --json >"$TMP/ew.json"
 check "early-warning list = accounts whose PD rose > 0.05 or band worsened" node -e '
   const fs = require("fs");
-  const read = (p) => { const [h, ...rows] = fs.readFileSync(p, "utf8").trim().split("\n").map((l) => l.split(","));
+  // Cells may hold quoted commas (the rules and reason columns): split on commas outside quotes.
+  const cells = (l) => l.match(/("([^"]|"")*"|[^,]*)(,|$)/g).slice(0, -1).map((c) => c.replace(/,$/, ""));
+  const read = (p) => { const [h, ...rows] = fs.readFileSync(p, "utf8").trim().split("\n").map(cells);
     const id = h.indexOf("LoanID"), pd = h.indexOf("pd"), band = h.indexOf("band");
     return new Map(rows.map((r) => [r[id], { pd: +r[pd], band: r[band] }])); };
   const prev = read(process.argv[1]), now = read(process.argv[2]);
-  const rank = { approve: 0, review: 1, decline: 2 };
-  const expected = [...now].filter(([id, s]) => s.pd - prev.get(id).pd > 0.05 || rank[s.band] > rank[prev.get(id).band]).map(([id]) => id).sort();
+  // The early warning compares the bands of the cut-offs (the `band` column is the decision
+  // after review rules, which an out-of-range input alone can move).
+  const policy = JSON.parse(fs.readFileSync(process.argv[4], "utf8")).policy;
+  const rank = (pd) => (pd < policy.approve_below ? 0 : pd >= policy.decline_at ? 2 : 1);
+  const expected = [...now].filter(([id, s]) => s.pd - prev.get(id).pd > 0.05 || rank(s.pd) > rank(prev.get(id).pd)).map(([id]) => id).sort();
   const got = JSON.parse(fs.readFileSync(process.argv[3], "utf8")).early_warning.map((w) => w.id).sort();
   if (expected.length < 5 || JSON.stringify(expected) !== JSON.stringify(got)) { console.error(expected.length, got.length); process.exit(1); }' \
-  "$TMP/ld_prev.csv" "$TMP/ld_now_scored.csv" "$TMP/ew.json"
+  "$TMP/ld_prev.csv" "$TMP/ld_now_scored.csv" "$TMP/ew.json" "$TMP/ld.json"
 expect_exit 1 "no id column" "$CLI" monitor --model "$TMP/m.json" --data "$DATA" --previous "$TMP/ld_prev.csv"
 
 # fairness review on a protected column; the model card

@@ -436,8 +436,10 @@ Bundle TrainBundle(const TrainOptions& options) {
     const int pool = ParamInt(pipeline_params, "reference_pool_rows", 300);
     if (pool < 20 || pool > 5000)
       throw Error("parameter 'reference_pool_rows': expected 20 to 5000");
-    meta["explain"]["reference_pool"] =
-        ReferencePoolJson(train_frame, train_margin, static_cast<std::size_t>(pool));
+    // At most a million stored values (a very wide file keeps fewer pool rows).
+    const std::size_t width = std::max<std::size_t>(1, train_frame.feature_names.size());
+    const std::size_t rows = std::min<std::size_t>(pool, std::max<std::size_t>(1, 1000000 / width));
+    meta["explain"]["reference_pool"] = ReferencePoolJson(train_frame, train_margin, rows);
   }
   Bundle bundle(std::move(schema), pre, std::move(model), std::move(meta));
 
