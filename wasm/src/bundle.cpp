@@ -235,7 +235,7 @@ nlohmann::json Bundle::ToJson() const {
   j["preprocess"] = preprocess_.ToJson();
   j["model"] = model_->ToJson();
   j["policy"] = policy_.ToJson();
-  j["content_sha256"] = Sha256Hex(CanonicalContent(j));
+  j["content_sha256"] = HashInPlace(j);  // no copy of a document that may be large
   return j;
 }
 
