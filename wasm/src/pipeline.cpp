@@ -281,6 +281,13 @@ Bundle TrainBundle(const TrainOptions& options) {
   if (schema.Find(options.target)->role != Role::kTarget)
     throw Error("--schema gives the target column '" + options.target + "' another role");
   if (schema.FeatureNames().empty()) throw Error("train: no feature columns left");
+  if (schema.FeatureNames().size() > kMaxTrainingFeatures)
+    throw Error(Location{name, 1, "", ""},
+                "has " + std::to_string(schema.FeatureNames().size()) +
+                    " feature columns; training uses at most " +
+                    std::to_string(kMaxTrainingFeatures) +
+                    " (a bundle stores about 1 KB per feature): leave columns out with --exclude "
+                    "or give them the role \"ignore\" in --schema");
 
   // 2. Target coding (data/target.h, the rule `split` uses too).
   const TargetCoding coding =
