@@ -9,7 +9,7 @@
 
 #include "fuzz_util.h"
 #include "loanlens/error.h"
-#include "loanlens/model.h"
+#include "loanlens/model_registry.h"
 #include "loanlens/tree/xgboost_import.h"
 
 namespace {

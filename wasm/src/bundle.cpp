@@ -1,4 +1,3 @@
-#include "loanlens/sigmoid.h"
 #include "loanlens/bundle.h"
 
 #include <cmath>
@@ -8,6 +7,8 @@
 #include "loanlens/error.h"
 #include "loanlens/json_util.h"
 #include "loanlens/limits.h"
+#include "loanlens/model_registry.h"
+#include "loanlens/sigmoid.h"
 #include "loanlens/version.h"
 
 namespace loanlens {
