@@ -84,15 +84,15 @@ class DaskMatchesCli(unittest.TestCase):
         cli = pd.read_csv(cli_csv, **scored_csv_kwargs(bundle, explain))
         self.assertEqual(list(mine.columns), list(cli.columns))
         self.assertEqual(len(mine), len(cli))
-        mine = mine.reset_index(drop=True)
-        for c, number in bundle.score_column_kinds(explain):
-            if number:
-                self.assertTrue(exact_equal(mine[c], cli[c]), f"column {c} differs")
-            else:
-                same = mine[c].to_numpy() == cli[c].to_numpy()
+        # Column by column with numpy (pandas' assert_frame_equal takes ~25 s on 1M rows).
+        for c in cli.columns:
+            a, b = mine[c].to_numpy(), cli[c].to_numpy()
+            self.assertEqual(a.dtype, b.dtype, c)
+            if a.dtype == object:
+                same = a == b
                 self.assertTrue(same.all(), f"column {c}: {(~same).sum()} cells differ")
-        inputs = [c for c in cli.columns if c not in bundle.output_columns(explain)]
-        pd.testing.assert_frame_equal(mine[inputs], cli[inputs])
+            else:
+                self.assertTrue(exact_equal(a, b), f"column {c} differs")
         return cli
 
     def test_million_rows_on_two_workers(self):
