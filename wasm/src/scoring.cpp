@@ -2,10 +2,10 @@
 
 #include <cmath>
 
-#include "loanlens/decision/decision.h"
-#include "loanlens/decision/receipt.h"
 #include "loanlens/error.h"
 #include "loanlens/json_util.h"
+#include "loanlens/decision/decision.h"
+#include "loanlens/decision/receipt.h"
 
 namespace loanlens {
 namespace {

@@ -35,7 +35,7 @@ std::vector<bool> ScoreColumnIsNumber(const Bundle& bundle, bool explain);
  * `cells`, as `loanlens score` writes them. One function for BatchScorer and the Python package.
  * \param raw       NumFeatures() values of the row
  * \param warnings  the parser's warnings for this row (review rules read them)
- * eturn the score (with contributions when `explain`)
+ * \return the score (with contributions when `explain`)
  */
 Score AppendScoreCells(const Bundle& bundle, const double* raw,
                        const std::vector<RowWarning>& warnings, bool explain,
