@@ -544,7 +544,7 @@ try {
     for (let i = 1; i < amounts.length; i++) assert.ok(Number(amounts[i - 1]) <= Number(amounts[i]), 'not sorted by credit_amount');
     const rejectedShown = await page.$$eval('[data-testid="batch-rejected"] tbody tr', (trs) => trs.map((tr) => Number(tr.cells[0].textContent)));
     for (let i = 1; i < rejectedShown.length; i++) assert.ok(rejectedShown[i - 1] < rejectedShown[i], 'rejected rows out of order');
-    await page.screenshot({ path: join(out, 'batch-210k.png'), fullPage: false });
+    await page.screenshot({ path: join(out, 'batch-210k.png'), fullPage: true });
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="batch-download"]')]);
     const path = join(work, 'big_download.csv');
     await download.saveAs(path);
