@@ -38,12 +38,13 @@ const log = (...a) => console.error('[bench-web]', ...a);
 
 // ---------------------------------------------------------------------------------------------
 // Section "workers and scale" (npm run bench:web -- --workers-scale [--scale-rows N]
-// [--gbdt-rows N] [--workers 1,2,4] [--json-out FILE]): the Batch screen on 1, 2, 4 engine
+// [--gbdt-rows N] [--workers 1,2,4] [--models logistic,gbdt300] [--json-out FILE]): the Batch screen on 1, 2, 4 engine
 // workers, with SHAP: a fast bundle (credit_risk_logistic) on --scale-rows rows (default
 // 1,000,000) and the 300-tree gbdt on --gbdt-rows rows (default 30,000, a few minutes here).
 // Per run: wall time upload -> table and charts shown, rows/s, the page's JS heap (CDP
-// Runtime.getHeapUsage: peak sampled every 0.5 s, and after a GC at the end), each worker's wasm
-// memory (its peak) and JS heap (CDP, attached to the worker targets), and that the download has
+// Runtime.getHeapUsage: usedSize, and usedSize + backingStorageSize where typed arrays live; peak
+// sampled every 0.5 s and after a GC at the end), each worker's wasm memory (its peak) and heap
+// with buffers (CDP, attached to the worker targets), and that the download has
 // every row. Native `loanlens score --explain` (one thread) on the same file for reference.
 if (args.includes('--workers-scale')) {
   await workersScaleSection();
@@ -79,8 +80,9 @@ async function workersScaleSection() {
     { name: 'logistic', bundle: join(repo, 'models/credit_risk_logistic.json'), rows: scaleRows },
     { name: 'gbdt300', bundle: gbdtPath, rows: gbdtRows },
   ];
+  const only = opt('--models', 'logistic,gbdt300').split(',');
   const results = [];
-  for (const c of cases) {
+  for (const c of cases.filter((x) => only.includes(x.name))) {
     const data = await makeFile(c.rows);
     const nativeOut = join(work, `native_${c.name}.csv`);
     const t0 = performance.now();
@@ -134,7 +136,7 @@ async function browserRun(browser, url, bundlePath, dataPath, workers) {
             const timer = setTimeout(() => resolve(null), 2000);
             replies.set(id, (r) => {
               clearTimeout(timer);
-              resolve(r?.usedSize ?? null);
+              resolve(r ? (r.usedSize ?? 0) + (r.backingStorageSize ?? 0) : null);
             });
             cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method: 'Runtime.getHeapUsage' }) }).catch(() => resolve(null));
           }),
@@ -149,12 +151,14 @@ async function browserRun(browser, url, bundlePath, dataPath, workers) {
   await page.check('#batch-explain');
   await page.selectOption('[data-testid="batch-workers"]', String(workers));
   let peak = 0;
+  let peakWithBuffers = 0;
   let workerPeak = [];
   let sampling = true;
   const sampler = (async () => {
     while (sampling) {
       const h = await cdp.send('Runtime.getHeapUsage');
       peak = Math.max(peak, h.usedSize);
+      peakWithBuffers = Math.max(peakWithBuffers, h.usedSize + (h.backingStorageSize ?? 0));
       const w = await workerHeaps();
       w.forEach((x, i) => (workerPeak[i] = Math.max(workerPeak[i] ?? 0, x ?? 0)));
       await new Promise((r) => setTimeout(r, 500));
@@ -188,9 +192,13 @@ async function browserRun(browser, url, bundlePath, dataPath, workers) {
     download_bytes: Buffer.byteLength(dlText),
     page_js_heap_peak_bytes: peak,
     page_js_heap_after_gc_bytes: after.usedSize,
+    // JS heap plus ArrayBuffer backing stores (the typed columns live there), peak and after GC.
+    page_heap_with_array_buffers_peak_bytes: peakWithBuffers,
+    page_heap_with_array_buffers_after_gc_bytes: after.usedSize + (after.backingStorageSize ?? 0),
     store_column_bytes: Number(v.storeBytes),
     worker_wasm_heap_bytes: v.wasmHeaps.split(',').map(Number),
-    worker_js_heap_peak_bytes: workerPeak.length ? workerPeak : null,
+    // Per worker target: JS heap plus ArrayBuffer backing stores (the wasm memory is one), peak.
+    worker_heap_with_buffers_peak_bytes: workerPeak.length ? workerPeak : null,
   };
 }
 

@@ -33,7 +33,7 @@ export interface PoolCallbacks {
 
 /// Bytes per slice: a few slices per worker, so a slow slice does not hold the others back.
 function sliceBytesFor(size: number, workers: number): number {
-  return Math.min(8 << 20, Math.max(1 << 20, Math.ceil(size / (workers * 4))));
+  return Math.min(8 << 20, Math.max(256 << 10, Math.ceil(size / (workers * 4))));
 }
 
 const kScanBlock = 4 << 20;
