@@ -25,17 +25,30 @@ export class BatchTable {
   private order: Uint32Array = new Uint32Array(0);
   private page = 0;
   private generation = 0;
+  private pending = 0;
   /// Called with a row's input values (by column name) and its row number.
   onOpen: (values: Record<string, string>, row: number) => void = () => undefined;
 
   constructor() {
-    this.filter.addEventListener('change', () => void this.refilter());
+    this.filter.addEventListener('change', () => void this.busy(this.refilter()));
     this.el = h('div', { class: 'results', 'data-testid': 'batch-results' },
       h('div', { class: 'table-tools' }, h('label', { for: 'batch-band-filter', text: 'Decision' }), this.filter, this.status),
       this.wrap,
       this.pager,
     );
     this.reset();
+  }
+
+  /// Marks the table busy (data-busy) while `work` runs: the rows shown are read from the
+  /// store's lines asynchronously.
+  private async busy(work: Promise<void>): Promise<void> {
+    this.pending++;
+    this.el.dataset.busy = '1';
+    try {
+      await work;
+    } finally {
+      if (--this.pending === 0) delete this.el.dataset.busy;
+    }
   }
 
   reset(): void {
@@ -107,13 +120,11 @@ export class BatchTable {
       this.sortCol = col;
       this.sortDesc = col >= 0 && kDescFirst.has(r.header[col]);
     }
-    this.el.dataset.sorting = '1';
     const k = await this.keysOf(col);
     if (mine !== this.generation) return;
     this.sorted = k ? sortedOrder(k, this.sortDesc) : identity(r.store.length, this.sortDesc);
     this.status.textContent = '';
     await this.refilter();
-    delete this.el.dataset.sorting;
   }
 
   private cell(name: string, v: string): HTMLTableCellElement {
@@ -143,7 +154,7 @@ export class BatchTable {
       const name = c < 0 ? 'row' : r.header[c];
       const active = c === this.sortCol;
       const btn = h('button', { type: 'button', class: 'sort', text: `${name}${active ? (this.sortDesc ? ' ▼' : ' ▲') : ''}`, title: `Sort by ${name}` });
-      btn.addEventListener('click', () => void this.sortBy(c));
+      btn.addEventListener('click', () => void this.busy(this.sortBy(c)));
       headRow.append(h('th', { scope: 'col', 'aria-sort': active ? (this.sortDesc ? 'descending' : 'ascending') : 'none' }, btn));
     }
     const tbody = h('tbody');
@@ -169,11 +180,11 @@ export class BatchTable {
     const next = h('button', { type: 'button', class: 'button secondary small', text: 'Next →', disabled: p.page >= p.pages - 1 });
     prev.addEventListener('click', () => {
       this.page -= 1;
-      void this.render();
+      void this.busy(this.render());
     });
     next.addEventListener('click', () => {
       this.page += 1;
-      void this.render();
+      void this.busy(this.render());
     });
     this.pager.replaceChildren(prev, h('span', { class: 'muted small', 'data-testid': 'batch-page', text: `Rows ${int(p.from)}–${int(p.to)} of ${int(this.order.length)} · page ${p.page + 1} of ${p.pages}` }), next);
     this.el.dataset.page = String(p.page);
