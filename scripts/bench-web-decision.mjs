@@ -73,12 +73,14 @@ await copyFile(join(wasmDir, 'loanlens.mjs'), join(work, 'loanlens.mjs'));
 await copyFile(join(wasmDir, 'loanlens.wasm'), join(work, 'loanlens.wasm'));
 await copyFile(bundlePath, join(work, 'bundle.json'));
 await writeFile(join(work, 'applicants.json'), JSON.stringify(applicants));
-await writeFile(join(work, 'index.html'), `<!doctype html><meta charset="utf-8"><script type="module">
-import createLoanLens from './loanlens.mjs';
+// The page's script is a file: the server's Content-Security-Policy (the app's) allows no
+// inline script.
+await writeFile(join(work, 'main.mjs'), `import createLoanLens from './loanlens.mjs';
 import { run } from './loop.mjs';
 const [bundleText, applicants] = await Promise.all([fetch('bundle.json').then((r) => r.text()), fetch('applicants.json').then((r) => r.json())]);
 window.__result = await run(createLoanLens, null, bundleText, applicants).catch((e) => ({ error: String(e) }));
-</script>`);
+`);
+await writeFile(join(work, 'index.html'), '<!doctype html><meta charset="utf-8"><script type="module" src="main.mjs"></script>');
 
 const stats = ({ ms, options }) => {
   const sorted = [...ms].sort((a, b) => a - b);
@@ -92,12 +94,19 @@ const { default: createLoanLens } = await import(join(work, 'loanlens.mjs'));
 const { run } = await import(join(work, 'loop.mjs'));
 const node = stats(await run(createLoanLens, await readFile(join(work, 'loanlens.wasm')), await readFile(bundlePath, 'utf8'), applicants));
 
+console.error('[bench-web-decision] node:', JSON.stringify(node));
+
 // Chromium: the page above, served locally.
 const site = await serve(work);
 const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--disable-gpu', '--disable-dev-shm-usage'] });
 const page = await browser.newPage();
+const pageErrors = [];
+page.on('pageerror', (e) => pageErrors.push(e.message));
+page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
 await page.goto(site.url, { waitUntil: 'load' });
-await page.waitForFunction(() => window.__result !== undefined, null, { timeout: 10 * 60 * 1000 });
+await page.waitForFunction(() => window.__result !== undefined, null, { timeout: 10 * 60 * 1000 }).catch((e) => {
+  throw new Error(`${e.message}; page errors: ${pageErrors.join(' | ')}`);
+});
 const browserResult = await page.evaluate(() => window.__result);
 const chromiumVersion = browser.version();
 await browser.close();
