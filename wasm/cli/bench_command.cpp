@@ -1,6 +1,8 @@
 // loanlens bench: times the engine alone on rows already in memory (parsed and preprocessed), as
 // the reference libraries are timed in scripts/bench.py: margins for every row, then exact SHAP
-// for every row.
+// for every row. With --decisions N, also the decision of N applicants the bundle does not approve,
+// as `loanlens explain` makes it (reasons against the reference, price, limit, recourse).
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -9,6 +11,8 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "loanlens/data/frame.h"
+#include "loanlens/decision/decision.h"
+#include "loanlens/decision/recourse.h"
 #include "loanlens/error.h"
 
 namespace loanlens::cli {
@@ -20,10 +24,41 @@ struct BenchOptions {
   std::string model_path, data_path;
   int repeat = 3;
   bool no_shap = false;
+  int decisions = 0;
 };
 
 double Since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+/// Milliseconds per applicant of the whole decision (Decide with every option: what `explain`
+/// and the page's Applicant screen compute) and of the recourse search alone, over up to `n`
+/// rows that the bundle does not approve (every such row from the top of the file).
+nlohmann::json TimeDecisions(const Bundle& bundle, const Frame& frame, int n) {
+  std::vector<std::size_t> rows;
+  for (std::size_t i = 0; i < frame.num_rows && rows.size() < static_cast<std::size_t>(n); ++i)
+    if (bundle.ScoreRow(frame.Row(i), false).band != "approve") rows.push_back(i);
+  double decide_total = 0, recourse_total = 0, decide_max = 0, recourse_max = 0;
+  std::size_t options = 0;
+  for (std::size_t i : rows) {
+    auto t0 = Clock::now();
+    const Decision d = Decide(bundle, frame.Row(i), {});
+    const double decide = Since(t0);
+    t0 = Clock::now();
+    const decision::RecourseResult r = decision::FindRecourse(bundle, frame.Row(i));
+    const double recourse = Since(t0);
+    options += r.options.size();
+    (void)d;
+    decide_total += decide, recourse_total += recourse;
+    decide_max = std::max(decide_max, decide), recourse_max = std::max(recourse_max, recourse);
+  }
+  const double k = rows.empty() ? 1.0 : static_cast<double>(rows.size());
+  return {{"applicants", rows.size()},
+          {"explain_ms_per_applicant", 1e3 * decide_total / k},
+          {"explain_ms_max", 1e3 * decide_max},
+          {"recourse_ms_per_applicant", 1e3 * recourse_total / k},
+          {"recourse_ms_max", 1e3 * recourse_max},
+          {"recourse_options", options}};
 }
 
 int BenchCommand(const BenchOptions& o) {
@@ -51,6 +86,7 @@ int BenchCommand(const BenchOptions& o) {
   nlohmann::json out = {
       {"rows", n}, {"inputs", k}, {"predict_seconds", best_predict}, {"checksum", checksum}};
   if (shap) out["shap_seconds"] = best_shap;
+  if (o.decisions > 0) out["decisions"] = TimeDecisions(bundle, rr.frame, o.decisions);
   std::cout << out.dump() << "\n";
   return 0;
 }
@@ -66,6 +102,10 @@ void AddBenchCommand(CLI::App& app, int& rc) {
       ->capture_default_str()
       ->check(CLI::Range(1, 100));
   cmd->add_flag("--no-shap", o->no_shap, "Time margins only");
+  cmd->add_option("--decisions", o->decisions,
+                  "Also time the decision (reasons, price, limit, recourse) of this many "
+                  "applicants the bundle does not approve, and the recourse search alone")
+      ->check(CLI::Range(0, 100000));
   cmd->callback([o, &rc] { rc = BenchCommand(*o); });
 }
 

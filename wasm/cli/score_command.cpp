@@ -2,6 +2,7 @@
 // reads standard input and `--out -` writes standard output, chunk by chunk (memory does not grow
 // with the input), as a Unix pipeline or Spark's RDD.pipe wants.
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -12,6 +13,7 @@
 #include "loanlens/data/csv.h"
 #include "loanlens/data/csv_safe.h"
 #include "loanlens/error.h"
+#include "loanlens/parallel.h"
 #include "loanlens/scoring.h"
 
 namespace loanlens::cli {
@@ -20,7 +22,19 @@ namespace {
 struct ScoreOptions {
   std::string model_path, data_path, out, rejected;
   bool explain = false;
+  int threads = 0;  ///< 0: DefaultThreads()
+  bool timings = false;
 };
+
+/// Wall seconds by phase of one run (`--timings`).
+struct ScoreTimings {
+  double read = 0, feed = 0, write = 0;
+};
+
+using Clock = std::chrono::steady_clock;
+double Since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
 
 /// Where rejected rows go besides stderr: `--rejected FILE`, else OUT.rejected.csv for a file
 /// output, else nowhere (stderr only) when the output is standard output.
@@ -43,11 +57,16 @@ class ScoreWriter {
       os_ << SafeCsvLine(scorer.OutputHeader()) << "\n";
       header_written_ = true;
     }
-    for (const auto& row : scorer.TakeRows()) os_ << SafeCsvLine(row.cells) << "\n";
-    for (const auto& r : scorer.TakeRejected()) WriteRejected(r);
-    for (const auto& w : scorer.TakeWarnings())
-      std::cerr << "warning: row " << w.row << ", column '" << w.column << "', value '" << w.value
-                << "': " << w.message << "\n";
+    // Batch by batch (the records of one Feed), as one thread writes them: the rejected and
+    // warning lines on stderr interleave the same way whatever the number of threads.
+    ScoredBatch batch;
+    while (scorer.TakeBatch(batch)) {
+      for (const auto& row : batch.rows) os_ << SafeCsvLine(row.cells) << "\n";
+      for (const auto& r : batch.rejected) WriteRejected(r);
+      for (const auto& w : batch.warnings)
+        std::cerr << "warning: row " << w.row << ", column '" << w.column << "', value '" << w.value
+                  << "': " << w.message << "\n";
+    }
   }
   /// Renames the rejected file into place when one was opened; otherwise removes a stale one
   /// from an earlier run at the default path, so that the listing always matches the output.
@@ -90,21 +109,32 @@ std::size_t StreamSize(std::istream& in) {
 }
 
 /// Feeds `in` to the scorer in 64 KiB chunks, draining the writer after each one.
-void Stream(std::istream& in, std::size_t total, BatchScorer& scorer, ScoreWriter& writer) {
+void Stream(std::istream& in, std::size_t total, BatchScorer& scorer, ScoreWriter& writer,
+            ScoreTimings& t) {
   Progress progress("scoring");
   std::vector<char> buf(1 << 16);
   std::size_t done = 0;
   while (in) {
+    auto t0 = Clock::now();
     in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
     const auto got = static_cast<std::size_t>(in.gcount());
+    t.read += Since(t0);
     if (got == 0) break;
+    t0 = Clock::now();
     scorer.Feed(std::string_view(buf.data(), got));
+    t.feed += Since(t0);
+    t0 = Clock::now();
     writer.Drain(scorer);
+    t.write += Since(t0);
     done += got;
     progress(done, total);
   }
+  auto t0 = Clock::now();
   scorer.Finish();
+  t.feed += Since(t0);
+  t0 = Clock::now();
   writer.Drain(scorer);
+  t.write += Since(t0);
 }
 
 int ScoreCommand(const ScoreOptions& o) {
@@ -126,16 +156,33 @@ int ScoreCommand(const ScoreOptions& o) {
   if (!to_stdout) out_file.emplace(o.out);
   std::ostream& os = to_stdout ? std::cout : out_file->Stream();
   ScoreWriter writer(os, rejected_path, !o.rejected.empty());
-  BatchScorer scorer(bundle, from_stdin ? "standard input" : o.data_path, o.explain);
-  Stream(in, total, scorer, writer);
+  const int threads = o.threads > 0 ? o.threads : DefaultThreads();
+  BatchScorer scorer(bundle, from_stdin ? "standard input" : o.data_path, o.explain, threads);
+  ScoreTimings timings;
+  const auto start = Clock::now();
+  Stream(in, total, scorer, writer, timings);
+  auto t0 = Clock::now();
   if (to_stdout && !std::cout.flush()) throw Error("standard output: write failed");
   if (out_file) out_file->Commit();
+  timings.write += Since(t0);
   writer.Commit();
   std::cerr << "rows in " << scorer.RowsIn() << ", scored " << scorer.RowsScored() << ", rejected "
             << scorer.RowsRejected()
             << (writer.Rejected() && !rejected_path.empty() ? " (listed in " + rejected_path + ")"
                                                             : "")
             << "\n";
+  if (o.timings) {
+    // Reading CSV = the file reads plus Feed/Finish minus the deciding inside them.
+    const double decide = scorer.DecideSeconds();
+    std::cerr << nlohmann::json{{"threads", threads},
+                                {"rows", scorer.RowsIn()},
+                                {"total_seconds", Since(start)},
+                                {"csv_read_seconds", timings.read + timings.feed - decide},
+                                {"decide_seconds", decide},
+                                {"csv_write_seconds", timings.write}}
+                     .dump()
+              << "\n";
+  }
   return 0;
 }
 
@@ -163,6 +210,13 @@ void AddScoreCommand(CLI::App& app, int& rc) {
                   "CSV of rejected rows (row,reason); default OUT.rejected.csv, none with --out -; "
                   "when given, always written (header only if no row was rejected)");
   cmd->add_flag("--explain", o->explain, "Add shap_<feature> columns and base_value");
+  cmd->add_option("--threads", o->threads,
+                  "Threads deciding rows (default: all cores; 1: one). The output is identical "
+                  "for any number")
+      ->check(CLI::Range(1, 1024));
+  cmd->add_flag("--timings", o->timings,
+                "Print wall seconds by phase (CSV reading, deciding, CSV writing) to stderr as "
+                "JSON");
   cmd->callback([o, &rc] { rc = ScoreCommand(*o); });
 }
 

@@ -358,4 +358,23 @@ Score Bundle::ScoreRow(const double* raw, bool explain) const {
   return s;
 }
 
+std::unique_ptr<MarginProbe> Bundle::Probe(const double* raw) const {
+  std::vector<double> x(preprocess_.NumInputs());
+  preprocess_.Transform(raw, x.data());
+  return model_->Probe(x.data());
+}
+
+Score Bundle::ScoreRowWith(const double* raw, MarginProbe& probe) const {
+  // ScoreRow(raw, false) line for line, the margin from the probe (the same double).
+  Score s;
+  std::vector<double> x(preprocess_.NumInputs());
+  preprocess_.Transform(raw, x.data());
+  s.margin = probe.Margin(x.data());
+  s.pd = MarginToPd(s.margin);
+  s.points = policy_.Points(s.pd);
+  s.band = policy_.Band(s.pd);
+  s.base_value = meta_.at("explain").at("base_value").get<double>();
+  return s;
+}
+
 }  // namespace loanlens

@@ -13,6 +13,25 @@ double Model::Interactions(const double*, double*) const {
       Kind() + "' model");
 }
 
+namespace {
+
+/// PredictMargin() on every row.
+class PlainProbe : public MarginProbe {
+ public:
+  explicit PlainProbe(const Model& model) : model_(model) {}
+  double Margin(const double* row) override { return model_.PredictMargin(row); }
+
+ private:
+  const Model& model_;
+};
+
+}  // namespace
+
+std::unique_ptr<MarginProbe> Model::Probe(const double* x) const {
+  (void)x;
+  return std::make_unique<PlainProbe>(*this);
+}
+
 bool Model::ExplainAgainstWeighted(const double* x, const double* background, const double* weight,
                                    std::size_t num_background, const std::vector<int>& group,
                                    std::size_t num_players, double* phi) const {

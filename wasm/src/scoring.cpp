@@ -1,16 +1,25 @@
 #include "loanlens/scoring.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <utility>
 
 #include "loanlens/error.h"
 #include "loanlens/json_util.h"
 #include "loanlens/decision/decision.h"
 #include "loanlens/decision/receipt.h"
+#include "loanlens/parallel.h"
 
 namespace loanlens {
 namespace {
 
 constexpr int kReasonColumns = 4;
+
+using Clock = std::chrono::steady_clock;
+double Since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
 
 std::string RulesCell(const std::vector<FiredRule>& rules) {
   std::string out;
@@ -78,57 +87,123 @@ Score AppendScoreCells(const Bundle& bundle, const double* raw,
   return std::move(d.score);
 }
 
-BatchScorer::BatchScorer(const Bundle& bundle, std::string source_name, bool explain)
+BatchScorer::BatchScorer(const Bundle& bundle, std::string source_name, bool explain, int threads)
     : bundle_(bundle),
       source_(std::move(source_name)),
       explain_(explain),
+      threads_(ThreadsAvailable() ? std::max(threads, 1) : 1),
       options_(bundle.Csv()),
-      parser_(source_, options_) {}
+      parser_(source_, options_) {
+  // Schema::Find builds its name index on first use (not thread-safe while it is built): build
+  // it here, before any row is decided on another thread.
+  const Schema& schema = bundle.GetSchema();
+  if (!schema.columns.empty()) schema.Find(schema.columns.front().name);
+}
 
 void BatchScorer::Feed(std::string_view chunk) {
   parser_.Feed(chunk, [this](CsvRecord&& r) { OnRecord(std::move(r)); });
+  EndBatch();
 }
 
 void BatchScorer::Finish() {
   parser_.Finish([this](CsvRecord&& r) { OnRecord(std::move(r)); });
+  DecideBlock();
+  EndBatch();
   if (header_.empty()) throw Error(Location{source_, 0, "", ""}, "is empty; expected a header row");
 }
 
+void BatchScorer::OnHeader(CsvRecord&& record) {
+  // The header: check the model's feature columns are all present (throws, naming them).
+  header_ = std::move(record.fields);
+  CheckHeader(header_, source_, record.row, parser_.Delimiter());
+  row_parser_ = std::make_unique<RowParser>(bundle_.GetSchema(), header_, source_, options_);
+  output_header_ = header_;
+  for (auto& c : ScoreColumns(bundle_, explain_)) output_header_.push_back(std::move(c));
+}
+
 void BatchScorer::OnRecord(CsvRecord&& record) {
-  if (header_.empty()) {
-    // The header: check the model's feature columns are all present (throws, naming them).
-    header_ = std::move(record.fields);
-    CheckHeader(header_, source_, record.row, parser_.Delimiter());
-    row_parser_ = std::make_unique<RowParser>(bundle_.GetSchema(), header_, source_, options_);
-    raw_.assign(row_parser_->NumFeatures(), 0.0);
-    output_header_ = header_;
-    for (auto& c : ScoreColumns(bundle_, explain_)) output_header_.push_back(std::move(c));
+  if (header_.empty()) return OnHeader(std::move(record));
+  PendingRow p;
+  p.batch = batch_;
+  p.record = std::move(record);
+  ParseRow(p);
+  if (threads_ == 1) {  // today's path: decide as soon as read
+    const auto t0 = Clock::now();
+    DecideRow(p);
+    MergeRow(p);
+    decide_seconds_ += Since(t0);
     return;
   }
-  ++rows_in_;
+  pending_.push_back(std::move(p));
+}
+
+void BatchScorer::ParseRow(PendingRow& p) const {
   try {
-    if (record.fields.size() != header_.size())
-      throw Error(Location{source_, record.row, "", ""},
-                  "expected " + std::to_string(header_.size()) +
-                      " fields (as in the header), got " + std::to_string(record.fields.size()));
-    std::vector<RowWarning> row_warnings;
-    row_parser_->ParseFeatures(record, raw_.data(), &row_warnings);
-    ScoredRow out;
-    out.row = record.row;
-    out.cells = std::move(record.fields);
-    out.score = AppendScoreCells(bundle_, raw_.data(), row_warnings, explain_, out.cells);
-    if (explain_) {
-      const auto& phi = out.score.contributions;
-      sum_abs_contributions_.resize(phi.size(), 0.0);
-      for (std::size_t j = 0; j < phi.size(); ++j) sum_abs_contributions_[j] += std::abs(phi[j]);
-    }
-    for (auto& w : row_warnings) warnings_.push_back(std::move(w));
-    rows_.push_back(std::move(out));
-    ++rows_scored_;
+    const CsvRecord& r = p.record;
+    if (r.fields.size() != header_.size())
+      throw Error(Location{source_, r.row, "", ""}, "expected " + std::to_string(header_.size()) +
+                                                        " fields (as in the header), got " +
+                                                        std::to_string(r.fields.size()));
+    p.raw.assign(row_parser_->NumFeatures(), 0.0);
+    row_parser_->ParseFeatures(r, p.raw.data(), &p.warnings);
   } catch (const Error& e) {
-    rejected_.push_back({record.row, e.what()});
-    ++rows_rejected_;
+    p.ok = false;
+    p.rejected = e.what();
   }
+}
+
+void BatchScorer::DecideRow(PendingRow& p) const {
+  if (!p.ok) return;
+  try {
+    ScoredRow& out = p.out;
+    out.row = p.record.row;
+    out.cells = std::move(p.record.fields);
+    out.score = AppendScoreCells(bundle_, p.raw.data(), p.warnings, explain_, out.cells);
+  } catch (const Error& e) {
+    p.ok = false;
+    p.rejected = e.what();
+  } catch (...) {
+    p.ok = false;
+    p.failure = std::current_exception();
+  }
+}
+
+void BatchScorer::MergeRow(PendingRow& p) {
+  ++rows_in_;
+  if (p.failure) std::rethrow_exception(p.failure);
+  ScoredBatch& batch = BatchOf(p.batch);
+  if (!p.ok) {
+    batch.rejected.push_back({p.record.row, std::move(p.rejected)});
+    ++rows_rejected_;
+    return;
+  }
+  if (explain_) {
+    const auto& phi = p.out.score.contributions;
+    sum_abs_contributions_.resize(phi.size(), 0.0);
+    for (std::size_t j = 0; j < phi.size(); ++j) sum_abs_contributions_[j] += std::abs(phi[j]);
+  }
+  for (auto& w : p.warnings) batch.warnings.push_back(std::move(w));
+  batch.rows.push_back(std::move(p.out));
+  ++rows_scored_;
+}
+
+void BatchScorer::DecideBlock() {
+  if (pending_.empty()) return;
+  const auto t0 = Clock::now();
+  ParallelRows(pending_.size(), threads_, [this](std::size_t i) { DecideRow(pending_[i]); });
+  std::vector<PendingRow> block = std::exchange(pending_, {});
+  for (PendingRow& p : block) MergeRow(p);
+  decide_seconds_ += Since(t0);
+}
+
+void BatchScorer::EndBatch() {
+  if (pending_.size() >= kBlockRows) DecideBlock();
+  ++batch_;
+}
+
+ScoredBatch& BatchScorer::BatchOf(std::size_t batch) {
+  if (ready_.empty() || ready_.back().first != batch) ready_.emplace_back(batch, ScoredBatch{});
+  return ready_.back().second;
 }
 
 std::vector<double> BatchScorer::MeanAbsContributions() const {
@@ -137,9 +212,41 @@ std::vector<double> BatchScorer::MeanAbsContributions() const {
   return mean;
 }
 
-std::vector<ScoredRow> BatchScorer::TakeRows() { return std::exchange(rows_, {}); }
-std::vector<RejectedRow> BatchScorer::TakeRejected() { return std::exchange(rejected_, {}); }
-std::vector<RowWarning> BatchScorer::TakeWarnings() { return std::exchange(warnings_, {}); }
+void BatchScorer::DropEmptyBatches() {
+  while (!ready_.empty() && ready_.front().second.Empty()) ready_.pop_front();
+}
+
+bool BatchScorer::TakeBatch(ScoredBatch& out) {
+  DropEmptyBatches();
+  if (ready_.empty()) return false;
+  out = std::move(ready_.front().second);
+  ready_.pop_front();
+  return true;
+}
+
+std::vector<ScoredRow> BatchScorer::TakeRows() {
+  std::vector<ScoredRow> out;
+  for (auto& [number, batch] : ready_)
+    for (auto& r : std::exchange(batch.rows, {})) out.push_back(std::move(r));
+  DropEmptyBatches();
+  return out;
+}
+
+std::vector<RejectedRow> BatchScorer::TakeRejected() {
+  std::vector<RejectedRow> out;
+  for (auto& [number, batch] : ready_)
+    for (auto& r : std::exchange(batch.rejected, {})) out.push_back(std::move(r));
+  DropEmptyBatches();
+  return out;
+}
+
+std::vector<RowWarning> BatchScorer::TakeWarnings() {
+  std::vector<RowWarning> out;
+  for (auto& [number, batch] : ready_)
+    for (auto& w : std::exchange(batch.warnings, {})) out.push_back(std::move(w));
+  DropEmptyBatches();
+  return out;
+}
 
 nlohmann::json ParseRecord(const std::string& text, const std::string& source) {
   return ParseJson(text, source);  // depth-bounded; 1e400 and bad syntax give located errors

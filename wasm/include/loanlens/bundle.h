@@ -64,6 +64,10 @@ class Bundle {
 
   /// Scores one parsed row (Frame row: NumFeatures() values).
   Score ScoreRow(const double* raw, bool explain) const;
+  /// Model::Probe around the design row of one parsed row (for rows near it: the searches).
+  std::unique_ptr<MarginProbe> Probe(const double* raw) const;
+  /// ScoreRow(raw, false), the margin computed by `probe` (the same value, bit for bit).
+  Score ScoreRowWith(const double* raw, MarginProbe& probe) const;
   /// SHAP interaction values of one parsed row summed to original features: F x F row-major
   /// (F = number of features); row f sums to the SHAP value of feature f. Tree models only.
   std::vector<double> Interactions(const double* raw) const;

@@ -26,6 +26,15 @@ using CoalitionMarginFn =
     std::function<void(const double* x, const unsigned char* masks, std::size_t num_coalitions,
                        const std::vector<std::size_t>& varying, double* expected_margin)>;
 
+/// Margins of design rows near one row x (the limit and recourse searches move one or two
+/// features of an applicant). Margin(row) == PredictMargin(row) bit for bit, for any row; it is
+/// only faster when the row equals x in most columns. One probe per thread (scratch inside).
+class MarginProbe {
+ public:
+  virtual ~MarginProbe() = default;
+  virtual double Margin(const double* row) = 0;
+};
+
 class Model {
  public:
   virtual ~Model() = default;
@@ -114,6 +123,10 @@ class Model {
     (void)explainer;
     return CoalitionMarginFn();
   }
+  /// A probe around design row x (NumInputs() values, copied). The default calls
+  /// PredictMargin(); tree ensembles re-walk only the trees that split on a column where the
+  /// row differs from x, summing every tree's value in the same order as PredictMargin().
+  virtual std::unique_ptr<MarginProbe> Probe(const double* x) const;
   /// Extra global importance (gain, split counts ...) for the bundle; {} when none.
   virtual nlohmann::json Importance() const { return nlohmann::json::object(); }
 };

@@ -26,7 +26,8 @@ std::vector<double> Rescorer::Apply(const std::vector<Change>& changes) const {
 
 Score Rescorer::Evaluate(const std::vector<Change>& changes) {
   ++calls_;
-  return bundle_.ScoreRow(Apply(changes).data(), false);
+  if (!probe_) probe_ = bundle_.Probe(raw_.data());
+  return bundle_.ScoreRowWith(Apply(changes).data(), *probe_);
 }
 
 namespace {

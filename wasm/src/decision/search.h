@@ -5,6 +5,7 @@
 /// budget), the raw values at which a piecewise-constant model can change its answer, and the
 /// "round" value a person would type inside an interval.
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -18,7 +19,8 @@ namespace loanlens::decision::detail {
 /// A feature index and its new raw value.
 using Change = std::pair<std::size_t, double>;
 
-/// Scores `raw` with changes applied; every call is one Bundle::ScoreRow.
+/// Scores `raw` with changes applied; every call is one Bundle::ScoreRow (computed through a
+/// Model::Probe around the applicant: the same values, fewer trees walked).
 class Rescorer {
  public:
   Rescorer(const Bundle& bundle, const double* raw, std::size_t budget);
@@ -36,6 +38,7 @@ class Rescorer {
   const Bundle& bundle_;
   std::vector<double> raw_;
   std::vector<DerivedRatio> ratios_;
+  std::unique_ptr<MarginProbe> probe_;  ///< around the applicant (first Evaluate): fewer trees
   std::size_t budget_;
   std::size_t calls_ = 0;
 };

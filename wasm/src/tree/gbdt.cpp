@@ -10,6 +10,7 @@
 #include "loanlens/error.h"
 #include "loanlens/json_util.h"
 #include "loanlens/tree/interventional_shap.h"
+#include "loanlens/tree/margin_probe.h"
 
 namespace loanlens::tree {
 
@@ -165,12 +166,18 @@ bool GbdtModel::ExplainAgainst(const double* x, const double* background,
   args.num_players = num_players;
   args.float32 = float32_;
   args.tree_scale = 1;  // the margin is base_score + the sum of the trees
-  InterventionalTreeShap(trees_, x, args, phi);
+  InterventionalTreeShap(trees_, x, args, interventional_, phi);
   return true;
 }
 
+std::unique_ptr<MarginProbe> GbdtModel::Probe(const double* x) const {
+  // PredictMargin: base_score_ plus each tree in order (a division by 1 is exact).
+  return std::make_unique<TreeMarginProbe>(trees_, thresholds_.Get(trees_, float32_), x,
+                                           input_names_.size(), float32_, base_score_, 1.0);
+}
+
 std::optional<std::vector<double>> GbdtModel::SplitThresholds(std::size_t input) const {
-  return tree::SplitThresholds(trees_, input, float32_);
+  return thresholds_.Thresholds(trees_, input, float32_);
 }
 
 std::vector<int> GbdtModel::MonotoneConstraints() const {
@@ -577,7 +584,6 @@ class Booster {
   std::vector<GradPair> ordered_;
   std::vector<int> work_;
 };
-
 
 double LogLoss(const std::vector<double>& margin, const TrainData& d) {
   double loss = 0, total = 0;

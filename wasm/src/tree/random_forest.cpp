@@ -10,6 +10,7 @@
 #include "loanlens/error.h"
 #include "loanlens/json_util.h"
 #include "loanlens/tree/interventional_shap.h"
+#include "loanlens/tree/margin_probe.h"
 #include "loanlens/limits.h"
 
 namespace loanlens::tree {
@@ -117,12 +118,19 @@ bool RandomForestModel::ExplainAgainst(const double* x, const double* background
   args.num_players = num_players;
   args.float32 = false;                                        // as PredictMargin()
   args.tree_scale = 1.0 / static_cast<double>(trees_.size());  // the average over the trees
-  InterventionalTreeShap(trees_, x, args, phi);
+  InterventionalTreeShap(trees_, x, args, interventional_, phi);
   return true;
 }
 
+std::unique_ptr<MarginProbe> RandomForestModel::Probe(const double* x) const {
+  // PredictMargin: the sum of the trees from 0, divided by their number.
+  return std::make_unique<TreeMarginProbe>(trees_, thresholds_.Get(trees_, false), x,
+                                           input_names_.size(), false, 0.0,
+                                           static_cast<double>(trees_.size()));
+}
+
 std::optional<std::vector<double>> RandomForestModel::SplitThresholds(std::size_t input) const {
-  return tree::SplitThresholds(trees_, input, false);
+  return thresholds_.Thresholds(trees_, input, false);
 }
 
 void RandomForestModel::SetGroups(std::vector<int> group, std::vector<std::string> group_names) {

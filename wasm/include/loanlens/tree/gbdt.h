@@ -13,6 +13,8 @@
 #include "loanlens/model.h"
 #include "loanlens/params.h"
 #include "loanlens/train_data.h"
+#include "loanlens/tree/interventional_shap.h"
+#include "loanlens/tree/split_threshold_index.h"
 #include "loanlens/tree/tree.h"
 #include "loanlens/tree/tree_shap.h"
 
@@ -70,6 +72,7 @@ class GbdtModel : public Model {
   nlohmann::json ToJson() const override;
   nlohmann::json Importance() const override;
   std::optional<std::vector<double>> SplitThresholds(std::size_t input) const override;
+  std::unique_ptr<MarginProbe> Probe(const double* x) const override;
   /// From info.params.monotone (the training parameter; imported models have none).
   std::vector<int> MonotoneConstraints() const override;
 
@@ -92,6 +95,9 @@ class GbdtModel : public Model {
   std::vector<int> group_;
   std::vector<std::string> group_names_;
   TreeShapExplainer explainer_;
+  /// Split directions of the backgrounds explained against (ExplainAgainst); thread-safe.
+  InterventionalCache interventional_;
+  SplitThresholdIndex thresholds_;  ///< SplitThresholds(), indexed on first use
 };
 
 /** Trains a gbdt model. Deterministic for a seed (also with threads > 1). */

@@ -20,6 +20,8 @@
 /// (an explicit stack), so deep trees are safe.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <vector>
 
 #include "loanlens/tree/tree.h"
@@ -35,6 +37,36 @@ struct InterventionalArgs {
   std::size_t num_players = 0;
   bool float32 = false;   ///< compare as float (imported XGBoost models), as GoesLeft()
   double tree_scale = 1;  ///< weight of each tree in f: 1 for a sum (gbdt), 1/T for an average
+};
+
+/// The split directions of a background set in an ensemble: for every tree and internal node, a
+/// bit per background row, set when the row goes left. Built once per background (the bundle's
+/// reference rows) and read by every explained row: the walk then tests a whole frame of rows
+/// with a few word operations instead of one split test per row. Read-only once built.
+struct InterventionalTable {
+  std::vector<double> background;  ///< the rows it was built for (num_background x num_inputs)
+  std::size_t num_background = 0, num_inputs = 0, words = 0;  ///< words = ceil(rows / 64)
+  bool float32 = false;
+  std::size_t num_trees = 0, num_nodes = 0;
+  std::vector<std::size_t> tree_offset;  ///< per tree: its first word in `left`
+  std::vector<std::uint64_t> left;       ///< node k of tree t: words at tree_offset[t] + k * words
+  /// True when built for exactly these trees (counts), rows and comparison.
+  bool Matches(const std::vector<Tree>& trees, const InterventionalArgs& args) const;
+};
+
+/// Tables kept by a model for the backgrounds it explains against (the last two, most recent
+/// first), shared between threads: Get() is safe to call concurrently.
+class InterventionalCache {
+ public:
+  /// Largest table built (words); a bigger background or ensemble walks without one.
+  static constexpr std::size_t kMaxWords = std::size_t{1} << 23;  // 64 MiB
+  /// The table for args' background, built on first use; nullptr when it would exceed kMaxWords.
+  std::shared_ptr<const InterventionalTable> Get(const std::vector<Tree>& trees,
+                                                 const InterventionalArgs& args) const;
+
+ private:
+  mutable std::mutex mutex_;
+  mutable std::vector<std::shared_ptr<const InterventionalTable>> tables_;
 };
 
 /// One tree's term of the ensemble's Shapley values, with scratch space reused across trees
@@ -53,6 +85,12 @@ class InterventionalTreeGame {
    * \param phi   in/out: num_players values
    */
   void Add(const Tree& tree, const double* x, double* phi);
+  /**
+   * The same sum, bit for bit (the same frames in the same order, so the same leaf updates), with
+   * the rows' split directions read from `left` (the tree's words of an InterventionalTable
+   * built for args' background).
+   */
+  void Add(const Tree& tree, const std::uint64_t* left, const double* x, double* phi);
 
  private:
   struct Step {
@@ -65,6 +103,16 @@ class InterventionalTreeGame {
     Step step;                           ///< the edge's requirement
     std::uint32_t rows_begin, rows_end;  ///< the background rows of the frame, in rows_
   };
+  /// A frame of the table walk: its rows are the bits of masks_[slot * words, + words).
+  struct MaskFrame {
+    std::int32_t node;
+    std::uint32_t path_length;
+    Step step;
+  };
+  void Enter(std::uint32_t path_length, Step step);  ///< back to the parent's path, then step
+  /// Pushes a frame whose rows are `mask` (words_ values).
+  void PushMasked(std::int32_t node, std::uint32_t path_length, Step step,
+                  const std::uint64_t* mask);
   void Truncate(std::size_t length);
   /// Adds the leaf's Shapley values under the current requirements, times `scale`.
   void AddLeaf(double value, double scale, double* phi) const;
@@ -75,6 +123,10 @@ class InterventionalTreeGame {
   std::vector<Frame> stack_;
   std::vector<std::uint32_t> rows_;  ///< background row indices, partitioned by the frames
   int num_in_ = 0, num_out_ = 0;
+  std::size_t words_;  ///< 64-bit words of a row mask
+  std::vector<MaskFrame> mask_stack_;
+  std::vector<std::uint64_t> masks_;    ///< mask of mask_stack_[k] at k * words_
+  std::vector<std::uint64_t> scratch_;  ///< the popped frame's mask, x's and z's rows
 };
 
 /**
@@ -86,5 +138,10 @@ class InterventionalTreeGame {
  */
 void InterventionalTreeShap(const std::vector<Tree>& trees, const double* x,
                             const InterventionalArgs& args, double* phi);
+/// The same values, bit for bit, walking with the cache's table for args' background when it
+/// has (or can build) one.
+void InterventionalTreeShap(const std::vector<Tree>& trees, const double* x,
+                            const InterventionalArgs& args, const InterventionalCache& cache,
+                            double* phi);
 
 }  // namespace loanlens::tree

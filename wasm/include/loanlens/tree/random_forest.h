@@ -16,6 +16,8 @@
 #include "loanlens/model.h"
 #include "loanlens/params.h"
 #include "loanlens/train_data.h"
+#include "loanlens/tree/interventional_shap.h"
+#include "loanlens/tree/split_threshold_index.h"
 #include "loanlens/tree/tree.h"
 #include "loanlens/tree/tree_shap.h"
 
@@ -61,6 +63,7 @@ class RandomForestModel : public Model {
   /// Gini importance (sum of weighted impurity decrease), split counts and "oob_auc".
   nlohmann::json Importance() const override;
   std::optional<std::vector<double>> SplitThresholds(std::size_t input) const override;
+  std::unique_ptr<MarginProbe> Probe(const double* x) const override;
 
   static std::unique_ptr<RandomForestModel> FromJson(const nlohmann::json& j);
   const std::vector<Tree>& Trees() const { return trees_; }
@@ -75,6 +78,9 @@ class RandomForestModel : public Model {
   std::vector<int> group_;
   std::vector<std::string> group_names_;
   TreeShapExplainer explainer_;
+  /// Split directions of the backgrounds explained against (ExplainAgainst); thread-safe.
+  InterventionalCache interventional_;
+  SplitThresholdIndex thresholds_;  ///< SplitThresholds(), indexed on first use
 };
 
 /** Trains a random forest; deterministic for a seed. Out-of-bag AUC is computed on the fly. */
