@@ -405,8 +405,7 @@ Bundle TrainBundle(const TrainOptions& options) {
   const CalibrationKind calibration =
       CalibrationKindFromString(ParamString(pipeline_params, "calibration", "none"));
   std::vector<double> valid_margin(valid_frame.num_rows);
-  for (std::size_t i = 0; i < valid_frame.num_rows; ++i)
-    valid_margin[i] = model->PredictMargin(x_valid.data() + i * pre.NumInputs());
+  model->PredictMargins(x_valid.data(), valid_frame.num_rows, valid_margin.data());
   std::vector<double> crossfit_pd;
   if (calibration != CalibrationKind::kNone) {
     if (valid_frame.num_rows < 50)
@@ -431,8 +430,7 @@ Bundle TrainBundle(const TrainOptions& options) {
   // applicants at evenly spaced ranks of the margin (decision/reference.h).
   {
     std::vector<double> train_margin(train_frame.num_rows);
-    for (std::size_t i = 0; i < train_frame.num_rows; ++i)
-      train_margin[i] = model->PredictMargin(x_train.data() + i * pre.NumInputs());
+    model->PredictMargins(x_train.data(), train_frame.num_rows, train_margin.data());
     const int pool = ParamInt(pipeline_params, "reference_pool_rows", 300);
     if (pool < 20 || pool > 5000)
       throw Error("parameter 'reference_pool_rows': expected 20 to 5000");
