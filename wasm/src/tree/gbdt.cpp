@@ -563,21 +563,8 @@ class HistTreeGrower {
 
   /// Stable partition of the node's rows: left rows first. Returns the split point.
   std::size_t Partition(const GrowNode& node, const Split& s) {
-    std::uint32_t* rows = rows_->data();
-    const std::uint8_t* col = binned_.Column(s.feature);
-    const int miss = binned_.MissingBin(s.feature);
-    std::size_t nl = node.begin, nr = 0;
-    for (std::size_t i = node.begin; i < node.end; ++i) {
-      const std::uint32_t r = rows[i];
-      const int b = col[r];
-      const bool left = b == miss ? s.default_left : b < s.bin;
-      if (left)
-        rows[nl++] = r;
-      else
-        tmp_[nr++] = r;
-    }
-    std::copy(tmp_.begin(), tmp_.begin() + nr, rows + nl);
-    return nl;
+    return PartitionRows(binned_, s.feature, s.bin, s.default_left, rows_->data(), node.begin,
+                         node.end, tmp_.data());
   }
 
   const GbdtParams& p_;

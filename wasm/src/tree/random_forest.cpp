@@ -390,19 +390,8 @@ class ForestGrower {
 
   /// Stable partition of the node's rows, left rows first; returns the split point.
   std::size_t Partition(TreeState& s, const PendingNode& node, const RfSplit& best) const {
-    const std::uint8_t* col = binned_.Column(best.feature);
-    const int miss_bin = binned_.MissingBin(best.feature);
-    std::size_t nl = node.begin, nr = 0;
-    for (std::size_t i = node.begin; i < node.end; ++i) {
-      const std::uint32_t r = s.rows[i];
-      const int b = col[r];
-      if (b == miss_bin ? best.default_left : b < best.bin)
-        s.rows[nl++] = r;
-      else
-        s.tmp[nr++] = r;
-    }
-    std::copy(s.tmp.begin(), s.tmp.begin() + nr, s.rows.begin() + nl);
-    return nl;
+    return PartitionRows(binned_, best.feature, best.bin, best.default_left, s.rows.data(),
+                         node.begin, node.end, s.tmp.data());
   }
 
   /// Records the split in the node and adds its two children (left popped first).
