@@ -11,19 +11,15 @@ constexpr std::uint32_t kDefaultLeft = 0x80000000u;
 constexpr std::uint32_t kFeatureMask = 0x7fffffffu;
 constexpr std::size_t kBlockRows = 64;
 
-/// One step of the walk from node i for row x (a leaf steps to itself). Branch-free: which way a
-/// row goes is data, not a jump the CPU has to guess.
+/// One step of the walk from node i for row x (a leaf steps to itself).
 template <bool kFloat32>
 inline std::uint32_t Step(const PackedNode* nodes, std::uint32_t i, const double* x) {
   const PackedNode& n = nodes[i];
   double v = x[n.feature & kFeatureMask];
   if (kFloat32) v = static_cast<double>(static_cast<float>(v));
   // NaN fails every comparison: missing goes left only with default_left (leaves have none).
-  const std::uint32_t left =
-      static_cast<std::uint32_t>(v < n.threshold) |
-      (static_cast<std::uint32_t>(std::isnan(v)) & (n.feature >> 31));
-  const std::uint32_t to_right = left - 1;  // all ones when going right
-  return ((i + 1) & ~to_right) | (n.right & to_right);
+  const bool left = v < n.threshold || (std::isnan(v) && (n.feature & kDefaultLeft) != 0);
+  return left ? i + 1 : n.right;
 }
 
 /// Walks from node i to its leaf.
@@ -41,8 +37,12 @@ std::vector<int> NodeDepths(const Tree& t) {
   return depth;
 }
 
-/// Levels walked in lock-step: the cover-weighted mean leaf depth (the expected path of a row),
-/// rounded up; deeper rows finish one by one.
+/// Trees up to this depth are walked to the bottom in lock-step: a row that reached a leaf early
+/// steps on the spot, which costs less than a loop exit the CPU mispredicts.
+constexpr int kFullLockstepDepth = 10;
+
+/// Levels walked in lock-step: every level of a shallow tree; for a deeper one the cover-weighted
+/// mean leaf depth (the expected path of a row), rounded up, and deeper rows finish one by one.
 int LockstepLevels(const Tree& t) {
   const std::vector<int> depth = NodeDepths(t);
   double weighted = 0, cover = 0, plain = 0, leaves = 0;
@@ -55,6 +55,7 @@ int LockstepLevels(const Tree& t) {
     leaves += 1;
     max_depth = std::max(max_depth, depth[i]);
   }
+  if (max_depth <= kFullLockstepDepth) return max_depth;
   const double mean = cover > 0 ? weighted / cover : plain / leaves;
   return std::min(max_depth, static_cast<int>(std::ceil(mean)));
 }
@@ -70,6 +71,7 @@ PackedForest::PackedForest(const std::vector<Tree>& trees, bool float32) : float
   for (const Tree& t : trees) {
     roots_.push_back(static_cast<std::uint32_t>(nodes_.size()));
     steps_.push_back(static_cast<std::uint16_t>(LockstepLevels(t)));
+    complete_.push_back(steps_.back() == t.MaxDepth());
     // Pre-order: a node, its left subtree, then its right subtree; right indices are set once
     // every node has its place.
     std::vector<std::uint32_t> placed(t.nodes.size(), 0);
@@ -120,6 +122,10 @@ void PackedForest::SumBlock(const double* x, std::size_t num_rows, std::size_t s
     for (int level = 0; level < steps_[t]; ++level)
       for (std::size_t r = 0; r < num_rows; ++r)
         at[r] = Step<kFloat32>(nodes, at[r], x + r * stride);
+    if (complete_[t]) {  // every row is on its leaf
+      for (std::size_t r = 0; r < num_rows; ++r) out[r] += leaf_value_[at[r]];
+      continue;
+    }
     for (std::size_t r = 0; r < num_rows; ++r)
       out[r] += leaf_value_[Finish<kFloat32>(nodes, at[r], x + r * stride)];
   }

@@ -57,9 +57,10 @@ class PackedForest {
   void SumBlock(const double* x, std::size_t num_rows, std::size_t stride, double* out) const;
 
   std::vector<PackedNode> nodes_;
-  std::vector<double> leaf_value_;    ///< per node (0 for internal nodes)
-  std::vector<std::uint32_t> roots_;  ///< first node of each tree
-  std::vector<std::uint16_t> steps_;  ///< levels of each tree walked in lock-step by a block
+  std::vector<double> leaf_value_;      ///< per node (0 for internal nodes)
+  std::vector<std::uint32_t> roots_;    ///< first node of each tree
+  std::vector<std::uint16_t> steps_;    ///< levels of each tree walked in lock-step by a block
+  std::vector<std::uint8_t> complete_;  ///< steps_ reach the tree's deepest leaf
   bool float32_ = false;
 };
 
