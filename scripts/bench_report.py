@@ -42,7 +42,7 @@ def tree_cost_section(native, w):
     w("## Tree inference on one core")
     w("")
     w("Margins of every test row as one batch (LoanLens `Model::PredictMargins`: 16-byte nodes laid")
-    w("out depth first, rows in blocks of 64 walked tree by tree) against XGBoost's")
+    w("out depth first, rows in blocks of 256 walked tree by tree) against XGBoost's")
     w("`predict(output_margin=True)` and scikit-learn's `predict_proba`, best of 3. Cost per row per")
     w("tree = predict time / (rows x trees). One row = the same rows scored one at a time")
     w("(`PredictMargin`, the path of a single applicant); mismatches = rows whose batch margin")

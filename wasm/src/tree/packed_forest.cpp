@@ -9,7 +9,7 @@ namespace {
 
 constexpr std::uint32_t kDefaultLeft = 0x80000000u;
 constexpr std::uint32_t kFeatureMask = 0x7fffffffu;
-constexpr std::size_t kBlockRows = 64;
+constexpr std::size_t kBlockRows = 256;
 
 /// One step of the walk from node i for row x (a leaf steps to itself).
 template <bool kFloat32>
@@ -116,7 +116,7 @@ template <bool kFloat32>
 void PackedForest::SumBlock(const double* x, std::size_t num_rows, std::size_t stride,
                             double* out) const {
   const PackedNode* nodes = nodes_.data();
-  std::uint32_t at[kBlockRows];
+  std::uint32_t at[kBlockRows], live[kBlockRows];
   for (std::size_t t = 0; t < roots_.size(); ++t) {
     for (std::size_t r = 0; r < num_rows; ++r) at[r] = roots_[t];
     for (int level = 0; level < steps_[t]; ++level)
@@ -126,8 +126,24 @@ void PackedForest::SumBlock(const double* x, std::size_t num_rows, std::size_t s
       for (std::size_t r = 0; r < num_rows; ++r) out[r] += leaf_value_[at[r]];
       continue;
     }
-    for (std::size_t r = 0; r < num_rows; ++r)
-      out[r] += leaf_value_[Finish<kFloat32>(nodes, at[r], x + r * stride)];
+    // Deeper rows: further lock-step passes over the rows not on a leaf yet (kept in a compact
+    // list, so the walks stay interleaved instead of finishing one row at a time).
+    std::size_t active = 0;
+    for (std::size_t r = 0; r < num_rows; ++r) {
+      live[active] = static_cast<std::uint32_t>(r);
+      active += nodes[at[r]].right != at[r];
+    }
+    while (active > 0) {
+      std::size_t still = 0;
+      for (std::size_t a = 0; a < active; ++a) {
+        const std::uint32_t r = live[a];
+        at[r] = Step<kFloat32>(nodes, at[r], x + r * stride);
+        live[still] = r;
+        still += nodes[at[r]].right != at[r];
+      }
+      active = still;
+    }
+    for (std::size_t r = 0; r < num_rows; ++r) out[r] += leaf_value_[at[r]];
   }
 }
 
