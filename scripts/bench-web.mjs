@@ -36,6 +36,172 @@ const dist = join(repo, 'dist');
 const work = join(tmpdir(), 'loanlens-bench-web');
 const log = (...a) => console.error('[bench-web]', ...a);
 
+// ---------------------------------------------------------------------------------------------
+// Section "workers and scale" (npm run bench:web -- --workers-scale [--scale-rows N]
+// [--gbdt-rows N] [--workers 1,2,4] [--models logistic,gbdt300] [--json-out FILE]): the Batch screen on 1, 2, 4 engine
+// workers, with SHAP: a fast bundle (credit_risk_logistic) on --scale-rows rows (default
+// 1,000,000) and the 300-tree gbdt on --gbdt-rows rows (default 30,000, a few minutes here).
+// Per run: wall time upload -> table and charts shown, rows/s, the page's JS heap (CDP
+// Runtime.getHeapUsage: usedSize, and usedSize + backingStorageSize where typed arrays live; peak
+// sampled every 0.5 s and after a GC at the end), each worker's wasm memory (its peak) and heap
+// with buffers (CDP, attached to the worker targets), and that the download has
+// every row. Native `loanlens score --explain` (one thread) on the same file for reference.
+if (args.includes('--workers-scale')) {
+  await workersScaleSection();
+  process.exit(0);
+}
+
+async function workersScaleSection() {
+  const scaleRows = Number(opt('--scale-rows', 1000000));
+  const gbdtRows = Number(opt('--gbdt-rows', 30000));
+  const workerCounts = opt('--workers', '1,2,4').split(',').map(Number);
+  if (!existsSync(cli)) throw new Error(`${cli} missing: build the native CLI (scripts/build)`);
+  await mkdir(work, { recursive: true });
+  const source = join(repo, 'models/data/credit_risk_dataset.csv');
+  const lines = (await readFile(source, 'utf8')).split(/\r?\n/).filter((l) => l !== '');
+  const makeFile = async (n) => {
+    const path = join(work, `credit_risk_${n}.csv`);
+    if (!existsSync(path) || (await stat(path)).mtimeMs < (await stat(source)).mtimeMs) {
+      const out = [lines[0]];
+      for (let i = 0; i < n; i++) out.push(lines[1 + (i % (lines.length - 1))]);
+      await writeFile(path, out.join('\n') + '\n');
+    }
+    return path;
+  };
+  const gbdtPath = join(work, 'credit_risk_gbdt300.json');
+  if (!existsSync(gbdtPath)) {
+    log('training the 300-tree gbdt bundle with the CLI…');
+    execFileSync(cli, ['train', '--data', source, '--target', 'loan_status', '--model', 'gbdt', '--param', 'n_trees=300', '--out', gbdtPath], { stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  if (!existsSync(join(dist, 'index.html'))) execFileSync('npm', ['run', 'build'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+  const site = await serve(dist);
+  const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--disable-gpu', '--disable-dev-shm-usage'] });
+  const cases = [
+    { name: 'logistic', bundle: join(repo, 'models/credit_risk_logistic.json'), rows: scaleRows },
+    { name: 'gbdt300', bundle: gbdtPath, rows: gbdtRows },
+  ];
+  const only = opt('--models', 'logistic,gbdt300').split(',');
+  const results = [];
+  for (const c of cases.filter((x) => only.includes(x.name))) {
+    const data = await makeFile(c.rows);
+    const nativeOut = join(work, `native_${c.name}.csv`);
+    const t0 = performance.now();
+    execFileSync(cli, ['score', '--model', c.bundle, '--data', data, '--out', nativeOut, '--explain'], { stdio: ['ignore', 'ignore', 'ignore'] });
+    const nativeSeconds = (performance.now() - t0) / 1000;
+    const nativeBytes = (await stat(nativeOut)).size;
+    log(`${c.name}: native ${nativeSeconds.toFixed(1)} s for ${c.rows} rows`);
+    const runs = [];
+    for (const workers of workerCounts) {
+      const r = await browserRun(browser, site.url, c.bundle, data, workers);
+      r.native_output_bytes = nativeBytes; // differs from download_bytes only by last digits where wasm and native libm differ
+      log(`${c.name}: ${workers} worker(s) ${r.wall_seconds} s, ${r.rows_per_second} rows/s, page heap peak ${(r.page_js_heap_peak_bytes / 1e6).toFixed(1)} MB`);
+      runs.push(r);
+    }
+    const one = runs.find((r) => r.workers === 1);
+    for (const r of runs) r.speedup_over_one_worker = one ? round(one.wall_seconds / r.wall_seconds) : null;
+    results.push({ model: c.name, rows: c.rows, native_one_thread: { seconds: round(nativeSeconds), rows_per_second: Math.round(c.rows / nativeSeconds) }, browser: runs });
+  }
+  await browser.close();
+  await site.close();
+  const json = JSON.stringify({ section: 'workers_and_scale', cores: (await import('node:os')).cpus().length, chromium: browser.version(), results }, null, 2);
+  console.log(json);
+  if (jsonOut) await writeFile(jsonOut, json + '\n');
+}
+
+/// One batch in a fresh page: load the bundle file, SHAP on, `workers` workers, upload, wait.
+async function browserRun(browser, url, bundlePath, dataPath, workers) {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('HeapProfiler.enable');
+  // Worker targets (one per engine worker): attached through the page's session, their heap
+  // asked for with Target.sendMessageToTarget.
+  const workerSessions = new Set();
+  const replies = new Map();
+  let nextId = 1;
+  cdp.on('Target.attachedToTarget', (e) => {
+    if (e.targetInfo.type === 'worker') workerSessions.add(e.sessionId);
+  });
+  cdp.on('Target.receivedMessageFromTarget', (e) => {
+    const m = JSON.parse(e.message);
+    replies.get(m.id)?.(m.result);
+  });
+  await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false }).catch(() => undefined);
+  const workerHeaps = async () =>
+    Promise.all(
+      [...workerSessions].map(
+        (sessionId) =>
+          new Promise((resolve) => {
+            const id = nextId++;
+            const timer = setTimeout(() => resolve(null), 2000);
+            replies.set(id, (r) => {
+              clearTimeout(timer);
+              resolve(r ? (r.usedSize ?? 0) + (r.backingStorageSize ?? 0) : null);
+            });
+            cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method: 'Runtime.getHeapUsage' }) }).catch(() => resolve(null));
+          }),
+      ),
+    );
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForSelector('body[data-ready="1"]', { timeout: 60000 });
+  await page.setInputFiles('[data-testid="bundle-file-input"]', bundlePath);
+  await page.waitForSelector('body[data-loading]', { state: 'detached', timeout: 60000 }).catch(() => undefined);
+  await page.waitForFunction(() => document.querySelector('[data-testid="model-select"]').value === '__user__', null, { timeout: 60000 });
+  await page.click('#tab-batch');
+  await page.check('#batch-explain');
+  await page.selectOption('[data-testid="batch-workers"]', String(workers));
+  let peak = 0;
+  let peakWithBuffers = 0;
+  let workerPeak = [];
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const h = await cdp.send('Runtime.getHeapUsage');
+      peak = Math.max(peak, h.usedSize);
+      peakWithBuffers = Math.max(peakWithBuffers, h.usedSize + (h.backingStorageSize ?? 0));
+      const w = await workerHeaps();
+      w.forEach((x, i) => (workerPeak[i] = Math.max(workerPeak[i] ?? 0, x ?? 0)));
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  })();
+  const t0 = performance.now();
+  await page.setInputFiles('[data-testid="batch-file-input"]', dataPath);
+  await page.waitForSelector('#view-batch[data-done="1"]', { timeout: 60 * 60 * 1000 });
+  const wall = (performance.now() - t0) / 1000;
+  sampling = false;
+  await sampler;
+  const v = await page.$eval('#view-batch', (e) => ({ ...e.dataset }));
+  const s = await page.$eval('[data-testid="batch-summary"]', (e) => ({ rows_in: +e.dataset.rowsIn, scored: +e.dataset.scored, rejected: +e.dataset.rejected }));
+  await cdp.send('HeapProfiler.collectGarbage');
+  const after = await cdp.send('Runtime.getHeapUsage');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="batch-download"]')]);
+  const dl = join(work, 'browser_download.csv');
+  await download.saveAs(dl);
+  const dlText = await readFile(dl, 'utf8');
+  let dlRows = -1;
+  for (let i = 0; i < dlText.length; i++) if (dlText.charCodeAt(i) === 10) dlRows++;
+  await context.close();
+  return {
+    workers,
+    slices: Number(v.slices),
+    wall_seconds: round(wall),
+    rows_per_second: Math.round(s.rows_in / wall),
+    engine_seconds_summed_over_workers: round(Number(v.engineSeconds)),
+    summary: s,
+    download_rows: dlRows,
+    download_bytes: Buffer.byteLength(dlText),
+    page_js_heap_peak_bytes: peak,
+    page_js_heap_after_gc_bytes: after.usedSize,
+    // JS heap plus ArrayBuffer backing stores (the typed columns live there), peak and after GC.
+    page_heap_with_array_buffers_peak_bytes: peakWithBuffers,
+    page_heap_with_array_buffers_after_gc_bytes: after.usedSize + (after.backingStorageSize ?? 0),
+    store_column_bytes: Number(v.storeBytes),
+    worker_wasm_heap_bytes: v.wasmHeaps.split(',').map(Number),
+    // Per worker target: JS heap plus ArrayBuffer backing stores (the wasm memory is one), peak.
+    worker_heap_with_buffers_peak_bytes: workerPeak.length ? workerPeak : null,
+  };
+}
+
 if (!existsSync(cli)) throw new Error(`${cli} missing: build the native CLI (scripts/build)`);
 await mkdir(work, { recursive: true });
 

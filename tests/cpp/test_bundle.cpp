@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <sstream>
@@ -246,6 +247,67 @@ TEST_CASE("batch scoring: rows in = scored + rejected, bad rows named") {
     CHECK(header[first_shap + j] == "shap_" + b.FeatureNames()[j]);
     CHECK(mean[j] == doctest::Approx(sum / rows.size()).epsilon(1e-12));
   }
+}
+
+TEST_CASE("batch scoring: a row's cells are AppendScoreCells', its warnings reach the rules") {
+  const Bundle& b = Trained();
+  const std::string text = ReadFile(GermanCredit().data_path);
+  std::istringstream lines(text);
+  std::string header_line, first, line, csv;
+  std::getline(lines, header_line);
+  std::getline(lines, first);
+  csv = header_line + "\n" + first + "\n";
+  for (int i = 0; i < 3 && std::getline(lines, line); ++i) csv += line + "\n";
+  const auto at = first.find("radio/television");  // the last row: a purpose never seen
+  REQUIRE(at != std::string::npos);
+  csv += first.replace(at, 16, "spaceship") + "\n";
+  BatchScorer scorer(b, "upload.csv", false);
+  scorer.Feed(csv);
+  scorer.Finish();
+  const auto rows = scorer.TakeRows();
+  REQUIRE(rows.size() == 5);
+
+  std::vector<CsvRecord> records;
+  CsvParser parser("upload.csv", b.Csv());
+  const auto keep = [&](CsvRecord&& r) { records.push_back(std::move(r)); };
+  parser.Feed(csv, keep);
+  parser.Finish(keep);
+  REQUIRE(records.size() == 6);
+  const std::vector<std::string>& header = records[0].fields;
+  const RowParser row_parser(b.GetSchema(), header, "upload.csv", b.Csv());
+  const auto names = ScoreColumns(b, false);
+  const auto number = ScoreColumnIsNumber(b, false);
+  const std::size_t rules =
+      static_cast<std::size_t>(std::find(names.begin(), names.end(), "rules") - names.begin());
+  for (std::size_t k = 1; k < records.size(); ++k) {
+    std::vector<double> raw(row_parser.NumFeatures());
+    std::vector<RowWarning> warnings;
+    row_parser.ParseFeatures(records[k], raw.data(), &warnings);
+    std::vector<std::string> cells;
+    AppendScoreCells(b, raw.data(), warnings, false, cells);
+    REQUIRE(cells.size() == names.size());
+    CHECK(std::vector<std::string>(rows[k - 1].cells.begin() + header.size(),
+                                   rows[k - 1].cells.end()) == cells);
+    const bool unseen = k == 5;
+    CHECK(warnings.empty() != unseen);
+    CHECK((cells[rules].find("'spaceship' was not seen") != std::string::npos) == unseen);
+    if (unseen) {  // the rule quotes the value from the row's warning
+      std::vector<std::string> without;
+      AppendScoreCells(b, raw.data(), {}, false, without);
+      CHECK(without[rules].find("'spaceship'") == std::string::npos);
+    }
+  }
+  CHECK(names == DecisionColumns());
+  REQUIRE(number.size() == names.size());
+  for (std::size_t c = 0; c < names.size(); ++c) {
+    const bool text_column =
+        names[c] == "band" || names[c] == "rules" || names[c].rfind("reason_", 0) == 0;
+    CHECK(number[c] == !text_column);
+  }
+  const auto with_shap = ScoreColumns(b, true);
+  CHECK(with_shap.size() == names.size() + b.FeatureNames().size() + 1);
+  CHECK(ScoreColumnIsNumber(b, true).size() == with_shap.size());
+  CHECK(ScoreColumnIsNumber(b, true).back());
 }
 
 TEST_CASE("explain one record given as JSON") {

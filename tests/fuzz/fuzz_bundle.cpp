@@ -20,24 +20,6 @@ namespace {
 
 using nlohmann::json;
 
-/// Known unbounded counts (issue 11, fixed on another branch): with filtering on, bundles asking
-/// for more Kernel SHAP coalitions or a higher polynomial degree than this are skipped.
-constexpr double kKnownMaxCount = 1 << 16;
-
-bool HasKnownUnboundedCount(const json& j) {
-  if (j.is_object()) {
-    for (const auto& [key, value] : j.items()) {
-      if ((key == "num_coalitions" || key == "degree") && value.is_number() &&
-          !(std::fabs(value.get<double>()) <= kKnownMaxCount))
-        return true;
-      if (HasKnownUnboundedCount(value)) return true;
-    }
-  } else if (j.is_array()) {
-    for (const auto& v : j)
-      if (HasKnownUnboundedCount(v)) return true;
-  }
-  return false;
-}
 
 /// A record with a plausible value for every feature: the middle of the training range, the
 /// first level, the first boolean token.
@@ -101,9 +83,14 @@ std::string UseBundle(const loanlens::Bundle& bundle) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
-  const bool skip_known = loanlens::fuzz::SkipKnownClasses();
-  if (skip_known && loanlens::fuzz::JsonNestingDepth(text) > loanlens::fuzz::kKnownMaxDepth)
+  if (loanlens::fuzz::JsonNestingDepth(text) > loanlens::fuzz::kEngineMaxDepth) {
+    try {  // too deep for the engine: refused while parsing, before any recursion
+      loanlens::Bundle::Parse(text, "fuzz.json");
+      loanlens::fuzz::Finding("a bundle nested deeper than the limit was loaded");
+    } catch (const loanlens::Error&) {
+    }
     return 0;
+  }
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded()) {
     // Not JSON: the loader must say so with a loanlens::Error.
@@ -114,7 +101,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     return 0;
   }
-  if (skip_known && HasKnownUnboundedCount(j)) return 0;
   loanlens::fuzz::Reseal(j);
   const std::string sealed = j.dump();
   std::string saved, explained;

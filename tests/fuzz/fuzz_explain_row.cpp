@@ -60,9 +60,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // row in a release build (40 s under ASan) whatever the row, which hides the parser's own cost.
   const bool interactions = data[0] % bundles.size() == 1 && (data[0] / bundles.size()) % 2 == 1;
   const std::string text(reinterpret_cast<const char*>(data) + 1, size - 1);
-  if (loanlens::fuzz::SkipKnownClasses() &&
-      loanlens::fuzz::JsonNestingDepth(text) > loanlens::fuzz::kKnownMaxDepth)
-    return 0;
   // As wasm/cli/explain_command.cpp reads --row and prints the answer.
   try {
     const nlohmann::json record = loanlens::ParseRecord(text, "--row");

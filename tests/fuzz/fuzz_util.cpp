@@ -9,11 +9,6 @@
 
 namespace loanlens::fuzz {
 
-bool SkipKnownClasses() {
-  const char* all = std::getenv("LOANLENS_FUZZ_ALL");
-  return !(all && std::string(all) == "1");
-}
-
 std::size_t JsonNestingDepth(std::string_view text) {
   std::size_t depth = 0, max_depth = 0;
   bool in_string = false, escaped = false;

@@ -15,14 +15,10 @@
 
 namespace loanlens::fuzz {
 
-/// Deepest JSON nesting the targets pass to the engine while known-class filtering is on.
-/// Deep nesting is a known stack overflow (issue 11, fixed on another branch): inputs nested
-/// deeper are skipped so that fuzzing time goes to other bugs. LOANLENS_FUZZ_ALL=1 disables the
-/// filters (run it once that fix is merged).
-inline constexpr std::size_t kKnownMaxDepth = 64;
-
-/// True unless the environment sets LOANLENS_FUZZ_ALL=1 (then known classes are fuzzed too).
-bool SkipKnownClasses();
+/// Deepest JSON nesting the engine accepts (json_util.h, 64 levels). A harness never parses a
+/// deeper input itself (nlohmann's dump() recurses): it hands the text to the engine's own entry
+/// point, which must refuse it with a loanlens::Error.
+inline constexpr std::size_t kEngineMaxDepth = 64;
 
 /// Maximum nesting of '[' and '{' outside JSON strings (an over-estimate for invalid JSON).
 std::size_t JsonNestingDepth(std::string_view text);

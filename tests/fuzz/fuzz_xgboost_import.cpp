@@ -9,7 +9,8 @@
 
 #include "fuzz_util.h"
 #include "loanlens/error.h"
-#include "loanlens/model.h"
+#include "loanlens/json_util.h"
+#include "loanlens/model_registry.h"
 #include "loanlens/tree/xgboost_import.h"
 
 namespace {
@@ -51,9 +52,14 @@ void CheckModel(const loanlens::Model& model, const std::vector<double>& x) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
-  if (loanlens::fuzz::SkipKnownClasses() &&
-      loanlens::fuzz::JsonNestingDepth(text) > loanlens::fuzz::kKnownMaxDepth)
+  if (loanlens::fuzz::JsonNestingDepth(text) > loanlens::fuzz::kEngineMaxDepth) {
+    try {  // as import-xgboost reads the file: refused while parsing
+      loanlens::ParseJson(text, "fuzz.json");
+      loanlens::fuzz::Finding("an XGBoost model nested deeper than the limit was parsed");
+    } catch (const loanlens::Error&) {
+    }
     return 0;
+  }
   const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded()) return 0;
   const std::vector<std::string> names = InputNames(j);

@@ -95,14 +95,17 @@ def assert_same_as_cli(test, bundle, scored, cli_csv, explain, source_csv):
     expected_inputs = source_text.iloc[scored.index.to_numpy()].reset_index(drop=True)
     pd.testing.assert_frame_equal(cli_text[input_columns], expected_inputs)
     mine = scored.reset_index(drop=True)
-    added = [c for c in bundle.output_columns(explain) if c != "band"]
-    for c in added:
-        text = [loanlens.format_number(v) for v in mine[c].to_numpy()]
+    for c, number in bundle.score_column_kinds(explain):
+        if number:  # float64, NaN for an empty cell: as text, the engine's FormatNumber
+            test.assertEqual(mine[c].dtype, np.float64, c)
+            text = [loanlens.format_number(v) for v in mine[c].to_numpy()]
+        else:  # str, "" for an empty cell
+            test.assertEqual(mine[c].dtype, object, c)
+            text = list(mine[c])
         diff = [i for i, (a, b) in enumerate(zip(text, cli_text[c])) if a != b]
         test.assertFalse(diff, f"column {c}: {len(diff)} cells differ, first at data row "
-                               f"{diff[:1]}: {text[diff[0]] if diff else ''} vs "
-                               f"{cli_text[c][diff[0]] if diff else ''}")
-    test.assertTrue((mine["band"].to_numpy() == cli_text["band"].to_numpy()).all())
+                               f"{diff[:1]}: {text[diff[0]] if diff else ''!r} vs "
+                               f"{cli_text[c][diff[0]] if diff else ''!r}")
 
 
 def exact_equal(a, b):

@@ -200,6 +200,71 @@ std::string BatchFinish(int id) {
 
 void BatchClose(int id) { batches.erase(id); }
 
+/// Like Drain, for the page's compact store: the scored rows as `loanlens score` writes them,
+/// {"csv": their output lines (SafeCsvLine + "\n") in one string, "line_bytes": bytes per line,
+/// "rows": row numbers, "columns": {name: [cell per row]} for the output columns named in `keep`
+/// (those present)}, "header_csv" (the header line) once the header is known, and "header",
+/// "rejected", "warnings" as Drain.
+json DrainCsv(Batch& batch, const std::vector<std::string>& keep) {
+  std::vector<loanlens::ScoredRow> scored = batch.scorer->TakeRows();
+  json out = Drain(batch);  // header, rejected, warnings (the rows are taken already)
+  const auto& header = batch.scorer->OutputHeader();
+  if (!header.empty()) out["header_csv"] = loanlens::SafeCsvLine(header) + "\n";
+  std::vector<std::pair<std::string, std::size_t>> picked;
+  for (const auto& name : keep)
+    for (std::size_t c = 0; c < header.size(); ++c)
+      if (header[c] == name) picked.emplace_back(name, c);
+  std::string csv;
+  json line_bytes = json::array(), row_numbers = json::array(), columns = json::object();
+  std::vector<json> cells(picked.size(), json::array());
+  for (const auto& r : scored) {
+    const std::size_t before = csv.size();
+    csv += loanlens::SafeCsvLine(r.cells);
+    csv += '\n';
+    line_bytes.push_back(csv.size() - before);
+    row_numbers.push_back(r.row);
+    for (std::size_t k = 0; k < picked.size(); ++k) cells[k].push_back(r.cells[picked[k].second]);
+  }
+  for (std::size_t k = 0; k < picked.size(); ++k) columns[picked[k].first] = std::move(cells[k]);
+  out["csv"] = std::move(csv);
+  out["line_bytes"] = std::move(line_bytes);
+  out["rows"] = std::move(row_numbers);
+  out["columns"] = std::move(columns);
+  return out;
+}
+
+std::vector<std::string> KeepColumns(const std::string& keep_json) {
+  const json keep = loanlens::ParseJson(keep_json, "kept columns");
+  return keep.get<std::vector<std::string>>();
+}
+
+/// batchFeed with the reply of DrainCsv; `keep_json` is a JSON array of output column names.
+std::string BatchFeedCsv(int id, const std::string& chunk, const std::string& keep_json) {
+  return Guard([&] {
+    auto it = batches.find(id);
+    if (it == batches.end()) throw loanlens::Error("no batch with id " + std::to_string(id));
+    it->second.scorer->Feed(chunk);
+    return DrainCsv(it->second, KeepColumns(keep_json));
+  });
+}
+
+/// batchFinish with the reply of DrainCsv plus "summary"; the batch is closed.
+std::string BatchFinishCsv(int id, const std::string& keep_json) {
+  return Guard([&] {
+    auto it = batches.find(id);
+    if (it == batches.end()) throw loanlens::Error("no batch with id " + std::to_string(id));
+    Batch batch = std::move(it->second);
+    batches.erase(it);
+    batch.scorer->Finish();
+    json out = DrainCsv(batch, KeepColumns(keep_json));
+    out["summary"] = {{"rows_in", batch.scorer->RowsIn()},
+                      {"scored", batch.scorer->RowsScored()},
+                      {"rejected", batch.scorer->RowsRejected()}};
+    if (batch.scorer->Explains()) out["summary"]["mean_abs_shap"] = MeanAbsShap(batch);
+    return out;
+  });
+}
+
 /// Reviews (back-test, monitoring, fairness) of an uploaded file: one BatchReview per id.
 std::map<int, std::unique_ptr<loanlens::BatchReview>> reviews;
 
@@ -277,6 +342,8 @@ EMSCRIPTEN_BINDINGS(loanlens) {
   emscripten::function("batchFeed", &BatchFeed);
   emscripten::function("batchFinish", &BatchFinish);
   emscripten::function("batchClose", &BatchClose);
+  emscripten::function("batchFeedCsv", &BatchFeedCsv);
+  emscripten::function("batchFinishCsv", &BatchFinishCsv);
   emscripten::function("csvLines", &CsvLines);
   emscripten::function("reviewOpen", &ReviewOpen);
   emscripten::function("reviewFeed", &ReviewFeed);

@@ -1,5 +1,6 @@
 // The Python boundary (pybind11): the only file that includes pybind11. It wraps the engine as it
-// is (loanlens::Bundle, RowParser, ExplainRecord, FormatNumber); no scoring logic lives here.
+// is (loanlens::Bundle, RowParser, AppendScoreCells, ExplainRecord, FormatNumber); no scoring or
+// decision logic lives here: each row's output cells are the ones BatchScorer writes for the CLI.
 // Columns come in as they are in pandas: float64 buffers for numeric dtypes (no text round trip)
 // or lists of Python objects (text, booleans, None). Each cell is read as the CLI reads the same
 // cell of a CSV: numbers as numbers, everything else through RowParser::ParseCell. The pure-Python
@@ -9,6 +10,7 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -102,39 +104,74 @@ void ParseColumn(const RowParser& parser, const ColumnSpec& spec, std::size_t j,
   }
 }
 
-/// Scores of the good rows, in input order; rows that fail while scoring are added to the
-/// rejected ones. Runs without the GIL (engine code only).
-struct ScoredColumns {
-  std::vector<std::int64_t> positions;
-  std::vector<double> pd, margin, points, base_value, contributions;
-  std::vector<std::int32_t> band_code;
-  std::vector<std::string> band_levels;
+/// One column of ScoreColumns() over the scored rows, read back from the cells `loanlens score`
+/// writes: numbers as float64 (an empty cell is NaN), text as codes into its distinct values
+/// (a handful per column: bands, rules, reasons), which Python turns into str objects once each.
+struct OutputColumn {
+  bool number = true;
+  std::vector<double> values;
+  std::vector<std::int32_t> codes;
+  std::vector<std::string> levels;
+  std::unordered_map<std::string, std::int32_t> index;
+
+  void Add(const std::string& cell) {
+    if (number) {
+      values.push_back(ReadNumber(cell));
+      return;
+    }
+    auto [it, added] = index.emplace(cell, static_cast<std::int32_t>(levels.size()));
+    if (added) levels.push_back(cell);
+    codes.push_back(it->second);
+  }
+  /// FormatNumber text back to the same double ("" = none).
+  static double ReadNumber(const std::string& cell) {
+    if (cell.empty()) return std::nan("");
+    double v = 0;
+    const auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), v);
+    if (ec != std::errc() || end != cell.data() + cell.size())
+      throw loanlens::Error("internal: score cell '" + cell + "' is not a number");
+    return v;
+  }
 };
 
+/// The scored rows (input order) and their score columns; rows that fail while scoring join the
+/// rejected ones. Warnings kept are those of scored rows, as the CLI prints them.
+struct ScoredColumns {
+  std::vector<std::int64_t> positions;
+  std::vector<OutputColumn> columns;
+  std::vector<RowWarning> warnings;
+};
+
+/// Scores every row not rejected while parsing with loanlens::AppendScoreCells (the function
+/// BatchScorer uses), giving each row its own parser warnings. Runs without the GIL.
 ScoredColumns ScoreParsed(const loanlens::Bundle& bundle, ParsedRows& rows, bool explain) {
   ScoredColumns out;
-  const std::size_t f = rows.num_features;
+  for (bool number : loanlens::ScoreColumnIsNumber(bundle, explain)) {
+    out.columns.emplace_back();
+    out.columns.back().number = number;
+  }
+  std::stable_sort(rows.warnings.begin(), rows.warnings.end(),
+                   [](const RowWarning& a, const RowWarning& b) { return a.row < b.row; });
+  auto next_warning = rows.warnings.begin();
+  std::vector<RowWarning> row_warnings;
+  std::vector<std::string> cells;
   for (std::size_t i = 0; i < rows.num_rows; ++i) {
-    if (rows.rejected[i]) continue;
+    row_warnings.clear();
+    for (; next_warning != rows.warnings.end() && next_warning->row <= CsvRow(i); ++next_warning)
+      if (next_warning->row == CsvRow(i)) row_warnings.push_back(*next_warning);
+    if (rows.rejected[i]) continue;  // its warnings are dropped, as the CLI drops them
+    cells.clear();
     try {
-      const loanlens::Score s = bundle.ScoreRow(rows.raw.data() + i * f, explain);
-      out.positions.push_back(static_cast<std::int64_t>(i));
-      out.pd.push_back(s.pd);
-      out.margin.push_back(s.margin);
-      out.points.push_back(s.points);
-      std::size_t code = 0;
-      while (code < out.band_levels.size() && out.band_levels[code] != s.band) ++code;
-      if (code == out.band_levels.size()) out.band_levels.push_back(s.band);
-      out.band_code.push_back(static_cast<std::int32_t>(code));
-      if (explain) {
-        out.contributions.insert(out.contributions.end(), s.contributions.begin(),
-                                 s.contributions.end());
-        out.base_value.push_back(s.base_value);
-      }
+      loanlens::AppendScoreCells(bundle, rows.raw.data() + i * rows.num_features, row_warnings,
+                                 explain, cells);
     } catch (const loanlens::Error& e) {
       rows.rejected[i] = 1;
       rows.reasons[i] = e.what();
+      continue;
     }
+    out.positions.push_back(static_cast<std::int64_t>(i));
+    for (std::size_t c = 0; c < cells.size(); ++c) out.columns[c].Add(cells[c]);
+    for (auto& w : row_warnings) out.warnings.push_back(std::move(w));
   }
   return out;
 }
@@ -147,8 +184,10 @@ py::array_t<T> ToArray(std::vector<T>&& v, std::vector<py::ssize_t> shape) {
   return py::array_t<T>(shape, owned->data(), free_when_done);
 }
 
-/// The rejected rows (positions, reasons) and warnings (position, column, value, message).
-void AddRejectedAndWarnings(const ParsedRows& rows, py::dict& result) {
+/// The rejected rows (positions, reasons) and the scored rows' warnings (position, column,
+/// value, message).
+void AddRejectedAndWarnings(const ParsedRows& rows, const std::vector<RowWarning>& warnings,
+                            py::dict& result) {
   std::vector<std::int64_t> positions;
   py::list reasons;
   for (std::size_t i = 0; i < rows.num_rows; ++i) {
@@ -159,12 +198,28 @@ void AddRejectedAndWarnings(const ParsedRows& rows, py::dict& result) {
   const auto count = static_cast<py::ssize_t>(positions.size());
   result["rejected_positions"] = ToArray(std::move(positions), {count});
   result["rejected_reasons"] = reasons;
-  std::vector<RowWarning> warnings = rows.warnings;
-  std::stable_sort(warnings.begin(), warnings.end(),
-                   [](const RowWarning& a, const RowWarning& b) { return a.row < b.row; });
   py::list w;
   for (const auto& x : warnings) w.append(py::make_tuple(x.row - 2, x.column, x.value, x.message));
   result["warnings"] = w;
+}
+
+/// The score columns as Python values: (name, float64 array) or (name, (int32 codes, levels)).
+py::list ColumnsToPython(const loanlens::Bundle& bundle, bool explain, ScoredColumns& s) {
+  const std::vector<std::string> names = loanlens::ScoreColumns(bundle, explain);
+  const auto k = static_cast<py::ssize_t>(s.positions.size());
+  py::list columns;
+  for (std::size_t c = 0; c < names.size(); ++c) {
+    OutputColumn& col = s.columns[c];
+    if (col.number) {
+      columns.append(py::make_tuple(names[c], ToArray(std::move(col.values), {k})));
+    } else {
+      py::list levels;
+      for (const auto& l : col.levels) levels.append(py::str(l));
+      columns.append(
+          py::make_tuple(names[c], py::make_tuple(ToArray(std::move(col.codes), {k}), levels)));
+    }
+  }
+  return columns;
 }
 
 /// A loaded bundle, with the scoring entry points the pure-Python package calls.
@@ -177,16 +232,16 @@ class PyBundle {
   }
 
   /**
-   * Scores a frame given by columns.
+   * Scores a frame given by columns, as `loanlens score` scores the same rows of a CSV.
    * \param header   all column names of the frame (checked as the CLI checks a CSV header)
    * \param columns  one per feature (FeatureNames() order): a float64 array or a sequence of
    *                 Python objects, all of the same length `num_rows`
-   * \return dict: positions (int64, scored rows), pd, margin, points (float64), band_code
-   *         (int32) + band_levels, and with `explain` contributions (rows x features) and
-   *         base_value; rejected_positions, rejected_reasons, warnings.
+   * \return dict: positions (int64, scored rows); columns: [(name, values)] in ScoreColumns()
+   *         order, values a float64 array (numbers; NaN = empty cell) or (int32 codes, levels)
+   *         (text); rejected_positions, rejected_reasons, warnings.
    */
-  py::dict ScoreColumns(const std::vector<std::string>& header, const py::list& columns,
-                        std::size_t num_rows, bool explain, const std::string& source) const {
+  py::dict ScoreFrame(const std::vector<std::string>& header, const py::list& columns,
+                      std::size_t num_rows, bool explain, const std::string& source) const {
     loanlens::CheckHeader(header, source);
     const RowParser parser(bundle_.GetSchema(), header, source, bundle_.Csv());
     const std::vector<std::string> features = bundle_.FeatureNames();
@@ -205,31 +260,26 @@ class PyBundle {
       py::gil_scoped_release release;
       s = ScoreParsed(bundle_, rows, explain);
     }
-    const auto k = static_cast<py::ssize_t>(s.positions.size());
     py::dict result;
+    const auto k = static_cast<py::ssize_t>(s.positions.size());
+    result["columns"] = ColumnsToPython(bundle_, explain, s);
     result["positions"] = ToArray(std::move(s.positions), {k});
-    result["pd"] = ToArray(std::move(s.pd), {k});
-    result["margin"] = ToArray(std::move(s.margin), {k});
-    result["points"] = ToArray(std::move(s.points), {k});
-    result["band_code"] = ToArray(std::move(s.band_code), {k});
-    result["band_levels"] = s.band_levels;
-    if (explain) {
-      const auto f = static_cast<py::ssize_t>(features.size());
-      result["contributions"] = ToArray(std::move(s.contributions), {k, f});
-      result["base_value"] = ToArray(std::move(s.base_value), {k});
-    }
-    AddRejectedAndWarnings(rows, result);
+    AddRejectedAndWarnings(rows, s.warnings, result);
     return result;
+  }
+
+  /// ScoreColumns() with, per column, whether it holds numbers (else text).
+  std::vector<std::pair<std::string, bool>> ScoreColumnKinds(bool explain) const {
+    const auto names = loanlens::ScoreColumns(bundle_, explain);
+    const auto number = loanlens::ScoreColumnIsNumber(bundle_, explain);
+    std::vector<std::pair<std::string, bool>> out;
+    for (std::size_t c = 0; c < names.size(); ++c) out.emplace_back(names[c], number[c]);
+    return out;
   }
 
   /// `loanlens explain --row JSON` (with --interactions): the same JSON text.
   std::string ExplainJson(const std::string& record, bool interactions) const {
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(record);
-    } catch (const nlohmann::json::parse_error& e) {
-      throw loanlens::Error(std::string("record: not valid JSON (") + e.what() + ")");
-    }
+    const nlohmann::json j = loanlens::ParseRecord(record, "record");
     return loanlens::ExplainRecord(bundle_, j, "record", interactions).dump(2);
   }
 
@@ -255,6 +305,7 @@ PYBIND11_MODULE(_engine, m) {
   // loanlens::Error (message names file, row, column, value) -> loanlens.Error(ValueError).
   py::register_exception<loanlens::Error>(m, "Error", PyExc_ValueError);
   m.attr("engine_version") = loanlens::kEngineVersion;
+  m.attr("decision_columns") = loanlens::DecisionColumns();
   m.def("format_number", &loanlens::FormatNumber,
         "The engine's number formatting (shortest text that reads back as the same double; NaN "
         "-> '', integers without '.0'), as in the CLI's CSV output.");
@@ -275,8 +326,10 @@ PYBIND11_MODULE(_engine, m) {
       .def_property_readonly(
           "content_sha256",
           [](const PyBundle& b) { return b.Get().ToJson()["content_sha256"].get<std::string>(); })
-      .def("score_columns", &PyBundle::ScoreColumns, py::arg("header"), py::arg("columns"),
+      .def("score_frame", &PyBundle::ScoreFrame, py::arg("header"), py::arg("columns"),
            py::arg("num_rows"), py::arg("explain"), py::arg("source"))
+      .def("score_column_kinds", &PyBundle::ScoreColumnKinds, py::arg("explain"),
+           "[(name, is_number)]: the columns `loanlens score` adds after the input columns")
       .def("explain_json", &PyBundle::ExplainJson, py::arg("record"),
            py::arg("interactions") = false);
 }

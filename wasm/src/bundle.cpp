@@ -1,4 +1,3 @@
-#include "loanlens/sigmoid.h"
 #include "loanlens/bundle.h"
 
 #include <cmath>
@@ -8,6 +7,8 @@
 #include "loanlens/error.h"
 #include "loanlens/json_util.h"
 #include "loanlens/limits.h"
+#include "loanlens/model_registry.h"
+#include "loanlens/sigmoid.h"
 #include "loanlens/version.h"
 
 namespace loanlens {
@@ -235,7 +236,7 @@ nlohmann::json Bundle::ToJson() const {
   j["preprocess"] = preprocess_.ToJson();
   j["model"] = model_->ToJson();
   j["policy"] = policy_.ToJson();
-  j["content_sha256"] = Sha256Hex(CanonicalContent(j));
+  j["content_sha256"] = HashInPlace(j);  // no copy of a document that may be large
   return j;
 }
 

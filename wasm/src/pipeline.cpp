@@ -94,6 +94,31 @@ std::string UtcNow() {
   return buf;
 }
 
+/// The settings of training itself (not of the model, the preprocessing or the policy).
+struct TrainSettings {
+  CalibrationKind calibration = CalibrationKind::kNone;
+  std::size_t explain_rows = 500;        ///< validation rows explained for the stored importance
+  int kernel_shap_coalitions = 2048;     ///< stored for models explained by Kernel SHAP
+  std::size_t reference_pool_rows = 300; ///< decision/reference.h
+};
+
+const std::vector<std::string>& TrainSettingKeys() {
+  static const std::vector<std::string> keys = {"calibration", "explain_rows",
+                                                "kernel_shap_coalitions", "reference_pool_rows"};
+  return keys;
+}
+
+TrainSettings TrainSettingsFromParams(const ParamMap& params) {
+  ParamReader r(params, "training");
+  TrainSettings t;
+  t.calibration = CalibrationKindFromString(r.String("calibration", "none"));
+  t.explain_rows = static_cast<std::size_t>(r.Int("explain_rows", 500, 1, 1000000000));
+  t.kernel_shap_coalitions = static_cast<int>(
+      r.Int("kernel_shap_coalitions", 2048, 1, static_cast<int>(kMaxKernelCoalitions)));
+  t.reference_pool_rows = static_cast<std::size_t>(r.Int("reference_pool_rows", 300, 20, 5000));
+  return t;
+}
+
 }  // namespace
 
 void StratifiedSplit(const std::vector<double>& y, double fraction, std::uint64_t seed,
@@ -131,11 +156,9 @@ void AssignDefaultRoles(Schema& schema, const std::string& target) {
 
 const std::vector<std::string>& PipelineParamKeys() {
   static const std::vector<std::string> keys = [] {
-    std::vector<std::string> k = {"encoding",      "woe_bins",     "min_frequency",
-                                  "missing_indicators", "clip_quantile", "calibration",
-                                  "explain_rows",  "kernel_shap_coalitions", "reference_pool_rows"};
-    const auto& policy = Policy::Keys();
-    k.insert(k.end(), policy.begin(), policy.end());
+    std::vector<std::string> k = PreprocessParamKeys();
+    for (const auto* list : {&TrainSettingKeys(), &Policy::Keys()})
+      k.insert(k.end(), list->begin(), list->end());
     return k;
   }();
   return keys;
@@ -216,58 +239,56 @@ std::vector<std::string> GrantModelColumns(Schema& schema, const TrainOptions& o
 double Seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
 }
-}  // namespace
+/// The CSV dialect of training: the defaults, or the user's missing-value tokens (an empty cell
+/// is always missing).
+CsvOptions TrainingCsvOptions(const TrainOptions& options) {
+  CsvOptions csv;
+  if (options.missing_tokens.empty()) return csv;
+  csv.missing_tokens = options.missing_tokens;
+  if (std::find(csv.missing_tokens.begin(), csv.missing_tokens.end(), "") ==
+      csv.missing_tokens.end())
+    csv.missing_tokens.insert(csv.missing_tokens.begin(), "");
+  return csv;
+}
 
-Bundle TrainBundle(const TrainOptions& options) {
-  auto phase_start = Clock::now();
-  nlohmann::json timings;
-  if (options.target.empty()) throw Error("train: --target is required");
-  const ModelFamily& family = FindModelFamily(options.model);
-  ParamMap pipeline_params;
-  const ParamMap model_params = SplitParams(options.params, pipeline_params);
-
-  // 1. Schema: infer from the training file; the target is read as categorical values.
-  const std::string text = ReadFile(options.data_path);
-  const std::string name = BaseName(options.data_path);
-  nlohmann::json user_schema;
+/// Step 1a: column types inferred from the training file (the user's schema and an imported
+/// model's columns force theirs; the target is read as categorical values).
+Schema InferTrainingSchema(const TrainOptions& options, const std::string& text,
+                           const std::string& name, const CsvOptions& csv,
+                           const nlohmann::json& user_schema) {
   InferOptions infer;
-  if (!options.schema_path.empty()) {
-    user_schema = ParseJson(ReadFile(options.schema_path), options.schema_path);
-    infer.forced_types = SchemaOverrideTypes(user_schema);
-  }
+  if (!user_schema.is_null()) infer.forced_types = SchemaOverrideTypes(user_schema);
   for (const auto& [column, type] : options.model_columns) infer.forced_types[column] = type;
   infer.forced_types[options.target] = ColumnType::kCategorical;
-  CsvOptions csv;
-  if (!options.missing_tokens.empty()) {
-    csv.missing_tokens = options.missing_tokens;
-    if (std::find(csv.missing_tokens.begin(), csv.missing_tokens.end(), "") ==
-        csv.missing_tokens.end())
-      csv.missing_tokens.insert(csv.missing_tokens.begin(), "");
+  std::istringstream in(text);
+  CsvReader reader(in, name, csv);
+  Schema schema = InferSchema(reader, infer);
+  if (!schema.Find(options.target))
+    throw Error(Location{name, 1, options.target, ""}, "target column not found");
+  return schema;
+}
+
+/// Gives the columns named by `list` (--exclude, --protected) `role`.
+void SetRoles(Schema& schema, const std::vector<std::string>& list, Role role,
+              const std::string& name, const std::string& option) {
+  for (const auto& col : list) {
+    ColumnSpec* c = schema.Find(col);
+    if (!c) throw Error(Location{name, 1, col, ""}, option + " names a column that is not in the file");
+    c->role = role;
   }
-  Schema schema;
-  {
-    std::istringstream in(text);
-    CsvReader reader(in, name, csv);
-    schema = InferSchema(reader, infer);
-  }
-  ColumnSpec* target = schema.Find(options.target);
-  if (!target) throw Error(Location{name, 1, options.target, ""}, "target column not found");
-  // Roles: target, ids, protected attributes, excluded columns; then the user's schema wins.
+}
+
+/// Step 1b: roles (target, ids, protected attributes, excluded columns; then the user's schema
+/// wins; an imported model's columns are features). Returns the protected columns an imported
+/// model reads (training.prohibited_basis).
+std::vector<std::string> AssignTrainingRoles(Schema& schema, const TrainOptions& options,
+                                             const std::string& name,
+                                             const nlohmann::json& user_schema) {
   AssignDefaultRoles(schema, options.target);
-  for (const auto& col : options.exclude) {
-    ColumnSpec* c = schema.Find(col);
-    if (!c)
-      throw Error(Location{name, 1, col, ""}, "--exclude names a column that is not in the file");
-    c->role = Role::kIgnore;
-  }
-  for (const auto& col : options.protected_columns) {
-    ColumnSpec* c = schema.Find(col);
-    if (!c)
-      throw Error(Location{name, 1, col, ""}, "--protected names a column that is not in the file");
-    c->role = Role::kProtected;
-  }
+  SetRoles(schema, options.exclude, Role::kIgnore, name, "--exclude");
+  SetRoles(schema, options.protected_columns, Role::kProtected, name, "--protected");
   if (!user_schema.is_null()) ApplySchemaOverride(schema, user_schema);
-  const std::vector<std::string> prohibited = GrantModelColumns(schema, options);
+  std::vector<std::string> prohibited = GrantModelColumns(schema, options);
   if (!options.fairness_attribute.empty())
     MarkFairnessAttribute(schema, options.fairness_attribute, name);
   // Identifiers and ignored columns carry no levels into the bundle (an id column would list
@@ -280,182 +301,176 @@ Bundle TrainBundle(const TrainOptions& options) {
   }
   if (schema.Find(options.target)->role != Role::kTarget)
     throw Error("--schema gives the target column '" + options.target + "' another role");
-  if (schema.FeatureNames().empty()) throw Error("train: no feature columns left");
+  const std::size_t features = schema.FeatureNames().size();
+  if (features == 0) throw Error("train: no feature columns left");
+  if (features > kMaxTrainingFeatures)
+    throw Error(Location{name, 1, "", ""},
+                "has " + std::to_string(features) + " feature columns; training uses at most " +
+                    std::to_string(kMaxTrainingFeatures) +
+                    " (a bundle stores about 1 KB per feature): leave columns out with --exclude "
+                    "or give them the role \"ignore\" in --schema");
+  return prohibited;
+}
 
-  // 2. Target coding (data/target.h, the rule `split` uses too).
-  const TargetCoding coding =
-      CodeTarget(schema.Find(options.target)->categories, options.positive, name, options.target);
-  const std::string& positive = coding.positive;
-  const std::string& negative = coding.negative;
+/// Step 3: the rows, split into training and validation rows.
+struct SplitRows {
+  Frame train, valid;
+  std::string split;  ///< how (training.split)
+  std::size_t rows_read = 0;
+};
 
-  // 3. Rows, then the split (a separate validation file, or a stratified hold-out).
+SplitRows ReadAndSplit(const TrainOptions& options, const std::string& text,
+                       const std::string& name, const Schema& schema, const TargetCoding& coding,
+                       const CsvOptions& csv) {
   ReadOptions ro;
   ro.target = options.target;
-  ro.positive = positive;
-  ro.negatives = {negative};
+  ro.positive = coding.positive;
+  ro.negatives = {coding.negative};
   ReadResult all = ReadCsv(text, name, schema, ro, csv);
-  Frame train_frame, valid_frame;
-  std::string split;
+  SplitRows s;
+  s.rows_read = all.rows_read;
   if (!options.valid_path.empty()) {
-    train_frame = std::move(all.frame);
-    valid_frame =
+    s.train = std::move(all.frame);
+    s.valid =
         ReadCsv(ReadFile(options.valid_path), BaseName(options.valid_path), schema, ro, csv).frame;
-    split = "file " + BaseName(options.valid_path);
-  } else {
-    CheckValidFraction(options.valid_fraction);
-    std::vector<std::size_t> tr, va;
-    StratifiedSplit(all.frame.target, options.valid_fraction, options.seed, tr, va);
-    train_frame = Subset(all.frame, tr);
-    valid_frame = Subset(all.frame, va);
-    split = "stratified hold-out " + FormatNumber(options.valid_fraction) + ", seed " +
-            std::to_string(options.seed);
+    s.split = "file " + BaseName(options.valid_path);
+    return s;
   }
+  CheckValidFraction(options.valid_fraction);
+  std::vector<std::size_t> tr, va;
+  StratifiedSplit(all.frame.target, options.valid_fraction, options.seed, tr, va);
+  s.train = Subset(all.frame, tr);
+  s.valid = Subset(all.frame, va);
+  s.split = "stratified hold-out " + FormatNumber(options.valid_fraction) + ", seed " +
+            std::to_string(options.seed);
+  return s;
+}
 
-  timings["read_seconds"] = Seconds(phase_start);
-  phase_start = Clock::now();
+/// The rows of `f` in design space (`x`, row-major) as a family's trainer receives them.
+TrainData DesignData(const std::vector<double>& x, const Frame& f, const Preprocessor& pre,
+                     const std::vector<std::string>& feature_names) {
+  TrainData d;
+  d.x = x.data();
+  d.num_rows = f.num_rows;
+  d.num_inputs = pre.NumInputs();
+  d.y = f.target.data();
+  d.input_names = pre.InputNames();
+  d.group = pre.Group();
+  d.group_names = feature_names;
+  return d;
+}
 
-  // 4. Preprocessing fitted on the training rows only.
-  PreprocessOptions po;
-  po.impute = family.needs_scaling;
-  po.scale = family.needs_scaling;
-  po.encoding = EncodingFromString(ParamString(pipeline_params, "encoding", "onehot"));
-  po.woe_bins = ParamInt(pipeline_params, "woe_bins", po.woe_bins);
-  po.min_frequency = static_cast<std::size_t>(ParamInt(pipeline_params, "min_frequency", 10));
-  po.missing_indicators = ParamInt(pipeline_params, "missing_indicators", 0) != 0;
-  po.clip_quantile = ParamDouble(pipeline_params, "clip_quantile", 0.0);
-  if (po.woe_bins < 2) throw Error("parameter 'woe_bins': expected at least 2");
-  if (po.clip_quantile < 0 || po.clip_quantile >= 0.5)
-    throw Error("parameter 'clip_quantile': expected a number in [0, 0.5)");
-  const Preprocessor pre = Preprocessor::Fit(train_frame, schema, po, train_frame.target);
+std::vector<double> Margins(const Model& model, const std::vector<double>& x, std::size_t rows,
+                            std::size_t num_inputs) {
+  (void)num_inputs;  // x is rows x model.NumInputs()
+  std::vector<double> m(rows);
+  model.PredictMargins(x.data(), rows, m.data());
+  return m;
+}
 
-  const std::vector<double> x_train = pre.TransformAll(train_frame);
-  const std::vector<double> x_valid = pre.TransformAll(valid_frame);
-  auto make_data = [&](const std::vector<double>& x, const Frame& f) {
-    TrainData d;
-    d.x = x.data();
-    d.num_rows = f.num_rows;
-    d.num_inputs = pre.NumInputs();
-    d.y = f.target.data();
-    d.input_names = pre.InputNames();
-    d.group = pre.Group();
-    d.group_names = train_frame.feature_names;
-    return d;
-  };
-  const TrainData train_data = make_data(x_train, train_frame);
-  const TrainData valid_data = make_data(x_valid, valid_frame);
-
-  timings["preprocess_seconds"] = Seconds(phase_start);
-  phase_start = Clock::now();
-
-  // 5. The model.
-  TrainContext context;
-  context.seed = options.seed;
-  context.threads = options.threads;
-  context.progress = options.progress;
-  if (valid_frame.num_rows > 0) context.valid = &valid_data;
-  std::unique_ptr<Model> model = options.make_model
-                                     ? options.make_model(train_data)
-                                     : family.train(train_data, model_params, context);
-  timings["fit_seconds"] = Seconds(phase_start);
-  phase_start = Clock::now();
-
-  // 6. Policy, then validation metrics and explanations, all computed from the held-out rows.
-  const Policy policy = PolicyFromParams(pipeline_params, schema);
-
-  ParamMap all_params = options.params;
+/// The bundle's description of its training (target, CSV dialect, data, split, parameters).
+nlohmann::json TrainingMeta(const TrainOptions& options, const std::string& name,
+                            const std::string& text, const TargetCoding& coding,
+                            const CsvOptions& csv, const SplitRows& rows, const Policy& policy,
+                            const std::vector<std::string>& prohibited) {
+  const Frame& train = rows.train;
+  const double positive_rate =
+      train.num_rows
+          ? std::accumulate(train.target.begin(), train.target.end(), 0.0) / train.num_rows
+          : 0.0;
   nlohmann::json meta = {
       {"engine_version", kEngineVersion},
       {"created_at", UtcNow()},
-      {"target", {{"name", options.target}, {"positive", positive}, {"negative", negative}}},
+      {"target",
+       {{"name", options.target}, {"positive", coding.positive}, {"negative", coding.negative}}},
       {"policy", policy.ToJson()},
       {"csv", {{"missing_tokens", csv.missing_tokens}}},
       {"training",
        {{"data_file", name},
         {"data_sha256", Sha256Hex(text)},
-        {"rows", all.rows_read},
-        {"train_rows", train_frame.num_rows},
-        {"valid_rows", valid_frame.num_rows},
-        {"positive_rate_train",
-         train_frame.num_rows
-             ? std::accumulate(train_frame.target.begin(), train_frame.target.end(), 0.0) /
-                   train_frame.num_rows
-             : 0.0},
-        {"split", split},
+        {"rows", rows.rows_read},
+        {"train_rows", train.num_rows},
+        {"valid_rows", rows.valid.num_rows},
+        {"positive_rate_train", positive_rate},
+        {"split", rows.split},
         {"seed", options.seed},
         {"model", options.model},
-        {"params", all_params}}},
+        {"params", options.params}}},
       {"explain", {{"base_value", 0.0}}},
       {"metrics", nlohmann::json::object()}};
-
   if (!options.model_source.is_null()) meta["training"]["source"] = options.model_source;
   if (!prohibited.empty()) meta["training"]["prohibited_basis"] = prohibited;
+  return meta;
+}
 
-  // Models without an exact explainer are explained by Kernel SHAP against a weighted k-means
-  // summary of the training rows (at most 50 points), stored in the bundle.
-  if (!model->HasExactExplainer()) {
-    nlohmann::json ks = KernelExplainer::Fit(train_data, 50, options.seed).ToJson();
-    ks["seed"] = options.seed;
-    ks["num_coalitions"] = ParamInt(pipeline_params, "kernel_shap_coalitions", 2048);
-    meta["explain"]["kernel_shap"] = std::move(ks);
-  }
+/// Models without an exact explainer are explained by Kernel SHAP against a weighted k-means
+/// summary of the training rows (at most 50 points), stored in the bundle.
+void AddKernelShapBackground(nlohmann::json& meta, const Model& model, const TrainData& train,
+                             const TrainSettings& settings, std::uint64_t seed) {
+  if (model.HasExactExplainer()) return;
+  nlohmann::json ks = KernelExplainer::Fit(train, 50, seed).ToJson();
+  ks["seed"] = seed;
+  ks["num_coalitions"] = settings.kernel_shap_coalitions;
+  meta["explain"]["kernel_shap"] = std::move(ks);
+}
 
-  // Calibration (optional), fitted on the held-out margins: the shipped calibrator uses all of
-  // them; the metrics use 5-fold cross-fitted PDs so that they are not measured on the rows the
-  // calibrator was fitted on.
-  const CalibrationKind calibration =
-      CalibrationKindFromString(ParamString(pipeline_params, "calibration", "none"));
-  std::vector<double> valid_margin(valid_frame.num_rows);
-  model->PredictMargins(x_valid.data(), valid_frame.num_rows, valid_margin.data());
-  std::vector<double> crossfit_pd;
-  if (calibration != CalibrationKind::kNone) {
-    if (valid_frame.num_rows < 50)
-      throw Error("calibration needs held-out rows (at least 50); got " +
-                  std::to_string(valid_frame.num_rows));
-    meta["calibration"] = Calibrator::Fit(valid_margin, valid_frame.target, calibration).ToJson();
-    crossfit_pd.resize(valid_frame.num_rows);
-    constexpr std::size_t kFolds = 5;
-    for (std::size_t fold = 0; fold < kFolds; ++fold) {
-      std::vector<double> m_fit, y_fit;
-      for (std::size_t i = 0; i < valid_frame.num_rows; ++i)
-        if (i % kFolds != fold) {
-          m_fit.push_back(valid_margin[i]);
-          y_fit.push_back(valid_frame.target[i]);
-        }
-      const Calibrator c = Calibrator::Fit(m_fit, y_fit, calibration);
-      for (std::size_t i = fold; i < valid_frame.num_rows; i += kFolds)
-        crossfit_pd[i] = c.Apply(valid_margin[i]);
-    }
+/// Calibration (optional), fitted on the held-out margins: the shipped calibrator uses all of
+/// them (meta.calibration); the metrics use the 5-fold cross-fitted PDs returned here (empty
+/// without calibration), so that they are not measured on the rows a calibrator was fitted on.
+std::vector<double> Calibrate(nlohmann::json& meta, const std::vector<double>& valid_margin,
+                              const std::vector<double>& y, CalibrationKind kind) {
+  if (kind == CalibrationKind::kNone) return {};
+  const std::size_t n = valid_margin.size();
+  if (n < 50)
+    throw Error("calibration needs held-out rows (at least 50); got " + std::to_string(n));
+  meta["calibration"] = Calibrator::Fit(valid_margin, y, kind).ToJson();
+  std::vector<double> crossfit_pd(n);
+  constexpr std::size_t kFolds = 5;
+  for (std::size_t fold = 0; fold < kFolds; ++fold) {
+    std::vector<double> m_fit, y_fit;
+    for (std::size_t i = 0; i < n; ++i)
+      if (i % kFolds != fold) {
+        m_fit.push_back(valid_margin[i]);
+        y_fit.push_back(y[i]);
+      }
+    const Calibrator c = Calibrator::Fit(m_fit, y_fit, kind);
+    for (std::size_t i = fold; i < n; i += kFolds) crossfit_pd[i] = c.Apply(valid_margin[i]);
   }
-  // The reference population of adverse-action reasons is selected from a pool of training
-  // applicants at evenly spaced ranks of the margin (decision/reference.h).
-  {
-    std::vector<double> train_margin(train_frame.num_rows);
-    model->PredictMargins(x_train.data(), train_frame.num_rows, train_margin.data());
-    const int pool = ParamInt(pipeline_params, "reference_pool_rows", 300);
-    if (pool < 20 || pool > 5000)
-      throw Error("parameter 'reference_pool_rows': expected 20 to 5000");
-    // At most a million stored values (a very wide file keeps fewer pool rows).
-    const std::size_t width = std::max<std::size_t>(1, train_frame.feature_names.size());
-    const std::size_t rows = std::min<std::size_t>(pool, std::max<std::size_t>(1, 1000000 / width));
-    meta["explain"]["reference_pool"] = ReferencePoolJson(train_frame, train_margin, rows);
-  }
-  Bundle bundle(std::move(schema), pre, std::move(model), std::move(meta));
+  return crossfit_pd;
+}
 
-  // Explanations on (up to explain_rows, evenly spaced) validation rows: base value and mean
-  // |SHAP| per feature. Every row is scored for the metrics.
-  const Frame& ef = valid_frame.num_rows > 0 ? valid_frame : train_frame;
-  const auto explain_rows =
-      static_cast<std::size_t>(std::max(1, ParamInt(pipeline_params, "explain_rows", 500)));
+/// The pool the reference population of adverse-action reasons is selected from: training
+/// applicants at evenly spaced ranks of the margin (decision/reference.h), at most a million
+/// stored values (a very wide file keeps fewer pool rows).
+nlohmann::json ReferencePool(const Frame& train, const std::vector<double>& train_margin,
+                             std::size_t pool_rows) {
+  const std::size_t width = std::max<std::size_t>(1, train.feature_names.size());
+  const std::size_t rows = std::min(pool_rows, std::max<std::size_t>(1, 1000000 / width));
+  return ReferencePoolJson(train, train_margin, rows);
+}
+
+/// Scores every row of `ef` (PDs for the metrics: cross-fitted when calibrated) and explains up
+/// to `explain_rows` evenly spaced ones: base value and mean |SHAP| per feature go into
+/// meta.explain and meta.importance, and the key fields default to the three most important.
+struct HeldOutScores {
+  std::vector<double> pd, raw_pd;
+};
+
+HeldOutScores ExplainHeldOut(Bundle& bundle, const Frame& ef, const std::vector<double>& crossfit_pd,
+                             const TrainOptions& options, const TrainSettings& settings,
+                             bool default_key_fields) {
+  const Preprocessor& pre = bundle.GetPreprocessor();
   const std::size_t stride =
-      std::max<std::size_t>(1, (ef.num_rows + explain_rows - 1) / explain_rows);
-  std::vector<double> pd(ef.num_rows), raw_pd(ef.num_rows), mean_abs(pre.NumFeatures(), 0.0);
+      std::max<std::size_t>(1, (ef.num_rows + settings.explain_rows - 1) / settings.explain_rows);
+  HeldOutScores out{std::vector<double>(ef.num_rows), std::vector<double>(ef.num_rows)};
+  std::vector<double> mean_abs(pre.NumFeatures(), 0.0);
   double base = 0;
   std::size_t explained = 0;
   for (std::size_t i = 0; i < ef.num_rows; ++i) {
     const bool explain_this = i % stride == 0;
     const Score s = bundle.ScoreRow(ef.Row(i), explain_this);
-    pd[i] = crossfit_pd.empty() ? s.pd : crossfit_pd[i];
-    raw_pd[i] = bundle.UncalibratedPd(s.margin);
+    out.pd[i] = crossfit_pd.empty() ? s.pd : crossfit_pd[i];
+    out.raw_pd[i] = bundle.UncalibratedPd(s.margin);
     if (explain_this) {
       base = s.base_value;
       ++explained;
@@ -466,7 +481,7 @@ Bundle TrainBundle(const TrainOptions& options) {
   nlohmann::json mas = nlohmann::json::object();
   for (std::size_t j = 0; j < mean_abs.size(); ++j)
     mas[pre.Features()[j].name] = explained ? mean_abs[j] / explained : 0.0;
-  if (!pipeline_params.count("key_fields")) SetDefaultKeyFields(bundle, mean_abs);
+  if (default_key_fields) SetDefaultKeyFields(bundle, mean_abs);
   auto& m = bundle.Meta();
   m["explain"]["base_value"] = base;
   m["explain"]["method"] = bundle.ExplainMethod();
@@ -474,24 +489,113 @@ Bundle TrainBundle(const TrainOptions& options) {
   m["explain"]["mean_abs_shap"] = mas;
   nlohmann::json importance = bundle.GetModel().Importance();
   importance["mean_abs_shap"] = mas;
-  if (po.encoding == Encoding::kWoe) {
+  if (pre.Options().encoding == Encoding::kWoe) {
     nlohmann::json iv = nlohmann::json::object();
     for (const auto& f : pre.Features()) iv[f.name] = f.information_value;
     importance["information_value"] = iv;
   }
   m["importance"] = importance;
-  if (valid_frame.num_rows > 0) {
-    EvalOptions eo;
-    m["metrics"]["validation"] = ValidationEvidence(bundle, valid_frame.target, pd);
+  return out;
+}
+
+/// Validation metrics (with the uncalibrated ones beside calibrated), training-sample evidence,
+/// fairness summary and the model card.
+void AddEvidence(Bundle& bundle, const SplitRows& rows, const HeldOutScores& scores,
+                 const TrainOptions& options, CalibrationKind calibration) {
+  auto& m = bundle.Meta();
+  if (rows.valid.num_rows > 0) {
+    m["metrics"]["validation"] = ValidationEvidence(bundle, rows.valid.target, scores.pd);
     if (calibration != CalibrationKind::kNone) {
       m["metrics"]["validation"]["calibration_method"] =
           ToString(calibration) + " (5-fold cross-fitted on the validation rows)";
-      m["metrics"]["validation_uncalibrated"] = EvaluateBinary(valid_frame.target, raw_pd, eo);
+      m["metrics"]["validation_uncalibrated"] =
+          EvaluateBinary(rows.valid.target, scores.raw_pd, EvalOptions());
     }
   }
-  AddTrainingEvidence(bundle, train_frame, valid_frame, pd, options.fairness_attribute);
+  AddTrainingEvidence(bundle, rows.train, rows.valid, scores.pd, options.fairness_attribute);
   bundle.Meta()["card"] = BuildModelCard(bundle);
-  timings["evaluate_seconds"] = Seconds(phase_start);
+}
+
+/// Wall-clock seconds per phase, for --timings (kept out of the bundle).
+class PhaseTimer {
+ public:
+  explicit PhaseTimer(nlohmann::json* out) : out_(out) {}
+  void Done(const char* phase) {
+    if (out_) (*out_)[phase] = Seconds(start_);
+    start_ = Clock::now();
+  }
+
+ private:
+  nlohmann::json* out_;
+  Clock::time_point start_ = Clock::now();
+};
+
+}  // namespace
+
+Bundle TrainBundle(const TrainOptions& options) {
+  nlohmann::json timings;
+  PhaseTimer timer(&timings);
+  if (options.target.empty()) throw Error("train: --target is required");
+  const ModelFamily& family = FindModelFamily(options.model);
+  ParamMap pipeline_params;
+  const ParamMap model_params = SplitParams(options.params, pipeline_params);
+  const TrainSettings settings = TrainSettingsFromParams(pipeline_params);
+  const PreprocessOptions po = PreprocessOptionsFromParams(pipeline_params, family.needs_scaling);
+
+  // 1. Schema and roles; 2. target coding (data/target.h, the rule `split` uses too).
+  const std::string text = ReadFile(options.data_path);
+  const std::string name = BaseName(options.data_path);
+  const nlohmann::json user_schema = options.schema_path.empty()
+                                         ? nlohmann::json()
+                                         : ParseJson(ReadFile(options.schema_path), options.schema_path);
+  const CsvOptions csv = TrainingCsvOptions(options);
+  Schema schema = InferTrainingSchema(options, text, name, csv, user_schema);
+  const std::vector<std::string> prohibited =
+      AssignTrainingRoles(schema, options, name, user_schema);
+  const Policy policy = PolicyFromParams(pipeline_params, schema);
+  const TargetCoding coding =
+      CodeTarget(schema.Find(options.target)->categories, options.positive, name, options.target);
+
+  // 3. Rows, then the split (a separate validation file, or a stratified hold-out).
+  const SplitRows rows = ReadAndSplit(options, text, name, schema, coding, csv);
+  timer.Done("read_seconds");
+
+  // 4. Preprocessing fitted on the training rows only.
+  const Preprocessor pre = Preprocessor::Fit(rows.train, schema, po, rows.train.target);
+  const std::vector<double> x_train = pre.TransformAll(rows.train);
+  const std::vector<double> x_valid = pre.TransformAll(rows.valid);
+  const TrainData train_data = DesignData(x_train, rows.train, pre, rows.train.feature_names);
+  const TrainData valid_data = DesignData(x_valid, rows.valid, pre, rows.train.feature_names);
+  timer.Done("preprocess_seconds");
+
+  // 5. The model.
+  TrainContext context;
+  context.seed = options.seed;
+  context.threads = options.threads;
+  context.progress = options.progress;
+  if (rows.valid.num_rows > 0) context.valid = &valid_data;
+  std::unique_ptr<Model> model = options.make_model
+                                     ? options.make_model(train_data)
+                                     : family.train(train_data, model_params, context);
+  timer.Done("fit_seconds");
+
+  // 6. Explanation background, calibration and the reference pool, then explanations and
+  // metrics, all computed from the held-out rows.
+  nlohmann::json meta =
+      TrainingMeta(options, name, text, coding, csv, rows, policy, prohibited);
+  AddKernelShapBackground(meta, *model, train_data, settings, options.seed);
+  const std::vector<double> crossfit_pd =
+      Calibrate(meta, Margins(*model, x_valid, rows.valid.num_rows, pre.NumInputs()),
+                rows.valid.target, settings.calibration);
+  meta["explain"]["reference_pool"] =
+      ReferencePool(rows.train, Margins(*model, x_train, rows.train.num_rows, pre.NumInputs()),
+                    settings.reference_pool_rows);
+  Bundle bundle(std::move(schema), pre, std::move(model), std::move(meta));
+  const Frame& ef = rows.valid.num_rows > 0 ? rows.valid : rows.train;
+  const HeldOutScores scores = ExplainHeldOut(bundle, ef, crossfit_pd, options, settings,
+                                              !pipeline_params.count("key_fields"));
+  AddEvidence(bundle, rows, scores, options, settings.calibration);
+  timer.Done("evaluate_seconds");
   if (options.timings) *options.timings = timings;
   return bundle;
 }

@@ -71,6 +71,27 @@ Encoding EncodingFromString(const std::string& s) {
   throw Error("encoding: expected 'onehot' or 'woe', got '" + s + "'");
 }
 
+const std::vector<std::string>& PreprocessParamKeys() {
+  static const std::vector<std::string> keys = {"encoding", "woe_bins", "min_frequency",
+                                                "missing_indicators", "clip_quantile"};
+  return keys;
+}
+
+PreprocessOptions PreprocessOptionsFromParams(const ParamMap& params, bool needs_scaling) {
+  PreprocessOptions po;
+  po.impute = needs_scaling;
+  po.scale = needs_scaling;
+  ParamReader r(params, "preprocessing");
+  po.encoding = EncodingFromString(r.String("encoding", "onehot"));
+  po.woe_bins = r.Int("woe_bins", po.woe_bins, 2, 1000);
+  po.min_frequency = static_cast<std::size_t>(r.Int("min_frequency", 10, 0, 1000000000));
+  po.missing_indicators = r.Int("missing_indicators", 0, 0, 1) != 0;
+  po.clip_quantile = r.Double("clip_quantile", 0.0, 0.0, 0.5);
+  if (po.clip_quantile >= 0.5)
+    throw Error("parameter 'clip_quantile': expected a number in [0, 0.5)");
+  return po;
+}
+
 Preprocessor Preprocessor::Fit(const Frame& train, const Schema& schema,
                                const PreprocessOptions& options, const std::vector<double>& y) {
   Preprocessor p;

@@ -46,6 +46,38 @@ const std::vector<std::string>& DecisionColumns() {
   return columns;
 }
 
+std::vector<std::string> ScoreColumns(const Bundle& bundle, bool explain) {
+  std::vector<std::string> columns = DecisionColumns();
+  if (explain) {
+    for (const auto& f : bundle.FeatureNames()) columns.push_back("shap_" + f);
+    columns.push_back("base_value");
+  }
+  return columns;
+}
+
+std::vector<bool> ScoreColumnIsNumber(const Bundle& bundle, bool explain) {
+  std::vector<bool> number;
+  for (const auto& c : DecisionColumns())
+    number.push_back(c != "band" && c != "rules" && c.rfind("reason_", 0) != 0);
+  number.resize(ScoreColumns(bundle, explain).size(), true);  // shap_<feature>, base_value
+  return number;
+}
+
+Score AppendScoreCells(const Bundle& bundle, const double* raw,
+                       const std::vector<RowWarning>& warnings, bool explain,
+                       std::vector<std::string>& cells) {
+  DecisionOptions options;
+  options.shap = explain;
+  options.recourse = false;  // per applicant (explain, the Applicant screen), not per batch row
+  Decision d = Decide(bundle, raw, warnings, options);
+  AppendDecisionCells(d, cells);
+  if (explain) {
+    for (double phi : d.score.contributions) cells.push_back(FormatNumber(phi));
+    cells.push_back(FormatNumber(d.score.base_value));
+  }
+  return std::move(d.score);
+}
+
 BatchScorer::BatchScorer(const Bundle& bundle, std::string source_name, bool explain)
     : bundle_(bundle),
       source_(std::move(source_name)),
@@ -70,11 +102,7 @@ void BatchScorer::OnRecord(CsvRecord&& record) {
     row_parser_ = std::make_unique<RowParser>(bundle_.GetSchema(), header_, source_, options_);
     raw_.assign(row_parser_->NumFeatures(), 0.0);
     output_header_ = header_;
-    for (const auto& c : DecisionColumns()) output_header_.push_back(c);
-    if (explain_) {
-      for (const auto& f : bundle_.FeatureNames()) output_header_.push_back("shap_" + f);
-      output_header_.push_back("base_value");
-    }
+    for (auto& c : ScoreColumns(bundle_, explain_)) output_header_.push_back(std::move(c));
     return;
   }
   ++rows_in_;
@@ -87,21 +115,12 @@ void BatchScorer::OnRecord(CsvRecord&& record) {
     row_parser_->ParseFeatures(record, raw_.data(), &row_warnings);
     ScoredRow out;
     out.row = record.row;
-    DecisionOptions options;
-    options.shap = explain_;
-    options.recourse = false;  // per applicant (explain, the Applicant screen), not per batch row
-    const Decision d = Decide(bundle_, raw_.data(), row_warnings, options);
-    out.score = d.score;
     out.cells = std::move(record.fields);
-    AppendDecisionCells(d, out.cells);
+    out.score = AppendScoreCells(bundle_, raw_.data(), row_warnings, explain_, out.cells);
     if (explain_) {
       const auto& phi = out.score.contributions;
       sum_abs_contributions_.resize(phi.size(), 0.0);
-      for (std::size_t j = 0; j < phi.size(); ++j) {
-        out.cells.push_back(FormatNumber(phi[j]));
-        sum_abs_contributions_[j] += std::abs(phi[j]);
-      }
-      out.cells.push_back(FormatNumber(out.score.base_value));
+      for (std::size_t j = 0; j < phi.size(); ++j) sum_abs_contributions_[j] += std::abs(phi[j]);
     }
     for (auto& w : row_warnings) warnings_.push_back(std::move(w));
     rows_.push_back(std::move(out));

@@ -28,7 +28,7 @@ async function loadBundle(text: string, source: string): Promise<void> {
   try {
     const { handle, info } = await state.client.loadBundle(text);
     const previous = state.bundle;
-    state.setBundle({ handle, info, source });
+    state.setBundle({ handle, info, source, text });
     if (previous) void state.client.unloadBundle(previous.handle).catch(() => undefined);
     const v = info.metrics?.validation;
     const auc = typeof v?.auc === 'number' ? ` · validation AUC ${v.auc.toFixed(3)}` : '';

@@ -8,6 +8,8 @@ export interface LoadedBundle {
   info: BundleInfo;
   /// Where it came from: a models/ file name or the user's file name.
   source: string;
+  /// The bundle's text, to load it into further engine workers (batch scoring on several cores).
+  text?: string;
 }
 
 export class AppState {

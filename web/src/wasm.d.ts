@@ -11,6 +11,10 @@ declare module '*loanlens.mjs' {
     batchFeed(batchId: number, chunkText: string): string;
     batchFinish(batchId: number): string;
     batchClose(batchId: number): void;
+    /// batchFeed for the page's compact store: {"csv", "line_bytes", "rows", "columns", ...}.
+    batchFeedCsv(batchId: number, chunkText: string, keepJson: string): string;
+    /// batchFinish likewise, with "summary"; closes the batch.
+    batchFinishCsv(batchId: number, keepJson: string): string;
     /// {"text": lines} for a JSON array of rows, every cell spreadsheet-safe (data/csv_safe.h).
     csvLines(rowsJson: string): string;
     reviewOpen(handle: number, optionsJson: string, sourceName: string): string;

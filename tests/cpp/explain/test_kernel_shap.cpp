@@ -10,7 +10,7 @@
 #include "loanlens/detail/splitmix.h"
 #include "loanlens/error.h"
 #include "loanlens/explain/kernel_shap.h"
-#include "loanlens/model.h"
+#include "loanlens/model_registry.h"
 #include "loanlens/svm/svm.h"
 
 using loanlens::KernelExplainer;

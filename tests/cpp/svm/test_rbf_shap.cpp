@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "loanlens/error.h"
-#include "loanlens/model.h"
+#include "loanlens/model_registry.h"
 #include "loanlens/svm/rbf_shap.h"
 #include "loanlens/svm/svm.h"
 

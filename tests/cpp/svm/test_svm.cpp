@@ -8,7 +8,7 @@
 
 #include "loanlens/calibration.h"
 #include "loanlens/error.h"
-#include "loanlens/model.h"
+#include "loanlens/model_registry.h"
 #include "loanlens/svm/svm.h"
 
 namespace {

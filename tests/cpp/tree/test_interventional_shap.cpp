@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "../explain/background_test_util.h"
+#include "loanlens/model_registry.h"
 #include "loanlens/error.h"
 #include "loanlens/tree/gbdt.h"
 #include "loanlens/tree/interventional_shap.h"

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <vector>
 
+#include "loanlens/model_registry.h"
 #include "loanlens/error.h"
 #include "loanlens/tree/random_forest.h"
 #include "tree_test_util.h"

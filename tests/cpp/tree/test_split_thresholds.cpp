@@ -5,6 +5,7 @@
 #include <random>
 #include <vector>
 
+#include "loanlens/model_registry.h"
 #include "loanlens/tree/gbdt.h"
 #include "loanlens/tree/random_forest.h"
 #include "tree_test_util.h"

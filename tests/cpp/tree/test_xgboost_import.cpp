@@ -5,6 +5,7 @@
 #include <sstream>
 #include <vector>
 
+#include "loanlens/model_registry.h"
 #include "loanlens/error.h"
 #include "loanlens/tree/tree_shap.h"
 #include "loanlens/tree/xgboost_import.h"

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "loanlens/model.h"
+#include "loanlens/train_data.h"
 #include "loanlens/tree/tree.h"
 
 namespace tree_test {

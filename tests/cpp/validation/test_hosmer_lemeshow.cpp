@@ -19,7 +19,8 @@ nlohmann::json Reference() {
 }  // namespace
 
 TEST_CASE("chi-square upper tail agrees with scipy.stats.chi2.sf") {
-  for (const auto& c : Reference()["chi2_sf"]) {
+  const auto ref = Reference();  // not `: Reference()[...]`: the temporary would die first
+  for (const auto& c : ref["chi2_sf"]) {
     CAPTURE(c.dump());
     CHECK(ChiSquareSurvival(c["x"], c["df"]) ==
           doctest::Approx(c["sf"].get<double>()).epsilon(1e-10));

@@ -24,6 +24,12 @@ inline constexpr std::size_t kMaxEnsembleNodes = std::size_t{1} << 23;
 // ---- schema and CSV ---------------------------------------------------------------------------
 /// Columns of a CSV file or a schema (a sparse XGBoost model with 11,898 features is real).
 inline constexpr std::size_t kMaxColumns = 100000;
+/// Feature columns a training (or an XGBoost import) may use. A bundle stores about 1 KB per
+/// feature (schema, preprocessing, drift reference, reference pool, importance, card) and
+/// training holds it as a JSON document a few times that size: 20,000 features train in about
+/// 300 MB, 100,000 took 1.45 GB. Credit models use tens to hundreds; a real sparse XGBoost model
+/// with 11,898 features still imports.
+inline constexpr std::size_t kMaxTrainingFeatures = 20000;
 /// Bytes of one column name.
 inline constexpr std::size_t kMaxNameBytes = 1024;
 /// Bytes of one column description (the stated reason for using age fits easily).

@@ -3,10 +3,9 @@
 /// The model contract: a model maps a preprocessed input row x (the "design" space, num_inputs
 /// columns) to a margin (log-odds of default), explains it, and saves to / loads from JSON.
 /// Hyper-parameters live in each family's Params struct; learned state lives in the model.
+/// Training data: train_data.h; the families' registry: model_registry.h; --param: params.h.
 #include <cstddef>
-#include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -14,25 +13,6 @@
 #include <vector>
 
 namespace loanlens {
-
-/// `--param key=value` pairs as given on the command line. Each family parses and validates the
-/// keys it knows and rejects the others with a loanlens::Error naming the key.
-using ParamMap = std::map<std::string, std::string>;
-
-/// Training data in design space. x is row-major num_rows x num_inputs; NaN = missing (only tree
-/// models receive missing values; linear models and SVMs get imputed inputs).
-struct TrainData {
-  const double* x = nullptr;
-  std::size_t num_rows = 0;
-  std::size_t num_inputs = 0;
-  const double* y = nullptr;             ///< 0/1 labels, num_rows
-  const double* weight = nullptr;        ///< optional sample weights, num_rows (nullptr = all 1)
-  std::vector<std::string> input_names;  ///< design column names
-  /// group[j] = index of the original feature design column j came from (one-hot groups share it).
-  std::vector<int> group;
-  std::vector<std::string> group_names;  ///< original feature names
-  const double* x_row(std::size_t i) const { return x + i * num_inputs; }
-};
 
 class KernelExplainer;  // explain/kernel_shap.h
 
@@ -45,15 +25,6 @@ class KernelExplainer;  // explain/kernel_shap.h
 using CoalitionMarginFn =
     std::function<void(const double* x, const unsigned char* masks, std::size_t num_coalitions,
                        const std::vector<std::size_t>& varying, double* expected_margin)>;
-
-/// Optional validation data (early stopping, calibration) and progress reporting.
-struct TrainContext {
-  const TrainData* valid = nullptr;
-  std::uint64_t seed = 7;
-  int threads = 1;
-  /// Called with (done, total) work units; may be empty.
-  std::function<void(std::size_t, std::size_t)> progress;
-};
 
 class Model {
  public:
@@ -149,35 +120,5 @@ class Model {
   /// Extra global importance (gain, split counts ...) for the bundle; {} when none.
   virtual nlohmann::json Importance() const { return nlohmann::json::object(); }
 };
-
-/// Loads a model from its JSON ("kind" selects the family). Validates shapes and values; throws
-/// loanlens::Error with the JSON path of the problem ("model.trees[3].left_children[7]: ...").
-std::unique_ptr<Model> ModelFromJson(const nlohmann::json& j);
-
-/// Trains a model of the family `kind` with `params`. Throws loanlens::Error for an unknown kind
-/// or parameter.
-std::unique_ptr<Model> TrainModel(const std::string& kind, const TrainData& data,
-                                  const ParamMap& params, const TrainContext& context);
-
-/// Families register themselves here (see model.cpp): loader and trainer by kind name.
-struct ModelFamily {
-  std::string kind;
-  std::function<std::unique_ptr<Model>(const nlohmann::json&)> load;
-  std::function<std::unique_ptr<Model>(const TrainData&, const ParamMap&, const TrainContext&)>
-      train;
-  /// What the family needs from preprocessing: imputed + standardised inputs (linear, SVM) or raw
-  /// values with NaN for missing (trees).
-  bool needs_scaling = true;
-};
-const std::vector<ModelFamily>& ModelFamilies();
-const ModelFamily& FindModelFamily(const std::string& kind);  ///< throws loanlens::Error
-
-/// Helpers to read typed parameters: throw loanlens::Error("parameter 'C': expected a positive
-/// number, got 'abc'").
-double ParamDouble(const ParamMap& p, const std::string& key, double fallback);
-int ParamInt(const ParamMap& p, const std::string& key, int fallback);
-std::string ParamString(const ParamMap& p, const std::string& key, const std::string& fallback);
-/// Throws when `p` has a key not in `known` (naming it and listing the known keys).
-void CheckParams(const ParamMap& p, const std::vector<std::string>& known, const std::string& kind);
 
 }  // namespace loanlens

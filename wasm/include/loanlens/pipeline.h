@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "loanlens/bundle.h"
-#include "loanlens/model.h"
+#include "loanlens/model_registry.h"
 
 namespace loanlens {
 

@@ -9,6 +9,7 @@
 
 #include "loanlens/data/frame.h"
 #include "loanlens/data/schema.h"
+#include "loanlens/params.h"
 
 namespace loanlens {
 
@@ -25,6 +26,13 @@ struct PreprocessOptions {
   Encoding encoding = Encoding::kOneHot;
   int woe_bins = 10;  ///< WoE: quantile bins for numeric features
 };
+
+/// The `--param` keys of preprocessing: encoding (onehot | woe), woe_bins, min_frequency,
+/// missing_indicators (0 | 1), clip_quantile.
+const std::vector<std::string>& PreprocessParamKeys();
+/// Reads those keys (other keys are ignored); imputation and scaling follow what the model
+/// family needs (`needs_scaling`: linear models and SVMs; trees take raw values with NaN).
+PreprocessOptions PreprocessOptionsFromParams(const ParamMap& params, bool needs_scaling);
 
 /// How one original feature maps to design columns.
 struct FeatureTransform {

@@ -22,6 +22,25 @@ namespace loanlens {
 /// max_amount (the largest approvable amount; empty without an amount feature or when none is).
 const std::vector<std::string>& DecisionColumns();
 
+/// The columns `loanlens score` adds after the input columns: DecisionColumns() and, with
+/// `explain`, shap_<feature> per original feature and base_value.
+std::vector<std::string> ScoreColumns(const Bundle& bundle, bool explain);
+
+/// Per ScoreColumns() entry: true if its cells are numbers (FormatNumber text, empty when there
+/// is none, e.g. expected_loss without an amount feature), false for text (band, rules, reasons).
+std::vector<bool> ScoreColumnIsNumber(const Bundle& bundle, bool explain);
+
+/**
+ * Decides on one parsed row (Decide, without recourse) and appends the ScoreColumns() cells to
+ * `cells`, as `loanlens score` writes them. One function for BatchScorer and the Python package.
+ * \param raw       NumFeatures() values of the row
+ * \param warnings  the parser's warnings for this row (review rules read them)
+ * \return the score (with contributions when `explain`)
+ */
+Score AppendScoreCells(const Bundle& bundle, const double* raw,
+                       const std::vector<RowWarning>& warnings, bool explain,
+                       std::vector<std::string>& cells);
+
 struct ScoredRow {
   std::size_t row = 0;             ///< spreadsheet row in the input
   std::vector<std::string> cells;  ///< output cells (OutputHeader() order)

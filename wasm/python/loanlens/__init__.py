@@ -7,8 +7,12 @@ extension (pybind11). ``Bundle.score`` gives exactly the columns and values of `
     import loanlens, pandas as pd
     bundle = loanlens.Bundle("models/credit_risk_gbdt.json")
     frame = pd.read_csv("applications.csv", **bundle.read_csv_kwargs())
-    scored = bundle.score(frame, explain=True)   # input columns + pd, margin, points, band, shap_*
+    scored = bundle.score(frame, explain=True)   # input columns + the decision columns + shap_*
     scored.attrs["rejected"]                     # rows that could not be scored, with the reason
+
+Each row's added cells are the ones the CLI writes (the engine's AppendScoreCells, shared with
+``loanlens score``): numbers as float64 (an empty cell, e.g. max_amount when no amount is
+approvable, is NaN), text (band, rules, reason_1..reason_4) as str ("" when empty).
 
 Numeric columns go to the engine as float64 buffers (no text round trip); text, boolean and
 categorical columns are read cell by cell exactly as the CLI reads the same CSV cell. For Dask see
@@ -27,8 +31,10 @@ from ._engine import Error, engine_version, format_number
 __all__ = ["Bundle", "Error", "engine_version", "format_number", "SCORE_COLUMNS"]
 __version__ = engine_version
 
-#: The columns ``loanlens score`` adds after the input columns (then shap_<feature>, base_value).
-SCORE_COLUMNS = ("pd", "margin", "points", "band")
+#: The columns ``loanlens score`` adds after the input columns (then, with explanations,
+#: shap_<feature> and base_value): pd, margin, points, band (the decision after the review rules),
+#: rules, reason_1..reason_4, expected_loss, rate, max_amount.
+SCORE_COLUMNS = tuple(_engine.decision_columns)
 _REJECT_MODES = ("report", "raise", "keep")
 
 
@@ -103,19 +109,20 @@ class Bundle:
         return {"keep_default_na": False, "na_values": list(self.missing_tokens), "dtype": text}
 
     def output_columns(self, explain=False, input_columns=()):
-        """The CLI's output header: the input columns, pd, margin, points, band and, with
-        ``explain``, shap_<feature> per feature and base_value."""
-        columns = [str(c) for c in input_columns] + list(SCORE_COLUMNS)
-        if explain:
-            columns += ["shap_" + f for f in self.features] + ["base_value"]
-        return columns
+        """The CLI's output header: the input columns, then SCORE_COLUMNS and, with ``explain``,
+        shap_<feature> per feature and base_value (the engine's ScoreColumns)."""
+        return [str(c) for c in input_columns] + [c for c, _ in self.score_column_kinds(explain)]
+
+    def score_column_kinds(self, explain=False):
+        """[(column, is_number)] for the columns ``score`` adds: float64 if a number, else str."""
+        return [(c, bool(n)) for c, n in self._bundle.score_column_kinds(bool(explain))]
 
     def meta(self, frame, explain=False, rejected="report"):
         """An empty DataFrame with the columns and dtypes ``score`` returns for frames like
         ``frame`` (Dask's ``meta``)."""
         head = frame.iloc[:0]
-        added = self.output_columns(explain)
-        new = {c: pd.Series([], dtype=object if c == "band" else np.float64) for c in added}
+        new = {c: pd.Series([], dtype=np.float64 if number else object)
+               for c, number in self.score_column_kinds(explain)}
         if rejected == "keep":
             new["rejected"] = pd.Series([], dtype=object)
         return pd.concat([head, pd.DataFrame(new, index=head.index)], axis=1)
@@ -123,15 +130,17 @@ class Bundle:
     def score(self, frame, explain=False, rejected="report", source="DataFrame"):
         """Scores every row of ``frame`` (a pandas DataFrame) as ``loanlens score`` scores a CSV.
 
-        Returns the scored rows (input index kept) with the input columns, pd, margin, points,
-        band and, with ``explain``, shap_<feature> and base_value (base_value + sum of shap_* =
-        margin). Rows in = rows scored + rows rejected, always. ``rejected``:
+        Returns the scored rows (input index kept) with the input columns, then the columns and
+        values ``loanlens score`` writes: pd, margin, points, band, rules, reason_1..reason_4,
+        expected_loss, rate, max_amount and, with ``explain``, shap_<feature> and base_value
+        (base_value + sum of shap_* = margin). Rows in = rows scored + rows rejected, always.
+        ``rejected``:
 
         - "report" (default): rejected rows are left out of the result and listed in
           ``result.attrs["rejected"]`` (index = input labels; columns position, reason);
         - "raise": a rejected row raises loanlens.Error (count and the first reason);
         - "keep": every input row, in order, plus a ``rejected`` column (the reason, "" when
-          scored); rejected rows have NaN scores and an empty band.
+          scored); rejected rows have NaN numbers and "" text.
 
         ``result.attrs`` also holds ``rows_in`` and ``warnings`` (unseen categories, ...).
         Reasons name ``source`` and the row the cell would have in the frame written as CSV with
@@ -146,8 +155,8 @@ class Bundle:
         unique = len(by_name) == len(header)
         columns = [_column_values(frame[by_name[f]]) if unique and f in by_name else None
                    for f in self.features]
-        res = self._bundle.score_columns(header, columns, len(frame), bool(explain), source)
-        out = self._assemble(frame, res, explain, keep=rejected == "keep")
+        res = self._bundle.score_frame(header, columns, len(frame), bool(explain), source)
+        out = self._assemble(frame, res, keep=rejected == "keep")
         rpos = res["rejected_positions"]
         reasons = pd.DataFrame({"position": rpos, "reason": res["rejected_reasons"]},
                                index=frame.index[rpos])
@@ -161,22 +170,27 @@ class Bundle:
             warn, columns=["position", "column", "value", "message"])
         return out
 
-    def _assemble(self, frame, res, explain, keep):
+    def _assemble(self, frame, res, keep):
         """Input rows (all with ``keep``, else the scored ones) + the score columns."""
         pos = res["positions"]
-        levels = np.asarray(res["band_levels"] + [""], dtype=object)
-        cols = {"pd": res["pd"], "margin": res["margin"], "points": res["points"],
-                "band": levels[res["band_code"]]}
-        if explain:
-            for j, f in enumerate(self.features):
-                cols["shap_" + f] = res["contributions"][:, j]
-            cols["base_value"] = res["base_value"]
-        if keep:
-            n = len(frame)
-            for name, v in cols.items():
-                full = np.full(n, "" if name == "band" else np.nan, dtype=v.dtype)
-                full[pos] = v
+        n = len(frame) if keep else len(pos)
+        cols = {}
+        for name, values in res["columns"]:
+            if isinstance(values, tuple):  # text: codes into its distinct values
+                codes, levels = values
+                levels = np.asarray(list(levels) + [""], dtype=object)
+                if keep:
+                    full = np.full(n, len(levels) - 1, dtype=np.int32)
+                    full[pos] = codes
+                    codes = full
+                cols[name] = levels[codes]
+            elif keep:
+                full = np.full(n, np.nan)
+                full[pos] = values
                 cols[name] = full
+            else:
+                cols[name] = values
+        if keep:
             reason = np.full(n, "", dtype=object)
             reason[res["rejected_positions"]] = res["rejected_reasons"]
             cols["rejected"] = reason

@@ -21,6 +21,7 @@ __all__ = ["score_dataframe", "load_bundle", "file_sha256", "worker_stats"]
 _LOCK = threading.Lock()
 _BUNDLES = {}  # (absolute path, sha256 of the file) -> Bundle, per process
 _STATS = {"bundle_loads": 0, "partitions": 0, "rows_in": 0, "rows_scored": 0, "rows_rejected": 0}
+_LOADS = {}  # absolute path -> times loaded in this process
 
 
 def file_sha256(path):
@@ -47,14 +48,16 @@ def load_bundle(path, sha256=None):
         if (path, digest) not in _BUNDLES:
             _BUNDLES[(path, digest)] = Bundle(text=data.decode("utf-8"), source=path)
             _STATS["bundle_loads"] += 1
+            _LOADS[path] = _LOADS.get(path, 0) + 1
         return _BUNDLES[(path, digest)]
 
 
 def worker_stats():
-    """This process's counters (bundle loads, partitions and rows scored); with a distributed
-    client, ``client.run(loanlens.dask.worker_stats)`` gives them per worker."""
+    """This process's counters (bundle loads in all and by absolute path, partitions and rows
+    scored); with a distributed client, ``client.run(loanlens.dask.worker_stats)`` gives them per
+    worker."""
     with _LOCK:
-        return dict(_STATS, bundles_cached=len(_BUNDLES))
+        return dict(_STATS, bundles_cached=len(_BUNDLES), bundle_loads_by_path=dict(_LOADS))
 
 
 def _score_partition(part, path, sha256, explain, rejected, partition_info=None):
@@ -72,8 +75,8 @@ def _score_partition(part, path, sha256, explain, rejected, partition_info=None)
 
 def score_dataframe(ddf, bundle_path, explain=False, rejected="raise"):
     """Scores a Dask DataFrame (``map_partitions``): the result has the columns of
-    ``loanlens score`` (input columns, pd, margin, points, band; with ``explain`` shap_<feature>
-    and base_value) and the same values as the CLI on the same rows.
+    ``loanlens score`` (the input columns, loanlens.SCORE_COLUMNS and, with ``explain``,
+    shap_<feature> and base_value) and the same values as the CLI on the same rows.
 
     Rows are never dropped silently: with ``rejected="raise"`` (default) a row that cannot be
     scored fails the computation with loanlens.Error naming the partition, row, column and

@@ -64,8 +64,7 @@ SvmParams ParseSvmParams(const ParamMap& p, std::uint64_t context_seed) {
   const int max_rows = ParamInt(p, "max_train_rows", 20000);
   if (max_rows < 10) throw Error("parameter 'max_train_rows': expected at least 10");
   s.max_train_rows = static_cast<std::size_t>(max_rows);
-  const int seed = ParamInt(p, "seed", -1);
-  s.seed = seed >= 0 ? static_cast<std::uint64_t>(seed) : context_seed;
+  s.seed = ParamUInt64(p, "seed", context_seed);  // 64 bits, as --seed
   s.cache_mb = ParamDouble(p, "cache_mb", 100.0);
   if (!(s.cache_mb > 0)) throw Error("parameter 'cache_mb': expected a positive number");
   const std::string shrink = ParamString(p, "shrinking", "true");

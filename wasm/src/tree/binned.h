@@ -10,6 +10,7 @@
 
 #include "loanlens/detail/splitmix.h"
 #include "loanlens/model.h"
+#include "loanlens/train_data.h"
 
 namespace loanlens::tree {
 

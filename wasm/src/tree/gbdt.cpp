@@ -34,7 +34,7 @@ GbdtParams GbdtParams::FromMap(const ParamMap& p, std::uint64_t default_seed) {
   g.colsample = ParamDouble(p, "colsample", g.colsample);
   g.scale_pos_weight = ParamDouble(p, "scale_pos_weight", g.scale_pos_weight);
   g.early_stopping_rounds = ParamInt(p, "early_stopping_rounds", g.early_stopping_rounds);
-  g.seed = static_cast<std::uint64_t>(ParamInt(p, "seed", static_cast<int>(default_seed)));
+  g.seed = ParamUInt64(p, "seed", default_seed);  // 64 bits, as --seed
   g.monotone = ParamString(p, "monotone", "");
   auto need = [](bool ok, const std::string& key, const std::string& what, double v) {
     if (!ok) {

@@ -25,7 +25,7 @@ RandomForestParams RandomForestParams::FromMap(const ParamMap& p, std::uint64_t 
   r.min_samples_leaf = ParamInt(p, "min_samples_leaf", r.min_samples_leaf);
   r.max_depth = ParamInt(p, "max_depth", r.max_depth);
   r.max_bins = ParamInt(p, "max_bins", r.max_bins);
-  r.seed = static_cast<std::uint64_t>(ParamInt(p, "seed", static_cast<int>(default_seed)));
+  r.seed = ParamUInt64(p, "seed", default_seed);  // 64 bits, as --seed
   if (r.n_trees < 1 || r.n_trees > 100000)
     throw Error("parameter 'n_trees': expected an integer in [1, 100000], got " +
                 std::to_string(r.n_trees));

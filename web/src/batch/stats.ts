@@ -1,6 +1,5 @@
 /// Summaries of a batch for its charts (pure: no DOM). Loops, never spreads: Math.max(...values)
 /// throws past about 150,000 values ("Maximum call stack size exceeded").
-import type { BatchRow } from '../types.ts';
 
 /// Largest finite value (-Infinity when there is none).
 export function maxFinite(values: ArrayLike<number>): number {
@@ -14,31 +13,6 @@ export function minFinite(values: ArrayLike<number>): number {
   let m = Infinity;
   for (let i = 0; i < values.length; i++) if (values[i] < m && Number.isFinite(values[i])) m = values[i];
   return m;
-}
-
-/// One column as numbers (NaN for empty or non-numeric cells).
-export function numericColumn(rows: BatchRow[], col: number): Float64Array {
-  const out = new Float64Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const v = rows[i].cells[col];
-    out[i] = v === undefined || v === '' ? NaN : Number(v);
-  }
-  return out;
-}
-
-export interface BandCounts {
-  approve: number;
-  review: number;
-  decline: number;
-}
-
-export function bandCounts(rows: BatchRow[], bandCol: number): BandCounts {
-  const counts: BandCounts = { approve: 0, review: 0, decline: 0 };
-  for (const r of rows) {
-    const b = r.cells[bandCol] as keyof BandCounts;
-    if (b in counts) counts[b] += 1;
-  }
-  return counts;
 }
 
 /// Counts of finite values in `bins` equal bins over [lo, hi]; values outside go to the end bins.

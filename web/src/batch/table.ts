@@ -1,6 +1,6 @@
 /// The Batch screen's table as data (pure: no DOM): which columns to show, sort keys computed once
-/// per column, band filter and pages. Works on index arrays, never on copies of the rows.
-import type { BatchRow } from '../types.ts';
+/// per column on the compact columns (batch/store.ts), band filter and pages. Works on typed
+/// index arrays, never on copies of the rows.
 
 /// Decision columns shown first, in this order, when the header has them.
 export const kLeadColumns = ['band', 'pd', 'points', 'reason_1', 'reason_2', 'reason_3', 'reason_4', 'rules', 'rate', 'expected_loss', 'max_amount', 'margin'];
@@ -20,54 +20,73 @@ export function tableColumns(header: string[]): number[] {
   return [...lead, ...Array.from({ length: inputsEnd }, (_, i) => i)];
 }
 
-export interface SortKeys {
-  numeric: boolean;
-  /// Numbers (empty cells as -Infinity) or the cells themselves.
-  keys: Float64Array | string[];
+/// Sort keys of a text column: each row's rank among the distinct strings (code order).
+export function rankKeys(codes: ArrayLike<number>, table: string[]): Float64Array {
+  const byText = table.map((_, c) => c).sort((a, b) => (table[a] < table[b] ? -1 : table[a] > table[b] ? 1 : 0));
+  const rank = new Float64Array(table.length);
+  byText.forEach((c, r) => (rank[c] = r));
+  const keys = new Float64Array(codes.length);
+  for (let i = 0; i < codes.length; i++) keys[i] = rank[codes[i]];
+  return keys;
 }
 
-/// Sort keys of one column (col -1 = the input row number), computed once.
-export function sortKeys(rows: BatchRow[], col: number): SortKeys {
-  const n = rows.length;
-  const cell = (i: number) => (col < 0 ? String(rows[i].row) : rows[i].cells[col] ?? '');
-  let numeric = true;
+/// Sort keys of cells read from the lines: numbers when every non-empty cell is one (empty
+/// cells as -Infinity), otherwise the rank of each cell among the distinct strings.
+export function cellKeys(cells: ArrayLike<string>): Float64Array {
+  const n = cells.length;
   const nums = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = cell(i);
-    if (v === '') nums[i] = -Infinity;
-    else {
-      const x = Number(v);
-      if (!Number.isFinite(x)) {
-        numeric = false;
-        break;
-      }
-      nums[i] = x;
-    }
+  let numeric = true;
+  for (let i = 0; i < n && numeric; i++) {
+    const v = cells[i];
+    const x = v === '' ? -Infinity : Number(v);
+    if (v !== '' && !Number.isFinite(x)) numeric = false;
+    nums[i] = x;
   }
-  if (numeric) return { numeric, keys: nums };
-  const strs = new Array<string>(n);
-  for (let i = 0; i < n; i++) strs[i] = cell(i);
-  return { numeric, keys: strs };
+  if (numeric) return nums;
+  const index = new Map<string, number>();
+  const table: string[] = [];
+  const codes = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    let c = index.get(cells[i]);
+    if (c === undefined) {
+      index.set(cells[i], (c = table.length));
+      table.push(cells[i]);
+    }
+    codes[i] = c;
+  }
+  return rankKeys(codes, table);
 }
 
-/// Row indices ordered by the keys (ties by input row number, so the order is stable).
-export function sortedOrder(rows: BatchRow[], k: SortKeys, desc: boolean): number[] {
-  const order = Array.from({ length: rows.length }, (_, i) => i);
+/// Sort keys of a numeric column: NaN (an empty cell) sorts lowest, as -Infinity.
+export function numericKeys(values: Float64Array): Float64Array {
+  const keys = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) keys[i] = Number.isNaN(values[i]) ? -Infinity : values[i];
+  return keys;
+}
+
+/// Row indices ordered by `keys` (ties in input order: the rows are stored in input order, so
+/// the sort is stable by row number whatever the direction).
+export function sortedOrder(keys: Float64Array, desc: boolean): Uint32Array {
+  const order = new Uint32Array(keys.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
   const dir = desc ? -1 : 1;
-  if (k.numeric) {
-    const keys = k.keys as Float64Array;
-    order.sort((a, b) => (keys[a] === keys[b] ? 0 : keys[a] < keys[b] ? -1 : 1) * dir || rows[a].row - rows[b].row);
-  } else {
-    const keys = k.keys as string[];
-    order.sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0) * dir || rows[a].row - rows[b].row);
-  }
+  order.sort((a, b) => {
+    const x = keys[a];
+    const y = keys[b];
+    return x < y ? -dir : x > y ? dir : a - b;
+  });
   return order;
 }
 
-/// The indices of `order` whose band cell is `band` ('' = all).
-export function filterByBand(order: number[], rows: BatchRow[], bandCol: number, band: string): number[] {
-  if (!band || bandCol < 0) return order;
-  return order.filter((i) => rows[i].cells[bandCol] === band);
+/// The indices of `order` whose code (codes.get(i)) is `code`; all of `order` for code < 0
+/// meaning "no filter" is the caller's: pass null.
+export function filterByCode(order: Uint32Array, codes: { get(i: number): number }, code: number): Uint32Array {
+  let n = 0;
+  for (let k = 0; k < order.length; k++) if (codes.get(order[k]) === code) n++;
+  const out = new Uint32Array(n);
+  n = 0;
+  for (let k = 0; k < order.length; k++) if (codes.get(order[k]) === code) out[n++] = order[k];
+  return out;
 }
 
 export interface Page {
@@ -79,9 +98,10 @@ export interface Page {
   to: number;
 }
 
-export function pageOf(order: number[], page: number, size: number): Page {
+export function pageOf(order: ArrayLike<number>, page: number, size: number): Page {
   const pages = Math.max(1, Math.ceil(order.length / size));
   const p = Math.min(Math.max(0, page), pages - 1);
-  const indices = order.slice(p * size, (p + 1) * size);
+  const indices: number[] = [];
+  for (let i = p * size; i < Math.min(order.length, (p + 1) * size); i++) indices.push(order[i]);
   return { indices, page: p, pages, from: order.length === 0 ? 0 : p * size + 1, to: Math.min(order.length, (p + 1) * size) };
 }

@@ -1,6 +1,5 @@
 /// Typed promise client for the engine worker: one request -> one promise; batch requests
 /// report progress through a callback and can be cancelled with an AbortSignal.
-import type { BatchChunk } from '../types';
 import { Kind, type Api, type BatchProgress, type FromWorker, type RequestKind, type ToWorker } from './protocol';
 
 /// An error reported by the engine (bad bundle, bad value ...). The message is the engine's.
@@ -54,8 +53,7 @@ export class EngineClient {
     const p = this.pending.get(msg.id);
     if (!p) return; // cancelled or unknown: ignore late messages
     if (msg.kind === Kind.Progress) {
-      const { bytesRead, totalBytes, chunkJson } = msg.progress;
-      p.onProgress?.({ bytesRead, totalBytes, chunk: JSON.parse(chunkJson) as BatchChunk });
+      p.onProgress?.(msg.progress);
       return;
     }
     this.pending.delete(msg.id);

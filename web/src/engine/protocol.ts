@@ -1,7 +1,9 @@
 /// Messages between the page (client.ts) and the engine worker (worker.ts).
 /// Every request carries an id; the worker answers with exactly one Result or Error for that id,
 /// and may send Progress messages before it (batch scoring).
-import type { BatchChunk, BatchSummary, BundleInfo, Receipt, ScoreResult } from '../types';
+import type { BatchSummary, BundleInfo, Receipt, ScoreResult } from '../types';
+import type { CompactPart } from '../batch/store';
+import type { Slice } from '../batch/slicing';
 import type { ReviewResult } from '../review_types';
 
 export const Kind = {
@@ -40,12 +42,15 @@ export interface Api {
   /// CSV text of `rows` (header included if given), every cell through the engine's
   /// spreadsheet-safe rule: one part per slice of rows, to be joined into a Blob.
   [Kind.CsvText]: { req: { rows: string[][] }; res: { parts: string[] } };
+  /// Scores one slice of a file (batch/slicing.ts; the whole file without `slice`): the header
+  /// bytes [0, headerBytes) and `slice.pad` empty lines first when the slice starts later, so
+  /// the engine's row numbers are the file's. The scored rows come as Progress parts.
   [Kind.Batch]: {
-    req: { handle: number; file: Blob; sourceName: string; explain: boolean; chunkBytes?: number };
-    res: BatchChunk & {
+    req: { handle: number; file: Blob; sourceName: string; explain: boolean; slice?: Slice; headerBytes?: number; chunkBytes?: number };
+    res: {
       summary: BatchSummary;
       /// Seconds inside the engine and the wasm memory size at the end (its peak).
-      stats?: { engineSeconds: number; wasmHeapBytes: number };
+      stats: { engineSeconds: number; wasmHeapBytes: number };
     };
   };
   /// Back-test, monitoring and fairness review of a file (a second pass, scores only).
@@ -56,11 +61,12 @@ export interface Api {
 }
 export type RequestKind = keyof Api;
 
-/// Progress of a batch: the records decoded so far in this chunk and how far through the file.
+/// Progress of a batch: how far through its bytes, and the rows scored since the last report
+/// (their output lines as a Blob, the columns the screen uses as typed arrays).
 export interface BatchProgress {
   bytesRead: number;
   totalBytes: number;
-  chunk: BatchChunk;
+  part: CompactPart<Blob>;
 }
 
 export type ToWorker =
@@ -70,4 +76,4 @@ export type ToWorker =
 export type FromWorker =
   | { id: number; kind: typeof Kind.Result; value: unknown }
   | { id: number; kind: typeof Kind.Error; message: string; cancelled?: boolean }
-  | { id: number; kind: typeof Kind.Progress; progress: { bytesRead: number; totalBytes: number; chunkJson: string } };
+  | { id: number; kind: typeof Kind.Progress; progress: BatchProgress };

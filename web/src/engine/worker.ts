@@ -6,6 +6,8 @@ import type { LoanLensModule } from '../wasm/loanlens.mjs';
 import wasmUrl from '../wasm/loanlens.wasm?url';
 import { Kind, type Api, type FromWorker, type ToWorker } from './protocol';
 import { runReview } from './review_worker';
+import { compactPart, type CsvReply } from '../batch/store';
+import { EngineReplyError, scoreSlice } from '../batch/run_slice';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -21,7 +23,7 @@ function engine(): Promise<LoanLensModule> {
   return enginePromise;
 }
 
-class EngineFailure extends Error {}
+const EngineFailure = EngineReplyError;
 class Cancelled extends Error {}
 
 /// Parses an engine reply; an {"error": ...} reply becomes an exception with the engine's message.
@@ -31,54 +33,37 @@ function parse<T>(text: string): T {
   return value;
 }
 
-/// A batch chunk reply, passed on as text: the page parses it while the engine works on the next
-/// slice (parsing here and cloning the object graph costs more than copying one string). Only an
-/// {"error": ...} reply (its only key, so it starts with it) is parsed here.
-function checked(text: string): string {
-  if (text.startsWith('{"error":')) parse(text);
-  return text;
-}
-
 const cancelled = new Set<number>();
 
 function post(msg: FromWorker): void {
   self.postMessage(msg);
 }
 
+/// Hands a drained piece to the page: the typed arrays move (transfer), the lines go as a Blob.
+function postPart(id: number, r: CsvReply, bytesRead: number, totalBytes: number): void {
+  const part = compactPart(r, (csv) => new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+  const transfer: ArrayBuffer[] = [part.rows.buffer as ArrayBuffer, part.lineBytes.buffer as ArrayBuffer];
+  for (const v of Object.values(part.numeric)) transfer.push(v.buffer as ArrayBuffer);
+  for (const t of Object.values(part.text)) transfer.push(t.codes.buffer as ArrayBuffer);
+  self.postMessage({ id, kind: Kind.Progress, progress: { bytesRead, totalBytes, part } } satisfies FromWorker, transfer);
+}
+
 async function runBatch(id: number, req: Api[typeof Kind.Batch]['req']): Promise<Api[typeof Kind.Batch]['res']> {
   const m = await engine();
-  const batch = m.batchOpen(req.handle, req.explain, req.sourceName);
-  if (batch <= 0) throw new EngineFailure('could not open a batch (is the model loaded?)');
-  const step = req.chunkBytes ?? kChunkBytes;
-  const decoder = new TextDecoder('utf-8'); // strips a leading BOM
   const file = req.file;
-  let engineMs = 0; // time inside the engine (batchFeed / batchFinish), without file reads and messages
-  const timed = (f: () => string): string => {
-    const t0 = performance.now();
-    const out = f();
-    engineMs += performance.now() - t0;
-    return out;
-  };
-  try {
-    for (let offset = 0; offset < file.size; offset += step) {
-      const bytes = await file.slice(offset, offset + step).arrayBuffer(); // yields: Cancel can arrive
+  const slice = req.slice ?? { start: 0, end: file.size, pad: 0 };
+  const total = slice.end - slice.start;
+  const job = { handle: req.handle, explain: req.explain, sourceName: req.sourceName, slice, headerBytes: req.headerBytes ?? 0, step: req.chunkBytes ?? kChunkBytes };
+  const { last, engineMs } = await scoreSlice(m, job, {
+    read: async (start, end) => new Uint8Array(await file.slice(start, end).arrayBuffer()), // yields: Cancel can arrive
+    decoder: () => new TextDecoder('utf-8'), // strips a leading BOM
+    onPart: (r, done) => postPart(id, r, done, total),
+    check: () => {
       if (cancelled.has(id)) throw new Cancelled();
-      const text = decoder.decode(bytes, { stream: true });
-      const chunkJson = checked(timed(() => m.batchFeed(batch, text)));
-      post({ id, kind: Kind.Progress, progress: { bytesRead: Math.min(offset + step, file.size), totalBytes: file.size, chunkJson } });
-    }
-    const tail = decoder.decode();
-    if (tail) {
-      const chunkJson = checked(timed(() => m.batchFeed(batch, tail)));
-      post({ id, kind: Kind.Progress, progress: { bytesRead: file.size, totalBytes: file.size, chunkJson } });
-    }
-    const last = parse<Api[typeof Kind.Batch]['res']>(timed(() => m.batchFinish(batch)));
-    // The wasm memory only grows, so its size now is the batch's peak.
-    last.stats = { engineSeconds: engineMs / 1000, wasmHeapBytes: m.HEAP8?.length ?? 0 };
-    return last;
-  } finally {
-    m.batchClose(batch);
-  }
+    },
+  }, () => performance.now());
+  // The wasm memory only grows, so its size now is the batch's peak.
+  return { summary: last.summary!, stats: { engineSeconds: engineMs / 1000, wasmHeapBytes: m.HEAP8?.length ?? 0 } };
 }
 
 /// Rows per csvLines call: bounds the JSON crossing the boundary and the text built at once.

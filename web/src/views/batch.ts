@@ -1,11 +1,14 @@
-/// Batch screen (controller): stream a CSV through the engine worker (progress, cancel), list
+/// Batch screen (controller): stream a CSV through N engine workers (engine/pool.ts: slices in
+/// parallel, merged in input order; progress, cancel) into a compact store (batch/store.ts), list
 /// rejected rows, show the table (batch_table.ts) and charts (batch_charts.ts), mount the extra
 /// panels of batch_panels.ts, and download the scored file with the columns of `loanlens score`.
 import type { AppState, LoadedBundle } from '../state';
-import type { BatchRejected, BatchRow } from '../types';
 import type { BatchResult } from '../batch/result';
+import { BatchStore } from '../batch/store';
 import { bytes, clear, h, int } from '../dom';
 import { CancelledError } from '../engine/client';
+import { EnginePool, defaultWorkers, type PoolRun } from '../engine/pool';
+import { LineReader } from './batch_lines';
 import { explainMethod } from '../explain';
 import { BatchTable } from './batch_table';
 import { BatchCharts } from './batch_charts';
@@ -22,6 +25,11 @@ function layout() {
     h('div', { class: 'muted small', text: 'One applicant per row, same columns as the training data. Parsed and scored locally, in 256 KB slices.' }),
     h('label', { for: 'batch-file', class: 'button secondary', text: 'Choose a CSV file…' }),
   );
+  const auto = defaultWorkers();
+  const workers = h('select', { id: 'batch-workers', 'data-testid': 'batch-workers', 'aria-label': 'Engine workers' },
+    h('option', { value: String(auto), text: `${auto} (one per core)` }),
+    ...[1, 2, 4, 8].filter((n) => n !== auto).map((n) => h('option', { value: String(n), text: String(n) })),
+  );
   const progress = h('progress', { 'data-testid': 'batch-progress', max: 1, value: 0, 'aria-label': 'Batch progress' });
   const progressText = h('div', { class: 'muted small progress-text', 'aria-live': 'polite', text: 'No file yet.' });
   const cancel = h('button', { type: 'button', class: 'button secondary', text: 'Cancel', disabled: true });
@@ -37,6 +45,7 @@ function layout() {
       h('div', { class: 'batch-side' },
         h('label', { class: 'check' }, explain, h('span', { text: 'Include SHAP contributions (shap_<feature>, base_value)' })),
         explainNote,
+        h('label', { class: 'small', for: 'batch-workers' }, h('span', { text: 'Engine workers ' }), workers),
         h('div', { class: 'progress-row' }, progress, cancel),
         progressText,
         summaryEl,
@@ -45,28 +54,29 @@ function layout() {
     ),
     fileInput,
   );
-  return { fileInput, explain, explainNote, drop, progress, progressText, cancel, summaryEl, download, rejectedEl, panelsEl, top };
+  return { fileInput, explain, explainNote, workers, drop, progress, progressText, cancel, summaryEl, download, rejectedEl, panelsEl, top };
 }
 
-function renderRejected(el: HTMLElement, rejected: BatchRejected[]): void {
+function renderRejected(el: HTMLElement, store: BatchStore<Blob>): void {
   clear(el);
-  if (rejected.length === 0) {
+  if (store.rejectedCount === 0) {
     el.append(h('p', { class: 'muted', text: 'No rejected rows.' }));
     return;
   }
-  const sorted = [...rejected].sort((a, b) => a.row - b.row);
+  // In input order already (the parts are merged in input order).
+  const listed = store.rejected;
   const tbody = h('tbody');
-  for (const x of sorted.slice(0, kMaxRejectedShown)) tbody.append(h('tr', {}, h('td', { class: 'num', text: String(x.row) }), h('td', { text: x.reason })));
+  for (const x of listed.slice(0, kMaxRejectedShown)) tbody.append(h('tr', {}, h('td', { class: 'num', text: String(x.row) }), h('td', { text: x.reason })));
   el.append(
-    h('p', { class: 'small', text: `${int(sorted.length)} row(s) could not be scored. Row numbers are as a spreadsheet shows them (the header is row 1).` }),
+    h('p', { class: 'small', text: `${int(store.rejectedCount)} row(s) could not be scored. Row numbers are as a spreadsheet shows them (the header is row 1).` }),
     h('div', { class: 'table-wrap short' },
       h('table', { class: 'data' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: 'Row' }), h('th', { scope: 'col', text: 'Reason' }))), tbody),
     ),
   );
-  if (sorted.length > kMaxRejectedShown) el.append(h('p', { class: 'muted small', text: `…and ${int(sorted.length - kMaxRejectedShown)} more (all listed in the engine's summary count).` }));
+  if (store.rejectedCount > kMaxRejectedShown) el.append(h('p', { class: 'muted small', text: `…and ${int(store.rejectedCount - kMaxRejectedShown)} more (all listed in the engine's summary count).` }));
 }
 
-function renderSummary(el: HTMLElement, s: BatchResult['summary']): void {
+function renderSummary(el: HTMLElement, s: BatchResult<Blob>['summary']): void {
   el.dataset.rowsIn = String(s.rows_in);
   el.dataset.scored = String(s.scored);
   el.dataset.rejected = String(s.rejected);
@@ -74,17 +84,15 @@ function renderSummary(el: HTMLElement, s: BatchResult['summary']): void {
   el.replaceChildren(kpi(s.rows_in, 'rows in'), h('div', { class: 'kpi-op', text: '=' }), kpi(s.scored, 'scored'), h('div', { class: 'kpi-op', text: '+' }), kpi(s.rejected, 'rejected'));
 }
 
-/// The scored file with the columns of `loanlens score`; the engine writes the lines (its one
-/// spreadsheet-safe rule, as the CLI's output).
-async function downloadCsv(state: AppState, r: BatchResult): Promise<void> {
-  const sorted = [...r.rows].sort((a, b) => a.row - b.row);
-  const parts = await state.client.csvText([r.header, ...sorted.map((x) => x.cells)]);
-  const url = URL.createObjectURL(new Blob(parts, { type: 'text/csv;charset=utf-8' }));
+/// The scored file with the columns of `loanlens score`: the engine's header line and output
+/// lines (its one spreadsheet-safe rule, as the CLI's output), as one Blob over the parts.
+function downloadCsv(r: BatchResult<Blob>, reader: LineReader): void {
+  const url = URL.createObjectURL(reader.download());
   const a = h('a', { href: url, download: `${r.source.replace(/\.csv$/i, '')}_scored.csv` });
   document.body.append(a);
   a.click();
   a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 /// Kernel SHAP costs thousands of model evaluations per row: say so, with the time measured for the
@@ -104,12 +112,15 @@ class BatchController {
   private readonly charts = new BatchCharts();
   private bundle: LoadedBundle | null = null;
   private controller: AbortController | null = null;
-  private result: BatchResult | null = null;
+  private result: BatchResult<Blob> | null = null;
+  private reader: LineReader | null = null;
+  private readonly pool: EnginePool;
 
   constructor(
     private readonly el: HTMLElement,
     private readonly state: AppState,
   ) {
+    this.pool = new EnginePool(state.client);
     el.append(
       this.ui.top,
       this.charts.el,
@@ -134,6 +145,7 @@ class BatchController {
 
   private resetOutput(): void {
     this.result = null;
+    this.reader = null;
     clear(this.ui.summaryEl);
     this.ui.rejectedEl.replaceChildren(h('p', { class: 'muted', text: 'Rows that cannot be scored are listed here with the reason.' }));
     this.table.reset();
@@ -143,13 +155,15 @@ class BatchController {
     delete this.el.dataset.done;
   }
 
-  private show(r: BatchResult, b: LoadedBundle, file: File): void {
+  private async show(r: BatchResult<Blob>, b: LoadedBundle, file: File): Promise<void> {
     this.ui.progressText.classList.remove('error-text');
     renderSummary(this.ui.summaryEl, r.summary);
-    this.ui.download.disabled = r.rows.length === 0;
-    renderRejected(this.ui.rejectedEl, r.rejected);
-    this.table.show(r);
-    this.charts.show(r, b);
+    this.ui.download.disabled = r.store.length === 0;
+    renderRejected(this.ui.rejectedEl, r.store);
+    const reader = new LineReader(r.store);
+    this.reader = reader;
+    await Promise.all([this.table.show(r, reader), this.charts.show(r, b, reader)]);
+    if (this.result !== r) return;
     for (const panel of batchPanels) panel.show(r, b, file);
     this.el.dataset.done = '1';
   }
@@ -165,34 +179,28 @@ class BatchController {
     const b = this.bundle;
     const ctl = new AbortController();
     this.controller = ctl;
-    const rows: BatchRow[] = [];
-    const rejected: BatchRejected[] = [];
-    let header: string[] = [];
+    let store = new BatchStore<Blob>();
     const t0 = performance.now();
+    const workers = Number(ui.workers.value) || 1;
     this.setRunning(true);
     ui.progress.value = 0;
     ui.progressText.textContent = `Reading ${file.name} (${bytes(file.size)})…`;
     try {
-      const last = await this.state.client.batch(
-        { handle: b.handle, file, sourceName: file.name, explain: ui.explain.checked },
-        {
-          signal: ctl.signal,
-          onProgress: (p) => {
-            if (p.chunk.header) header = p.chunk.header;
-            for (const r of p.chunk.rows) rows.push(r);
-            for (const r of p.chunk.rejected) rejected.push(r);
-            ui.progress.value = p.totalBytes > 0 ? p.bytesRead / p.totalBytes : 1;
-            ui.progressText.textContent = `${bytes(p.bytesRead)} of ${bytes(p.totalBytes)} · ${int(rows.length)} scored · ${int(rejected.length)} rejected`;
-          },
+      const run = await this.pool.run(b, file, ui.explain.checked, workers, {
+        onPart: (part) => store.append(part),
+        onProgress: (done, total) => {
+          ui.progress.value = total > 0 ? done / total : 1;
+          ui.progressText.textContent = `${bytes(done)} of ${bytes(total)} · ${int(store.length)} scored · ${int(store.rejectedCount)} rejected`;
         },
-      );
-      if (last.header) header = last.header;
-      for (const r of last.rows) rows.push(r);
-      for (const r of last.rejected) rejected.push(r);
-      this.finished({ source: file.name, header, rows, rejected, summary: last.summary, seconds: (performance.now() - t0) / 1000 }, last.stats, b, file);
+        onRestart: () => {
+          store = new BatchStore<Blob>();
+        },
+      }, ctl.signal);
+      const r: BatchResult<Blob> = { source: file.name, header: store.header, store, summary: run.summary, seconds: (performance.now() - t0) / 1000, workers: run.workers, slices: run.slices };
+      await this.finished(r, run, b, file);
     } catch (e) {
       if (e instanceof CancelledError) {
-        ui.progressText.textContent = `Cancelled after ${int(rows.length)} rows.`;
+        ui.progressText.textContent = `Cancelled after ${int(store.length)} rows.`;
         this.el.dataset.cancelled = '1';
       } else {
         ui.progressText.textContent = `Failed: ${(e as Error).message}`;
@@ -204,16 +212,22 @@ class BatchController {
     }
   }
 
-  private finished(r: BatchResult, st: { engineSeconds: number; wasmHeapBytes: number } | undefined, b: LoadedBundle, file: File): void {
+  private async finished(r: BatchResult<Blob>, run: PoolRun, b: LoadedBundle, file: File): Promise<void> {
     this.ui.progress.value = 1;
     this.result = r;
-    this.ui.progressText.textContent = `Done in ${r.seconds.toFixed(2)} s${st ? ` (engine ${st.engineSeconds.toFixed(2)} s, engine memory ${bytes(st.wasmHeapBytes)})` : ''}.`;
+    const engineSeconds = run.stats.reduce((s, x) => s + x.engineSeconds, 0);
+    const heaps = run.stats.map((x) => x.wasmHeapBytes);
+    const heapText = heaps.length === 1 ? bytes(heaps[0]) : `${heaps.map((x) => bytes(x)).join(' + ')}`;
+    const rate = r.seconds > 0 ? ` · ${int(Math.round(r.summary.rows_in / r.seconds))} rows/s` : '';
+    this.ui.progressText.textContent = `Done in ${r.seconds.toFixed(2)} s${rate} on ${run.workers} worker(s), ${run.slices} slice(s) (engine ${engineSeconds.toFixed(2)} s, engine memory ${heapText}).`;
     this.el.dataset.seconds = String(r.seconds);
-    if (st) {
-      this.el.dataset.engineSeconds = String(st.engineSeconds);
-      this.el.dataset.wasmHeapBytes = String(st.wasmHeapBytes);
-    }
-    this.show(r, b, file);
+    this.el.dataset.workers = String(run.workers);
+    this.el.dataset.slices = String(run.slices);
+    this.el.dataset.engineSeconds = String(engineSeconds);
+    this.el.dataset.wasmHeapBytes = String(Math.max(...heaps));
+    this.el.dataset.wasmHeaps = heaps.join(',');
+    this.el.dataset.storeBytes = String(r.store.columnBytes());
+    await this.show(r, b, file);
   }
 
   private updateExplainNote(): void {
@@ -225,10 +239,7 @@ class BatchController {
   wire(): void {
     const { ui } = this;
     ui.download.addEventListener('click', () => {
-      if (!this.result) return;
-      downloadCsv(this.state, this.result).catch((e: Error) => {
-        ui.progressText.textContent = `Could not build the download: ${e.message}`;
-      });
+      if (this.result && this.reader) downloadCsv(this.result, this.reader);
     });
     ui.cancel.addEventListener('click', () => this.controller?.abort());
     ui.fileInput.addEventListener('change', () => {

@@ -9,7 +9,8 @@ import { drawRanking } from '../charts/ranking';
 import { drawShapSummary } from '../charts/shap_summary';
 import { summaryPoints } from '../charts/shap_colors';
 import { destroyChart } from '../charts/register';
-import { bandCounts, histogramCounts, numericColumn, pdAxisMax } from '../batch/stats';
+import { histogramCounts, pdAxisMax } from '../batch/stats';
+import type { LineReader } from './batch_lines';
 import { marginUnit } from '../explain';
 
 const kMaxSummaryPoints = 1500;
@@ -33,17 +34,22 @@ export class BatchCharts {
     for (const c of Object.values(this.canvases)) destroyChart(c);
   }
 
-  show(r: BatchResult, b: LoadedBundle): void {
-    if (r.rows.length === 0) return;
+  /// Draws the charts from the compact columns (PD histogram, band counts) and a sample of rows
+  /// read from the lines (SHAP summary); resolves when they are drawn.
+  async show(r: BatchResult<Blob>, b: LoadedBundle, reader: LineReader): Promise<void> {
+    const n = r.store.length;
+    if (n === 0) return;
     this.el.hidden = false;
-    const pds = numericColumn(r.rows, r.header.indexOf('pd'));
+    const pdColumn = r.store.numeric.get('pd');
+    const pds = pdColumn ? pdColumn.toArray() : new Float64Array(0);
     const hi = pdAxisMax(pds);
     drawHistogram(this.canvases.pd, { title: 'Predicted probability of default', xTitle: 'PD bin', counts: histogramCounts(pds, 20, 0, hi), lo: 0, hi, asPercent: true });
-    drawBands(this.canvases.bands, { counts: bandCounts(r.rows, r.header.indexOf('band')) });
-    this.showShap(r, b);
+    const c = r.store.bandCounts();
+    drawBands(this.canvases.bands, { counts: { approve: c.approve ?? 0, review: c.review ?? 0, decline: c.decline ?? 0 } });
+    await this.showShap(r, b, reader);
   }
 
-  private showShap(r: BatchResult, b: LoadedBundle): void {
+  private async showShap(r: BatchResult<Blob>, b: LoadedBundle, reader: LineReader): Promise<void> {
     const mean = r.summary.mean_abs_shap;
     const shapBox = this.canvases.shap.parentElement!;
     const summaryBox = this.canvases.summary.parentElement!;
@@ -61,16 +67,19 @@ export class BatchCharts {
     const unit = marginUnit(b.info);
     drawRanking(this.canvases.shap, { title: 'Mean |SHAP| per feature in this batch', xTitle: `Mean |contribution| (${unit})`, items: ranked.slice(0, 15).map(([label, value]) => ({ label, value })) });
     // SHAP summary on a deterministic sample (every k-th row) of the top 10 features.
-    const step = Math.max(1, Math.ceil(r.rows.length / kMaxSummaryPoints));
-    const sample = r.rows.filter((_, i) => i % step === 0);
+    const n = r.store.length;
+    const step = Math.max(1, Math.ceil(n / kMaxSummaryPoints));
+    const indices: number[] = [];
+    for (let i = 0; i < n; i += step) indices.push(i);
+    const sample = await reader.rows(indices);
     const series = ranked.slice(0, 10).flatMap(([name]) => {
       const f = byName.get(name);
       const shap = r.header.indexOf(`shap_${name}`);
       const value = r.header.indexOf(name);
       if (!f || shap < 0) return [];
       // Numeric values coloured by rank within the feature, categorical ones by level.
-      const cells = sample.map((x) => x.cells[value] ?? '');
-      const { points, levels } = summaryPoints(f.type, cells, sample.map((x) => Number(x.cells[shap])), f.categories ?? []);
+      const cells = sample.map((x) => x[value] ?? '');
+      const { points, levels } = summaryPoints(f.type, cells, sample.map((x) => Number(x[shap])), f.categories ?? []);
       return [{ name, label: f.description || name, points, levels }];
     });
     drawShapSummary(this.canvases.summary, series, `SHAP value (contribution to the ${unit})`);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "loanlens/model.h"
+#include "loanlens/train_data.h"
 
 namespace loanlens {
 

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "loanlens/model.h"
+#include "loanlens/params.h"
+#include "loanlens/train_data.h"
 
 namespace loanlens {
 

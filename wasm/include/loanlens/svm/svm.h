@@ -13,6 +13,8 @@
 
 #include "loanlens/explain/kernel_shap.h"
 #include "loanlens/model.h"
+#include "loanlens/params.h"
+#include "loanlens/train_data.h"
 
 namespace loanlens {
 

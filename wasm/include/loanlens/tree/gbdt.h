@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "loanlens/model.h"
+#include "loanlens/params.h"
+#include "loanlens/train_data.h"
 #include "loanlens/tree/tree.h"
 #include "loanlens/tree/tree_ensemble.h"
 #include "loanlens/tree/tree_shap.h"

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "loanlens/model.h"
+#include "loanlens/train_data.h"
 #include "loanlens/tree/packed_forest.h"
 #include "loanlens/tree/tree.h"
 

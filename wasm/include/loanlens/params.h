@@ -1,0 +1,55 @@
+#pragma once
+/// \file
+/// `--param key=value` pairs and the one way to read them: typed, with a range, a default and one
+/// error format ("parameter 'n_trees': expected an integer in [1, 100000], got 'abc'"). Each
+/// consumer (a model family, the preprocessing, the policy, the training settings) reads its own
+/// keys.
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace loanlens {
+
+/// `--param key=value` pairs as given on the command line.
+using ParamMap = std::map<std::string, std::string>;
+
+/**
+ * Reads typed values from a ParamMap for one consumer and remembers which keys it read, so that
+ * Finish() can reject the others naming the key and the known ones. Every reader method takes
+ * the key, the default (used when the key is absent) and, for numbers, the closed range allowed.
+ */
+class ParamReader {
+ public:
+  /// `owner` names the consumer in errors ("model 'gbdt'", "preprocessing").
+  ParamReader(const ParamMap& params, std::string owner);
+  double Double(const std::string& key, double fallback, double min, double max);
+  int Int(const std::string& key, int fallback, int min, int max);
+  /// A 64-bit seed (0 to 2^64 - 1).
+  std::uint64_t Seed(const std::string& key, std::uint64_t fallback);
+  std::string String(const std::string& key, const std::string& fallback);
+  /// One of `choices`.
+  std::string Choice(const std::string& key, const std::string& fallback,
+                     const std::vector<std::string>& choices);
+  /// Throws loanlens::Error for a key no reader method was asked for.
+  void Finish() const;
+
+ private:
+  const std::string* Find(const std::string& key);
+  const ParamMap& params_;
+  std::string owner_;
+  std::set<std::string> known_;
+};
+
+/// Helpers to read one typed parameter without a range (kept for the families that check their
+/// ranges themselves): throw loanlens::Error("parameter 'C': expected a number, got 'abc'").
+double ParamDouble(const ParamMap& p, const std::string& key, double fallback);
+int ParamInt(const ParamMap& p, const std::string& key, int fallback);
+/// A 64-bit unsigned integer (seeds): never truncated to 32 bits.
+std::uint64_t ParamUInt64(const ParamMap& p, const std::string& key, std::uint64_t fallback);
+std::string ParamString(const ParamMap& p, const std::string& key, const std::string& fallback);
+/// Throws when `p` has a key not in `known` (naming it and listing the known keys).
+void CheckParams(const ParamMap& p, const std::vector<std::string>& known, const std::string& kind);
+
+}  // namespace loanlens
