@@ -129,7 +129,24 @@ def ours(split, tmp, model, params, repeat, shap=True):
     auc = json.loads(cli("evaluate", "--model", bundle, "--data", split.valid_csv, "--json"))["auc"]
     b = json.loads(cli("bench", "--model", bundle, "--data", split.valid_csv, "--repeat", "3",
                        *([] if shap else ["--no-shap"])))
-    return {"auc": auc, "fit": fit, "predict": b["predict_seconds"], "shap": b.get("shap_seconds")}
+    return {"auc": auc, "fit": fit, "predict": b["predict_seconds"], "shap": b.get("shap_seconds"),
+            "bench": b, "bundle": bundle}
+
+
+def tree_cost(model, a, r, test_rows):
+    """Tree inference on one core: the batch margins against the reference's predict, the cost
+    per row per tree in ns on both sides, our one-row-at-a-time path, and the check that the
+    batch margins equal the row margins bit for bit (loanlens bench compares them)."""
+    if model not in ("gbdt", "random_forest"):
+        return {}
+    with open(a["bundle"]) as f:
+        trees = len(json.load(f)["model"]["trees"])
+    trees_ref = 300  # XGBoost num_boost_round / scikit-learn n_estimators above
+    per = lambda t, n: None if t is None else t / (test_rows * n) * 1e9  # noqa: E731
+    return {"trees": trees, "trees_ref": trees_ref,
+            "ns_row_tree": per(a["predict"], trees), "ns_row_tree_ref": per(r["predict"], trees_ref),
+            "predict_one_row": a["bench"].get("predict_row_seconds"),
+            "batch_row_mismatches": a["bench"].get("batch_row_mismatches")}
 
 
 def reference(split, model, repeat):
@@ -221,6 +238,7 @@ def main():
                        "auc": a["auc"], "auc_ref": r["auc"], "fit": a["fit"], "fit_ref": r["fit"],
                        "predict": a["predict"], "predict_ref": r["predict"],
                        "shap": a["shap"], "shap_ref": r["shap"]}
+                row.update(tree_cost(model, a, r, len(split.y_va)))
                 print(json.dumps(row), flush=True)
                 rows.append(row)
     if args.json_out:

@@ -31,6 +31,35 @@ def verdict(ok):
     return "" if ok is None else (" ✓" if ok else " ✗")
 
 
+PREDICT_MAX = 0.5  # issue 12: tree margins in at most half the reference's predict time
+
+
+def tree_cost_section(native, w):
+    """One core, tree inference: batch margins vs the reference's predict and ns per row per tree."""
+    rows = [r for r in native["rows"] if r.get("ns_row_tree") is not None]
+    if not rows:
+        return
+    w("## Tree inference on one core")
+    w("")
+    w("Margins of every test row as one batch (LoanLens `Model::PredictMargins`: 16-byte nodes laid")
+    w("out depth first, rows in blocks of 256 walked tree by tree) against XGBoost's")
+    w("`predict(output_margin=True)` and scikit-learn's `predict_proba`, best of 3. Cost per row per")
+    w("tree = predict time / (rows x trees). One row = the same rows scored one at a time")
+    w("(`PredictMargin`, the path of a single applicant); mismatches = rows whose batch margin")
+    w("differs from the one-row margin in any bit (must be 0).")
+    w("")
+    w("| model | dataset | rows | trees | predict | predict ref | ratio | ns/row/tree | ns/row/tree ref |"
+      " one row | mismatches |")
+    w("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for r in rows:
+        pr = ratio(r["predict"], r["predict_ref"])
+        w("| %s | %s | %d | %d | %s | %s | %.2fx%s | %.1f | %.1f | %s | %s |" % (
+            NAMES[r["model"]], r["dataset"], r["test_rows"], r["trees"], sec(r["predict"]),
+            sec(r["predict_ref"]), pr, verdict(pr <= PREDICT_MAX), r["ns_row_tree"],
+            r["ns_row_tree_ref"], sec(r["predict_one_row"]), r["batch_row_mismatches"]))
+    w("")
+
+
 def main():
     native = json.load(open(sys.argv[1]))
     web = json.load(open(sys.argv[2])) if len(sys.argv) > 2 else None
@@ -70,6 +99,7 @@ def main():
                 "–" if sr is None else "%.2fx" % sr,
                 verdict(None if shap_max is None or sr is None else sr <= shap_max)))
         w("")
+    tree_cost_section(native, w)
     misses = []
     for r in native["rows"]:
         auc_margin, fit_max, shap_max = TARGETS[r["model"]]

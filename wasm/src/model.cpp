@@ -6,6 +6,10 @@
 
 namespace loanlens {
 
+void Model::PredictMargins(const double* x, std::size_t num_rows, double* out) const {
+  for (std::size_t r = 0; r < num_rows; ++r) out[r] = PredictMargin(x + r * NumInputs());
+}
+
 double Model::Interactions(const double*, double*) const {
   throw Error(
       "SHAP interaction values are computed for tree models (gbdt, random_forest); this is "

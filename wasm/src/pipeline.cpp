@@ -362,8 +362,9 @@ TrainData DesignData(const std::vector<double>& x, const Frame& f, const Preproc
 
 std::vector<double> Margins(const Model& model, const std::vector<double>& x, std::size_t rows,
                             std::size_t num_inputs) {
+  (void)num_inputs;  // x is rows x model.NumInputs()
   std::vector<double> m(rows);
-  for (std::size_t i = 0; i < rows; ++i) m[i] = model.PredictMargin(x.data() + i * num_inputs);
+  model.PredictMargins(x.data(), rows, m.data());
   return m;
 }
 

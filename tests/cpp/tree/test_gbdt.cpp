@@ -63,6 +63,19 @@ TEST_CASE("gbdt learns, explains exactly and round-trips through JSON") {
       CHECK(loaded->PredictMargin(&test.x[i * 5]) == model->PredictMargin(&test.x[i * 5]));
     CHECK(loaded->Importance() == model->Importance());
   }
+  SUBCASE("batch margins (packed layout) == row margins == the trees' sum, bit for bit") {
+    const auto& gbdt = static_cast<const GbdtModel&>(*model);
+    std::vector<double> batch(test.num_rows);
+    model->PredictMargins(test.x.data(), test.num_rows, batch.data());
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < test.num_rows; ++i) {
+      const double* x = &test.x[i * 5];
+      double sum = gbdt.BaseScore();
+      for (const auto& t : gbdt.Trees()) sum += t.Predict(x);
+      differ += batch[i] != sum || model->PredictMargin(x) != sum;
+    }
+    CHECK(differ == 0);
+  }
   SUBCASE("importance: gain and splits per column and per group") {
     const nlohmann::json imp = model->Importance();
     const auto gain = imp["gain"].get<std::vector<double>>();

@@ -54,6 +54,20 @@ TEST_CASE("random_forest learns, averages probabilities and explains them exactl
       CHECK(loaded->PredictMargin(&test.x[i * 5]) == model->PredictMargin(&test.x[i * 5]));
     CHECK(loaded->Importance()["oob_auc"] == model->Importance()["oob_auc"]);
   }
+  SUBCASE("batch margins (packed layout) == row margins == the trees' average, bit for bit") {
+    const auto& forest = static_cast<const RandomForestModel&>(*model);
+    std::vector<double> batch(test.num_rows);
+    model->PredictMargins(test.x.data(), test.num_rows, batch.data());
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < test.num_rows; ++i) {
+      const double* x = &test.x[i * 5];
+      double sum = 0;
+      for (const auto& t : forest.Trees()) sum += t.Predict(x);
+      sum /= static_cast<double>(forest.Trees().size());
+      differ += batch[i] != sum || model->PredictMargin(x) != sum;
+    }
+    CHECK(differ == 0);
+  }
   SUBCASE("min_samples_leaf holds and leaves are probabilities") {
     const auto& forest = static_cast<const RandomForestModel&>(*model);
     for (const auto& t : forest.Trees())

@@ -43,6 +43,9 @@ class Model {
   virtual std::size_t NumInputs() const = 0;
   /// Log-odds of default for one design row x (num_inputs values).
   virtual double PredictMargin(const double* x) const = 0;
+  /// Margins for a batch: x is num_rows x NumInputs(), row-major; out[r] == PredictMargin() of
+  /// row r, bit for bit. The default loops over PredictMargin(); tree ensembles score blocks.
+  virtual void PredictMargins(const double* x, std::size_t num_rows, double* out) const;
   /// True when Explain() computes exact Shapley values for this model (linear, trees).
   virtual bool HasExactExplainer() const = 0;
   /**

@@ -120,6 +120,24 @@ BinnedData BinData(const TrainData& data, int max_bins) {
   return b;
 }
 
+std::size_t PartitionRows(const BinnedData& binned, int feature, int bin, bool default_left,
+                          std::uint32_t* rows, std::size_t begin, std::size_t end,
+                          std::uint32_t* tmp) {
+  const std::uint8_t* col = binned.Column(feature);
+  const int miss = binned.MissingBin(feature);
+  std::size_t nl = begin, nr = 0;
+  for (std::size_t i = begin; i < end; ++i) {
+    const std::uint32_t r = rows[i];
+    const int b = col[r];
+    if (b == miss ? default_left : b < bin)
+      rows[nl++] = r;
+    else
+      tmp[nr++] = r;
+  }
+  std::copy(tmp, tmp + nr, rows + nl);
+  return nl;
+}
+
 void ParallelFor(std::size_t n, int threads,
                  const std::function<void(std::size_t, std::size_t)>& body) {
 #if LOANLENS_THREADS

@@ -44,9 +44,17 @@ BinnedData BinData(const TrainData& data, int max_bins);
 /// Tree training draws from SplitMix64 (identical on every platform, unlike std:: distributions).
 using Rng = detail::SplitMix64;
 
+/**
+ * Stable partition of rows[begin, end) by a binned split: a row goes left when its bin of
+ * `feature` is < `bin`, or when it is missing and `default_left`; left rows first, each side in
+ * its former order. \param tmp  scratch of at least end - begin entries. \return the split point.
+ */
+std::size_t PartitionRows(const BinnedData& binned, int feature, int bin, bool default_left,
+                          std::uint32_t* rows, std::size_t begin, std::size_t end,
+                          std::uint32_t* tmp);
+
 /// Runs body(begin, end) over [0, n) split across `threads` (1 = inline; WebAssembly: inline).
 void ParallelFor(std::size_t n, int threads,
                  const std::function<void(std::size_t, std::size_t)>& body);
-
 
 }  // namespace loanlens::tree

@@ -1,4 +1,3 @@
-#include "loanlens/sigmoid.h"
 #include "loanlens/tree/gbdt.h"
 
 #include <algorithm>
@@ -9,6 +8,7 @@
 #include "binned.h"
 #include "loanlens/error.h"
 #include "loanlens/json_util.h"
+#include "loanlens/sigmoid.h"
 #include "loanlens/tree/interventional_shap.h"
 #include "loanlens/tree/margin_probe.h"
 
@@ -134,17 +134,15 @@ std::vector<int> MonotoneColumns(const std::string& spec,
 
 GbdtModel::GbdtModel(std::vector<Tree> trees, double base_score,
                      std::vector<std::string> input_names, bool float32, nlohmann::json info)
-    : trees_(std::move(trees)),
+    : ensemble_(std::move(trees), std::move(input_names), float32),
       base_score_(base_score),
-      input_names_(std::move(input_names)),
-      float32_(float32),
       info_(std::move(info)),
-      explainer_(&trees_, input_names_.size(), float32_) {}
+      explainer_(&ensemble_.Trees(), ensemble_.NumInputs(), float32) {}
 
-double GbdtModel::PredictMargin(const double* x) const {
-  double margin = base_score_;
-  for (const Tree& t : trees_) margin += t.Predict(x, float32_);
-  return margin;
+double GbdtModel::PredictMargin(const double* x) const { return ensemble_.Sum(x, base_score_); }
+
+void GbdtModel::PredictMargins(const double* x, std::size_t num_rows, double* out) const {
+  ensemble_.SumBatch(x, num_rows, base_score_, out);
 }
 
 double GbdtModel::Explain(const double* x, double* phi) const {
@@ -152,7 +150,8 @@ double GbdtModel::Explain(const double* x, double* phi) const {
 }
 
 double GbdtModel::Interactions(const double* x, double* out) const {
-  return base_score_ + ShapInteractions(trees_, input_names_.size(), x, float32_, out);
+  return base_score_ +
+         ShapInteractions(ensemble_.Trees(), NumInputs(), x, ensemble_.Float32(), out);
 }
 
 bool GbdtModel::ExplainAgainst(const double* x, const double* background,
@@ -161,23 +160,25 @@ bool GbdtModel::ExplainAgainst(const double* x, const double* background,
   InterventionalArgs args;
   args.background = background;
   args.num_background = num_background;
-  args.num_inputs = input_names_.size();
+  args.num_inputs = NumInputs();
   args.group = &group;
   args.num_players = num_players;
-  args.float32 = float32_;
+  args.float32 = ensemble_.Float32();
   args.tree_scale = 1;  // the margin is base_score + the sum of the trees
-  InterventionalTreeShap(trees_, x, args, interventional_, phi);
+  InterventionalTreeShap(ensemble_.Trees(), x, args, interventional_, phi);
   return true;
 }
 
 std::unique_ptr<MarginProbe> GbdtModel::Probe(const double* x) const {
   // PredictMargin: base_score_ plus each tree in order (a division by 1 is exact).
-  return std::make_unique<TreeMarginProbe>(trees_, thresholds_.Get(trees_, float32_), x,
-                                           input_names_.size(), float32_, base_score_, 1.0);
+  const auto& trees = ensemble_.Trees();
+  return std::make_unique<TreeMarginProbe>(trees, thresholds_.Get(trees, ensemble_.Float32()), x,
+                                           ensemble_.InputNames().size(), ensemble_.Float32(),
+                                           base_score_, 1.0);
 }
 
 std::optional<std::vector<double>> GbdtModel::SplitThresholds(std::size_t input) const {
-  return thresholds_.Thresholds(trees_, input, float32_);
+  return thresholds_.Thresholds(ensemble_.Trees(), input, ensemble_.Float32());
 }
 
 std::vector<int> GbdtModel::MonotoneConstraints() const {
@@ -185,32 +186,19 @@ std::vector<int> GbdtModel::MonotoneConstraints() const {
   if (!params || !params->contains("monotone") || !(*params)["monotone"].is_string()) return {};
   const std::string spec = (*params)["monotone"].get<std::string>();
   if (spec.empty()) return {};
-  return MonotoneColumns(spec, input_names_, group_, group_names_);
-}
-
-void GbdtModel::SetGroups(std::vector<int> group, std::vector<std::string> group_names) {
-  group_ = std::move(group);
-  group_names_ = std::move(group_names);
+  return MonotoneColumns(spec, ensemble_.InputNames(), ensemble_.Group(), ensemble_.GroupNames());
 }
 
 nlohmann::json GbdtModel::ToJson() const {
   nlohmann::json j = {{"kind", "gbdt"},
-                      {"num_inputs", input_names_.size()},
-                      {"input_names", input_names_},
                       {"base_score", base_score_},
-                      {"float32", float32_},
-                      {"trees", TreesToJson(trees_)},
+                      {"float32", ensemble_.Float32()},
                       {"info", info_}};
-  if (!group_.empty()) {
-    j["group"] = group_;
-    j["group_names"] = group_names_;
-  }
+  ensemble_.AddToJson(j);
   return j;
 }
 
-nlohmann::json GbdtModel::Importance() const {
-  return TreeImportance(trees_, input_names_, group_, group_names_);
-}
+nlohmann::json GbdtModel::Importance() const { return ensemble_.Importance(); }
 
 std::unique_ptr<GbdtModel> GbdtModel::FromJson(const nlohmann::json& j) {
   const std::string path = "model";
@@ -230,10 +218,7 @@ std::unique_ptr<GbdtModel> GbdtModel::FromJson(const nlohmann::json& j) {
   auto model =
       std::make_unique<GbdtModel>(std::move(trees), j["base_score"].get<double>(), std::move(names),
                                   float32, j.value("info", nlohmann::json::object()));
-  std::vector<int> group;
-  std::vector<std::string> group_names;
-  GroupsFromJson(j, path, model->NumInputs(), group, group_names);
-  if (!group.empty()) model->SetGroups(std::move(group), std::move(group_names));
+  model->ensemble_.GroupsFromJson(j, path);
   return model;
 }
 
@@ -270,9 +255,24 @@ struct GrowNode {
   std::vector<GradPair> hist;
 };
 
-class Booster {
+/// The rows of one leaf of the tree just grown: [begin, end) of the tree's row order.
+struct LeafRows {
+  int node = 0;
+  std::size_t begin = 0, end = 0;
+};
+
+/// What one tree is grown on.
+struct TreeInputs {
+  const std::vector<GradPair>* gh = nullptr;   ///< gradient pairs of every training row
+  std::vector<std::uint32_t>* rows = nullptr;  ///< the tree's (sampled) rows; reordered by leaf
+  const std::vector<int>* features = nullptr;  ///< the tree's (sampled) columns, ascending
+};
+
+/// Grows the trees of a gbdt on the binned training data: depth-wise, histogram split finding
+/// with histogram subtraction, monotone bounds (XGBoost's rule).
+class HistTreeGrower {
  public:
-  Booster(const TrainData& data, const GbdtParams& params, const TrainContext& context)
+  HistTreeGrower(const TrainData& data, const GbdtParams& params, const TrainContext& context)
       : p_(params),
         threads_(std::max(1, context.threads)),
         binned_(BinData(data, params.max_bins)),
@@ -280,17 +280,51 @@ class Booster {
     constrained_ = std::any_of(mono_.begin(), mono_.end(), [](int c) { return c != 0; });
   }
 
-  /// Grows one tree on gradient pairs gh over `rows` (sampled) using `features`.
-  Tree Grow(const std::vector<GradPair>& gh, std::vector<std::uint32_t>& rows,
-            const std::vector<int>& features,
-            std::vector<std::pair<int, std::pair<std::size_t, std::size_t>>>& leaves) {
-    gh_ = &gh;
-    rows_ = &rows;
-    features_ = &features;
-    // Histogram work items: single features (>= 0) and bundles (-1 - index).
+  /// Grows one tree; `leaves` receives the rows of each leaf.
+  Tree Grow(const TreeInputs& in, std::vector<LeafRows>& leaves) {
+    Begin(in);
+    Tree tree;
+    leaves.clear();
+    GrowNode root = Root();
+    tree.nodes.push_back(MakeNode(root));
+    if (p_.max_depth > 0) {
+      root.hist.assign(binned_.hist_size, GradPair{});
+      BuildHist(root);
+    }
+    std::vector<GrowNode> level;
+    level.push_back(std::move(root));
+    for (int depth = 0; depth < p_.max_depth && !level.empty(); ++depth) {
+      std::vector<GrowNode> next;
+      const bool children_split = depth + 1 < p_.max_depth;
+      for (GrowNode& node : level) {
+        const Split s = BestSplit(node);
+        if (!(s.gain > kMinGain && s.gain > p_.gamma)) {
+          leaves.push_back({node.id, node.begin, node.end});
+          continue;
+        }
+        GrowNode left, right;
+        SplitNode(node, s, tree, left, right);
+        if (children_split) ChildHistograms(node, left, right);
+        node.hist = std::vector<GradPair>();
+        next.push_back(std::move(left));
+        next.push_back(std::move(right));
+      }
+      level = std::move(next);
+    }
+    for (GrowNode& node : level) leaves.push_back({node.id, node.begin, node.end});
+    return tree;
+  }
+
+ private:
+  /// Takes the tree's inputs and lists the histogram work items: single features (>= 0) and
+  /// bundles (-1 - index).
+  void Begin(const TreeInputs& in) {
+    gh_ = in.gh;
+    rows_ = in.rows;
+    features_ = in.features;
     work_.clear();
     std::vector<char> bundle_used(binned_.bundles.size(), 0);
-    for (int f : features) {
+    for (int f : *features_) {
       const int b = binned_.bundle_of[f];
       if (b < 0) {
         work_.push_back(f);
@@ -299,95 +333,78 @@ class Booster {
         work_.push_back(-1 - b);
       }
     }
-    tmp_.resize(rows.size());
-    ordered_.resize(rows.size());
-    Tree tree;
-    leaves.clear();
-    GrowNode root;
-    root.begin = 0;
-    root.end = rows.size();
-    for (std::uint32_t r : rows) {
-      root.g += gh[r].g;
-      root.h += gh[r].h;
-    }
-    tree.nodes.push_back(MakeNode(root));
-    std::vector<GrowNode> level;
-    if (p_.max_depth > 0) {
-      root.hist.assign(binned_.hist_size, GradPair{});
-      BuildHist(root);
-    }
-    level.push_back(std::move(root));
-    for (int depth = 0; depth < p_.max_depth && !level.empty(); ++depth) {
-      std::vector<GrowNode> next;
-      const bool children_split = depth + 1 < p_.max_depth;
-      for (GrowNode& node : level) {
-        const Split s = BestSplit(node);
-        if (!(s.gain > kMinGain && s.gain > p_.gamma)) {
-          leaves.push_back({node.id, {node.begin, node.end}});
-          continue;
-        }
-        const std::size_t mid = Partition(node, s);
-        GrowNode left, right;
-        left.begin = node.begin;
-        left.end = mid;
-        left.g = s.gl;
-        left.h = s.hl;
-        right.begin = mid;
-        right.end = node.end;
-        right.g = s.gr;
-        right.h = s.hr;
-        left.lower = right.lower = node.lower;
-        left.upper = right.upper = node.upper;
-        const int c = mono_[s.feature];
-        if (c != 0) {
-          // XGBoost's rule: children's weights are bounded by the mean of the two.
-          const double wl = Weight(s.gl, s.hl, node.lower, node.upper);
-          const double wr = Weight(s.gr, s.hr, node.lower, node.upper);
-          const double m = (wl + wr) / 2;
-          if (c > 0) {
-            left.upper = m;
-            right.lower = m;
-          } else {
-            left.lower = m;
-            right.upper = m;
-          }
-        }
-        Node& parent = tree.nodes[node.id];
-        parent.feature = s.feature;
-        parent.threshold = binned_.edges[s.feature][s.bin - 1];
-        parent.default_left = s.default_left;
-        parent.loss_change = s.gain;
-        left.id = static_cast<int>(tree.nodes.size());
-        tree.nodes.push_back(MakeNode(left));
-        right.id = static_cast<int>(tree.nodes.size());
-        tree.nodes.push_back(MakeNode(right));
-        tree.nodes[node.id].left = left.id;
-        tree.nodes[node.id].right = right.id;
-        if (children_split) {
-          // Histogram subtraction: build the smaller child, derive its sibling from the parent.
-          GrowNode& small = (left.end - left.begin) <= (right.end - right.begin) ? left : right;
-          GrowNode& large = &small == &left ? right : left;
-          small.hist.assign(binned_.hist_size, GradPair{});
-          BuildHist(small);
-          large.hist = std::move(node.hist);
-          for (std::size_t k = 0; k < large.hist.size(); ++k) {
-            large.hist[k].g -= small.hist[k].g;
-            large.hist[k].h -= small.hist[k].h;
-          }
-        }
-        node.hist = std::vector<GradPair>();
-        next.push_back(std::move(left));
-        next.push_back(std::move(right));
-      }
-      level = std::move(next);
-    }
-    for (GrowNode& node : level) leaves.push_back({node.id, {node.begin, node.end}});
-    return tree;
+    tmp_.resize(rows_->size());
+    ordered_.resize(rows_->size());
   }
 
-  const BinnedData& Binned() const { return binned_; }
+  /// The root: every row of the tree, its gradient sums.
+  GrowNode Root() const {
+    GrowNode root;
+    root.begin = 0;
+    root.end = rows_->size();
+    for (std::uint32_t r : *rows_) {
+      root.g += (*gh_)[r].g;
+      root.h += (*gh_)[r].h;
+    }
+    return root;
+  }
 
- private:
+  /// Applies split `s` to `node`: partitions its rows, gives the children their sums and
+  /// monotone bounds, and adds them to `tree`.
+  void SplitNode(const GrowNode& node, const Split& s, Tree& tree, GrowNode& left,
+                 GrowNode& right) {
+    const std::size_t mid = Partition(node, s);
+    left.begin = node.begin;
+    left.end = mid;
+    left.g = s.gl;
+    left.h = s.hl;
+    right.begin = mid;
+    right.end = node.end;
+    right.g = s.gr;
+    right.h = s.hr;
+    left.lower = right.lower = node.lower;
+    left.upper = right.upper = node.upper;
+    const int c = mono_[s.feature];
+    if (c != 0) {
+      // XGBoost's rule: children's weights are bounded by the mean of the two.
+      const double wl = Weight(s.gl, s.hl, node.lower, node.upper);
+      const double wr = Weight(s.gr, s.hr, node.lower, node.upper);
+      const double m = (wl + wr) / 2;
+      if (c > 0) {
+        left.upper = m;
+        right.lower = m;
+      } else {
+        left.lower = m;
+        right.upper = m;
+      }
+    }
+    Node& parent = tree.nodes[node.id];
+    parent.feature = s.feature;
+    parent.threshold = binned_.edges[s.feature][s.bin - 1];
+    parent.default_left = s.default_left;
+    parent.loss_change = s.gain;
+    left.id = static_cast<int>(tree.nodes.size());
+    tree.nodes.push_back(MakeNode(left));
+    right.id = static_cast<int>(tree.nodes.size());
+    tree.nodes.push_back(MakeNode(right));
+    tree.nodes[node.id].left = left.id;
+    tree.nodes[node.id].right = right.id;
+  }
+
+  /// Histogram subtraction: builds the smaller child's histogram, derives its sibling's from
+  /// the parent's (which is consumed).
+  void ChildHistograms(GrowNode& node, GrowNode& left, GrowNode& right) {
+    GrowNode& small = (left.end - left.begin) <= (right.end - right.begin) ? left : right;
+    GrowNode& large = &small == &left ? right : left;
+    small.hist.assign(binned_.hist_size, GradPair{});
+    BuildHist(small);
+    large.hist = std::move(node.hist);
+    for (std::size_t k = 0; k < large.hist.size(); ++k) {
+      large.hist[k].g -= small.hist[k].g;
+      large.hist[k].h -= small.hist[k].h;
+    }
+  }
+
   double Threshold(double g) const {  // soft-threshold for L1
     if (g > p_.alpha) return g - p_.alpha;
     if (g < -p_.alpha) return g + p_.alpha;
@@ -555,21 +572,8 @@ class Booster {
 
   /// Stable partition of the node's rows: left rows first. Returns the split point.
   std::size_t Partition(const GrowNode& node, const Split& s) {
-    std::uint32_t* rows = rows_->data();
-    const std::uint8_t* col = binned_.Column(s.feature);
-    const int miss = binned_.MissingBin(s.feature);
-    std::size_t nl = node.begin, nr = 0;
-    for (std::size_t i = node.begin; i < node.end; ++i) {
-      const std::uint32_t r = rows[i];
-      const int b = col[r];
-      const bool left = b == miss ? s.default_left : b < s.bin;
-      if (left)
-        rows[nl++] = r;
-      else
-        tmp_[nr++] = r;
-    }
-    std::copy(tmp_.begin(), tmp_.begin() + nr, rows + nl);
-    return nl;
+    return PartitionRows(binned_, s.feature, s.bin, s.default_left, rows_->data(), node.begin,
+                         node.end, tmp_.data());
   }
 
   const GbdtParams& p_;
@@ -598,99 +602,112 @@ double LogLoss(const std::vector<double>& margin, const TrainData& d) {
   return loss / total;
 }
 
-void CheckData(const TrainData& d, const std::string& what) {
-  if (d.num_rows == 0 || d.num_inputs == 0 || !d.x || !d.y)
-    throw Error(what + ": no rows or no columns to train on");
-  if (static_cast<std::uint64_t>(d.num_rows) >= 0xffffffffULL)
-    throw Error(what + ": too many rows");
-  if (!d.input_names.empty() && d.input_names.size() != d.num_inputs)
-    throw Error(what + ": input_names has " + std::to_string(d.input_names.size()) + " names for " +
-                std::to_string(d.num_inputs) + " columns");
-  for (std::size_t i = 0; i < d.num_rows; ++i) {
-    if (d.y[i] != 0 && d.y[i] != 1)
-      throw Error(what + ": label of row " + std::to_string(i + 1) + " is " +
-                  std::to_string(d.y[i]) + ", expected 0 or 1");
-    if (d.weight && !(d.weight[i] >= 0 && std::isfinite(d.weight[i])))
-      throw Error(what + ": weight of row " + std::to_string(i + 1) + " must be >= 0");
-  }
-}
-
-}  // namespace
-
-std::unique_ptr<GbdtModel> TrainGbdt(const TrainData& data, const GbdtParams& params,
-                                     const TrainContext& context) {
-  CheckData(data, "gbdt training data");
-  const TrainData* valid = context.valid;
+/// Checks the training and validation data and the parameters that depend on them.
+void CheckGbdtInputs(const TrainData& data, const GbdtParams& params, const TrainData* valid) {
+  CheckTreeTrainingData(data, "gbdt training data");
   if (valid) {
-    CheckData(*valid, "gbdt validation data");
+    CheckTreeTrainingData(*valid, "gbdt validation data");
     if (valid->num_inputs != data.num_inputs)
       throw Error("gbdt validation data: " + std::to_string(valid->num_inputs) +
                   " columns, expected " + std::to_string(data.num_inputs));
   }
   if (params.early_stopping_rounds > 0 && !valid)
     throw Error("parameter 'early_stopping_rounds': needs validation data");
-  const std::size_t n = data.num_rows, m = data.num_inputs;
-  std::vector<std::string> names = data.input_names;
-  if (names.empty())
-    for (std::size_t j = 0; j < m; ++j) names.push_back("x" + std::to_string(j));
+}
 
-  // Base score: log-odds of the (weighted) training positive rate.
+/// Log-odds of the (weighted) training positive rate.
+double BaseScore(const TrainData& data) {
   double pos = 0, total = 0;
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = 0; i < data.num_rows; ++i) {
     const double w = data.weight ? data.weight[i] : 1;
     pos += w * data.y[i];
     total += w;
   }
   if (!(pos > 0 && pos < total))
     throw Error("gbdt training data: both classes (0 and 1) must be present");
-  const double base_score = std::log(pos / (total - pos));
+  return std::log(pos / (total - pos));
+}
 
-  Booster booster(data, params, context);
+/// Gradient pairs of the log loss at the current margins.
+void GradientPairs(const TrainData& data, const GbdtParams& params,
+                   const std::vector<double>& margin, std::vector<GradPair>& gh) {
+  for (std::size_t i = 0; i < data.num_rows; ++i) {
+    double w = data.weight ? data.weight[i] : 1;
+    if (data.y[i] == 1) w *= params.scale_pos_weight;
+    const double p = Sigmoid(margin[i]);
+    gh[i].g = w * (p - data.y[i]);
+    gh[i].h = w * std::max(p * (1 - p), 1e-16);
+  }
+}
+
+/// One tree's row subsample (Bernoulli; every row when subsample = 1) and column subsample
+/// (num_cols of the m columns, ascending).
+void SampleTree(const GbdtParams& params, std::size_t n, std::size_t m, std::size_t num_cols,
+                Rng& rng, std::vector<std::uint32_t>& rows, std::vector<char>& in_sample,
+                std::vector<int>& features) {
+  rows.clear();
+  if (params.subsample < 1) {
+    for (std::size_t i = 0; i < n; ++i) {
+      in_sample[i] = rng.Uniform() < params.subsample;
+      if (in_sample[i]) rows.push_back(static_cast<std::uint32_t>(i));
+    }
+  } else {
+    for (std::size_t i = 0; i < n; ++i) rows.push_back(static_cast<std::uint32_t>(i));
+  }
+  features.resize(m);
+  for (std::size_t j = 0; j < m; ++j) features[j] = static_cast<int>(j);
+  if (num_cols < m) {
+    for (std::size_t k = 0; k < num_cols; ++k)
+      std::swap(features[k], features[k + rng.Below(m - k)]);
+    features.resize(num_cols);
+    std::sort(features.begin(), features.end());
+  }
+}
+
+/// Validation log loss after each tree, for the best iteration and early stopping.
+struct EarlyStopping {
+  double best_loss = kInf;
+  std::size_t best_trees = 0;
+  /// Records the loss with `trees` trees; true when training should stop.
+  bool Update(double loss, std::size_t trees, int rounds) {
+    if (loss < best_loss) {
+      best_loss = loss;
+      best_trees = trees;
+      return false;
+    }
+    return rounds > 0 && trees - best_trees >= static_cast<std::size_t>(rounds);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<GbdtModel> TrainGbdt(const TrainData& data, const GbdtParams& params,
+                                     const TrainContext& context) {
+  const TrainData* valid = context.valid;
+  CheckGbdtInputs(data, params, valid);
+  const std::size_t n = data.num_rows, m = data.num_inputs;
+  const double base_score = BaseScore(data);
+  HistTreeGrower grower(data, params, context);
   Rng rng(params.seed);
   std::vector<double> margin(n, base_score), valid_margin;
   if (valid) valid_margin.assign(valid->num_rows, base_score);
   std::vector<GradPair> gh(n);
   std::vector<std::uint32_t> rows;
   std::vector<char> in_sample(n, 1);
-  std::vector<int> all_features(m), features;
-  for (std::size_t j = 0; j < m; ++j) all_features[j] = static_cast<int>(j);
+  std::vector<int> features;
   const std::size_t num_cols =
       std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(params.colsample * m)));
-  std::vector<std::pair<int, std::pair<std::size_t, std::size_t>>> leaves;
+  std::vector<LeafRows> leaves;
   std::vector<Tree> trees;
-  double best_loss = kInf;
-  std::size_t best_trees = 0;
+  EarlyStopping stopping;
   for (int t = 0; t < params.n_trees; ++t) {
-    // Gradient pairs of the log loss at the current margins.
-    for (std::size_t i = 0; i < n; ++i) {
-      double w = data.weight ? data.weight[i] : 1;
-      if (data.y[i] == 1) w *= params.scale_pos_weight;
-      const double p = Sigmoid(margin[i]);
-      gh[i].g = w * (p - data.y[i]);
-      gh[i].h = w * std::max(p * (1 - p), 1e-16);
-    }
-    // Row subsample (Bernoulli) and column subsample for this tree.
-    rows.clear();
-    if (params.subsample < 1) {
-      for (std::size_t i = 0; i < n; ++i) {
-        in_sample[i] = rng.Uniform() < params.subsample;
-        if (in_sample[i]) rows.push_back(static_cast<std::uint32_t>(i));
-      }
-    } else {
-      for (std::size_t i = 0; i < n; ++i) rows.push_back(static_cast<std::uint32_t>(i));
-    }
-    features = all_features;
-    if (num_cols < m) {
-      for (std::size_t k = 0; k < num_cols; ++k)
-        std::swap(features[k], features[k + rng.Below(m - k)]);
-      features.resize(num_cols);
-      std::sort(features.begin(), features.end());
-    }
-    Tree tree = booster.Grow(gh, rows, features, leaves);
+    GradientPairs(data, params, margin, gh);
+    SampleTree(params, n, m, num_cols, rng, rows, in_sample, features);
+    Tree tree = grower.Grow(TreeInputs{&gh, &rows, &features}, leaves);
     // Update training margins from the leaf each row landed in.
-    for (const auto& [id, range] : leaves)
-      for (std::size_t k = range.first; k < range.second; ++k)
-        margin[rows[k]] += tree.nodes[id].value;
+    for (const LeafRows& leaf : leaves)
+      for (std::size_t k = leaf.begin; k < leaf.end; ++k)
+        margin[rows[k]] += tree.nodes[leaf.node].value;
     if (params.subsample < 1)
       for (std::size_t i = 0; i < n; ++i)
         if (!in_sample[i]) margin[i] += tree.Predict(data.x_row(i));
@@ -698,25 +715,20 @@ std::unique_ptr<GbdtModel> TrainGbdt(const TrainData& data, const GbdtParams& pa
     if (valid) {
       for (std::size_t i = 0; i < valid->num_rows; ++i)
         valid_margin[i] += trees.back().Predict(valid->x_row(i));
-      const double loss = LogLoss(valid_margin, *valid);
-      if (loss < best_loss) {
-        best_loss = loss;
-        best_trees = trees.size();
-      } else if (params.early_stopping_rounds > 0 &&
-                 trees.size() - best_trees >=
-                     static_cast<std::size_t>(params.early_stopping_rounds)) {
+      if (stopping.Update(LogLoss(valid_margin, *valid), trees.size(),
+                          params.early_stopping_rounds))
         break;
-      }
     }
     if (context.progress) context.progress(t + 1, params.n_trees);
   }
   nlohmann::json info = {{"params", params.ToJson()}, {"trained_trees", trees.size()}};
   if (valid) {
-    info["best_iteration"] = best_trees;
-    info["best_valid_logloss"] = best_loss;
-    if (params.early_stopping_rounds > 0) trees.resize(best_trees);
+    info["best_iteration"] = stopping.best_trees;
+    info["best_valid_logloss"] = stopping.best_loss;
+    if (params.early_stopping_rounds > 0) trees.resize(stopping.best_trees);
   }
-  auto model = std::make_unique<GbdtModel>(std::move(trees), base_score, names, false, info);
+  auto model = std::make_unique<GbdtModel>(std::move(trees), base_score, DefaultInputNames(data),
+                                           false, info);
   if (!data.group_names.empty() && data.group.size() == m)
     model->SetGroups(data.group, data.group_names);
   return model;

@@ -1,4 +1,3 @@
-#include "loanlens/metrics.h"
 #include "loanlens/tree/random_forest.h"
 
 #include <algorithm>
@@ -9,9 +8,10 @@
 #include "binned.h"
 #include "loanlens/error.h"
 #include "loanlens/json_util.h"
-#include "loanlens/tree/interventional_shap.h"
 #include "loanlens/tree/margin_probe.h"
 #include "loanlens/limits.h"
+#include "loanlens/metrics.h"
+#include "loanlens/tree/interventional_shap.h"
 
 namespace loanlens::tree {
 
@@ -78,32 +78,35 @@ nlohmann::json RandomForestParams::ToJson() const {
 
 RandomForestModel::RandomForestModel(std::vector<Tree> trees, std::vector<std::string> input_names,
                                      double oob_auc, nlohmann::json info)
-    : trees_(std::move(trees)),
-      input_names_(std::move(input_names)),
+    : ensemble_(std::move(trees), std::move(input_names), false),
       oob_auc_(oob_auc),
       info_(std::move(info)),
-      explainer_(&trees_, input_names_.size(), false) {}
+      explainer_(&ensemble_.Trees(), ensemble_.NumInputs(), false) {}
 
 double RandomForestModel::PredictMargin(const double* x) const {
-  double sum = 0;
-  for (const Tree& t : trees_) sum += t.Predict(x);
-  return sum / static_cast<double>(trees_.size());
+  return ensemble_.Sum(x, 0.0) / static_cast<double>(ensemble_.Trees().size());
+}
+
+void RandomForestModel::PredictMargins(const double* x, std::size_t num_rows, double* out) const {
+  ensemble_.SumBatch(x, num_rows, 0.0, out);
+  for (std::size_t r = 0; r < num_rows; ++r)
+    out[r] /= static_cast<double>(ensemble_.Trees().size());
 }
 
 double RandomForestModel::Interactions(const double* x, double* out) const {
   // Interactions of the sum of the trees, scaled to their average (as Explain).
-  const std::size_t m = input_names_.size();
-  const double scale = 1.0 / static_cast<double>(trees_.size());
-  const double base = ShapInteractions(trees_, m, x, false, out);
+  const std::size_t m = NumInputs();
+  const double scale = Scale();
+  const double base = ShapInteractions(ensemble_.Trees(), m, x, false, out);
   for (std::size_t k = 0; k < m * m; ++k) out[k] *= scale;
   return base * scale;
 }
 
 double RandomForestModel::Explain(const double* x, double* phi) const {
   // TreeSHAP of the sum of the trees, scaled to their average.
-  const double scale = 1.0 / static_cast<double>(trees_.size());
+  const double scale = Scale();
   const double base = explainer_.Explain(x, phi);
-  for (std::size_t j = 0; j < input_names_.size(); ++j) phi[j] *= scale;
+  for (std::size_t j = 0; j < NumInputs(); ++j) phi[j] *= scale;
   return base * scale;
 }
 
@@ -113,47 +116,36 @@ bool RandomForestModel::ExplainAgainst(const double* x, const double* background
   InterventionalArgs args;
   args.background = background;
   args.num_background = num_background;
-  args.num_inputs = input_names_.size();
+  args.num_inputs = NumInputs();
   args.group = &group;
   args.num_players = num_players;
-  args.float32 = false;                                        // as PredictMargin()
-  args.tree_scale = 1.0 / static_cast<double>(trees_.size());  // the average over the trees
-  InterventionalTreeShap(trees_, x, args, interventional_, phi);
+  args.float32 = false;       // as PredictMargin()
+  args.tree_scale = Scale();  // the average over the trees
+  InterventionalTreeShap(ensemble_.Trees(), x, args, interventional_, phi);
   return true;
 }
 
 std::unique_ptr<MarginProbe> RandomForestModel::Probe(const double* x) const {
   // PredictMargin: the sum of the trees from 0, divided by their number.
-  return std::make_unique<TreeMarginProbe>(trees_, thresholds_.Get(trees_, false), x,
-                                           input_names_.size(), false, 0.0,
-                                           static_cast<double>(trees_.size()));
+  const auto& trees = ensemble_.Trees();
+  return std::make_unique<TreeMarginProbe>(trees, thresholds_.Get(trees, false), x,
+                                           ensemble_.InputNames().size(), false, 0.0,
+                                           static_cast<double>(trees.size()));
 }
 
 std::optional<std::vector<double>> RandomForestModel::SplitThresholds(std::size_t input) const {
-  return thresholds_.Thresholds(trees_, input, false);
-}
-
-void RandomForestModel::SetGroups(std::vector<int> group, std::vector<std::string> group_names) {
-  group_ = std::move(group);
-  group_names_ = std::move(group_names);
+  return thresholds_.Thresholds(ensemble_.Trees(), input, false);
 }
 
 nlohmann::json RandomForestModel::ToJson() const {
-  nlohmann::json j = {{"kind", "random_forest"},
-                      {"num_inputs", input_names_.size()},
-                      {"input_names", input_names_},
-                      {"trees", TreesToJson(trees_)},
-                      {"info", info_}};
+  nlohmann::json j = {{"kind", "random_forest"}, {"info", info_}};
+  ensemble_.AddToJson(j);
   j["oob_auc"] = std::isnan(oob_auc_) ? nlohmann::json(nullptr) : nlohmann::json(oob_auc_);
-  if (!group_.empty()) {
-    j["group"] = group_;
-    j["group_names"] = group_names_;
-  }
   return j;
 }
 
 nlohmann::json RandomForestModel::Importance() const {
-  nlohmann::json j = TreeImportance(trees_, input_names_, group_, group_names_);
+  nlohmann::json j = ensemble_.Importance();
   j["oob_auc"] = std::isnan(oob_auc_) ? nlohmann::json(nullptr) : nlohmann::json(oob_auc_);
   return j;
 }
@@ -176,10 +168,7 @@ std::unique_ptr<RandomForestModel> RandomForestModel::FromJson(const nlohmann::j
   if (j.contains("oob_auc") && j["oob_auc"].is_number()) oob = j["oob_auc"].get<double>();
   auto model = std::make_unique<RandomForestModel>(std::move(trees), std::move(names), oob,
                                                    j.value("info", nlohmann::json::object()));
-  std::vector<int> group;
-  std::vector<std::string> group_names;
-  GroupsFromJson(j, path, model->NumInputs(), group, group_names);
-  if (!group.empty()) model->SetGroups(std::move(group), std::move(group_names));
+  model->ensemble_.GroupsFromJson(j, path);
   return model;
 }
 
@@ -220,178 +209,221 @@ void Bootstrap(Rng& rng, std::size_t n, std::vector<std::uint32_t>& count) {
   for (std::size_t k = 0; k < n; ++k) ++count[rng.Below(n)];
 }
 
+/// A node waiting to be split: its rows are [begin, end) of the tree's row order.
+struct PendingNode {
+  int id;
+  std::size_t begin, end;
+  int depth;
+};
+
+/// One tree's state while it grows: its bootstrap (rows and weights), its random draws and the
+/// scratch buffers of split finding.
+struct TreeState {
+  explicit TreeState(std::uint64_t seed) : rng(seed) {}
+  Rng rng;
+  std::vector<std::uint32_t> rows;  ///< the rows drawn at least once, reordered by node
+  std::vector<double> weight;       ///< per training row: draws x sample weight
+  std::vector<std::uint32_t> tmp, keys;
+  std::vector<int> order;        ///< feature draw order
+  std::vector<ClassStats> hist;  ///< class weights per bin of the feature being scanned
+  std::vector<int> occupied;     ///< its non-empty bins, ascending
+};
+
+/// Grows the trees of a forest on the binned training data, depth first: at each node mtry
+/// features (non-constant in the node) are scanned for the best Gini split.
 class ForestGrower {
  public:
   ForestGrower(const TrainData& data, const RandomForestParams& p, const BinnedData& binned)
       : data_(data), p_(p), binned_(binned), mtry_(p.FeaturesPerSplit(data.num_inputs)) {}
 
   Tree Grow(int t) const {
-    const std::size_t n = data_.num_rows, m = data_.num_inputs;
-    Rng rng(TreeSeed(p_.seed, t));
-    std::vector<std::uint32_t> count;
-    Bootstrap(rng, n, count);
-    std::vector<std::uint32_t> rows;
-    std::vector<double> weight(n, 0.0);
-    for (std::size_t r = 0; r < n; ++r)
-      if (count[r] > 0) {
-        rows.push_back(static_cast<std::uint32_t>(r));
-        weight[r] = count[r] * (data_.weight ? data_.weight[r] : 1.0);
-      }
-    std::vector<std::uint32_t> tmp(rows.size());
-    std::vector<int> order(m);
-    std::vector<ClassStats> hist(257);
-    std::vector<std::uint32_t> keys;
-
-    struct Pending {
-      int id;
-      std::size_t begin, end;
-      int depth;
-    };
+    TreeState s = Start(t);
     Tree tree;
-    auto stats_of = [&](std::size_t begin, std::size_t end) {
-      ClassStats s;
-      for (std::size_t i = begin; i < end; ++i) {
-        const std::uint32_t r = rows[i];
-        (data_.y[r] == 1 ? s.w1 : s.w0) += weight[r];
-        s.n += 1;
-      }
-      return s;
-    };
-    auto make_node = [](const ClassStats& s) {
-      Node node;
-      node.value = s.Weight() > 0 ? s.w1 / s.Weight() : 0.0;
-      node.cover = s.Weight();
-      return node;
-    };
-    std::vector<Pending> stack;
-    tree.nodes.push_back(make_node(stats_of(0, rows.size())));
-    stack.push_back({0, 0, rows.size(), 0});
-    const std::uint32_t msl = static_cast<std::uint32_t>(p_.min_samples_leaf);
+    tree.nodes.push_back(MakeNode(Stats(s, 0, s.rows.size())));
+    std::vector<PendingNode> stack = {{0, 0, s.rows.size(), 0}};
     while (!stack.empty()) {
-      const Pending node = stack.back();
+      const PendingNode node = stack.back();
       stack.pop_back();
-      const ClassStats total = stats_of(node.begin, node.end);
-      if (total.w0 == 0 || total.w1 == 0) continue;  // pure
-      if (total.n < 2 * msl) continue;
-      if (p_.max_depth > 0 && node.depth >= p_.max_depth) continue;
-      // The load limits (limits.h): every tree trained here loads again.
-      if (node.depth >= kMaxTreeDepth || tree.nodes.size() + 2 > kMaxTreeNodes) continue;
-      const double parent = total.Purity();
-      RfSplit best;
-      best.gain = 1e-12 * total.Weight();
-      // Draw features without replacement until mtry non-constant ones have been tried.
-      for (std::size_t j = 0; j < m; ++j) order[j] = static_cast<int>(j);
-      std::size_t tried = 0;
-      for (std::size_t j = 0; j < m && tried < mtry_; ++j) {
-        std::swap(order[j], order[j + rng.Below(m - j)]);
-        const int f = order[j];
-        const int nb = binned_.num_bins[f];
-        const std::uint8_t* col = binned_.Column(f);
-        const std::size_t cnt = node.end - node.begin;
-        // Class histogram of the node on feature f: dense, or sorted keys for small nodes.
-        std::vector<int> occupied;
-        ClassStats miss;
-        if (cnt * 4 < static_cast<std::size_t>(nb)) {
-          keys.clear();
-          for (std::size_t i = node.begin; i < node.end; ++i)
-            keys.push_back(static_cast<std::uint32_t>(col[rows[i]]) << 16 |
-                           static_cast<std::uint32_t>(i - node.begin));
-          std::sort(keys.begin(), keys.end());
-          for (std::uint32_t key : keys) {
-            const int b = static_cast<int>(key >> 16);
-            const std::uint32_t r = rows[node.begin + (key & 0xffffu)];
-            ClassStats& s = b == nb ? miss : hist[b];
-            if (b != nb && (occupied.empty() || occupied.back() != b)) {
-              occupied.push_back(b);
-              s = ClassStats{};
-            }
-            (data_.y[r] == 1 ? s.w1 : s.w0) += weight[r];
-            s.n += 1;
-          }
-        } else {
-          std::fill(hist.begin(), hist.begin() + nb, ClassStats{});
-          for (std::size_t i = node.begin; i < node.end; ++i) {
-            const std::uint32_t r = rows[i];
-            const int b = col[r];
-            ClassStats& s = b == nb ? miss : hist[b];
-            (data_.y[r] == 1 ? s.w1 : s.w0) += weight[r];
-            s.n += 1;
-          }
-          for (int b = 0; b < nb; ++b)
-            if (hist[b].n > 0) occupied.push_back(b);
-        }
-        if (occupied.size() + (miss.n > 0 ? 1 : 0) < 2) continue;  // constant in this node
-        ++tried;
-        ClassStats left;
-        for (std::size_t k = 0; k + 1 < occupied.size(); ++k) {
-          left.Add(hist[occupied[k]]);
-          for (int side = 0; side < (miss.n > 0 ? 2 : 1); ++side) {
-            ClassStats l = left;
-            if (side == 1) l.Add(miss);
-            ClassStats r;
-            r.w0 = total.w0 - l.w0;
-            r.w1 = total.w1 - l.w1;
-            r.n = total.n - l.n;
-            if (l.n < msl || r.n < msl) continue;
-            const double gain = l.Purity() + r.Purity() - parent;
-            if (gain > best.gain) {
-              best.gain = gain;
-              best.feature = f;
-              best.bin = occupied[k] + 1;
-              best.default_left = side == 1 || (miss.n == 0 && l.Weight() >= r.Weight());
-            }
-          }
-        }
-        // Missing values alone against everything else.
-        if (miss.n > 0 && !occupied.empty()) {
-          ClassStats r = miss, l;
-          l.w0 = total.w0 - r.w0;
-          l.w1 = total.w1 - r.w1;
-          l.n = total.n - r.n;
-          const double gain = l.Purity() + r.Purity() - parent;
-          if (l.n >= msl && r.n >= msl && gain > best.gain) {
-            best.gain = gain;
-            best.feature = f;
-            best.bin = nb;  // every value left, missing right
-            best.default_left = false;
-          }
-        }
-      }
+      const ClassStats total = Stats(s, node.begin, node.end);
+      if (!Splittable(node, total, tree)) continue;
+      const RfSplit best = BestSplit(s, node, total);
       if (best.feature < 0) continue;
-      // Stable partition: left rows first.
-      const std::uint8_t* col = binned_.Column(best.feature);
-      const int miss_bin = binned_.MissingBin(best.feature);
-      std::size_t nl = node.begin, nr = 0;
-      for (std::size_t i = node.begin; i < node.end; ++i) {
-        const std::uint32_t r = rows[i];
-        const int b = col[r];
-        if (b == miss_bin ? best.default_left : b < best.bin)
-          rows[nl++] = r;
-        else
-          tmp[nr++] = r;
-      }
-      std::copy(tmp.begin(), tmp.begin() + nr, rows.begin() + nl);
-      Node& split = tree.nodes[node.id];
-      split.feature = best.feature;
-      const auto& edges = binned_.edges[best.feature];
-      // bin == nb (missing-only split): any finite threshold above every edge works.
-      split.threshold = best.bin - 1 < static_cast<int>(edges.size())
-                            ? edges[best.bin - 1]
-                            : std::numeric_limits<double>::max();
-      split.default_left = best.default_left;
-      split.loss_change = best.gain;
-      const int left_id = static_cast<int>(tree.nodes.size());
-      tree.nodes.push_back(make_node(stats_of(node.begin, nl)));
-      tree.nodes.push_back(make_node(stats_of(nl, node.end)));
-      tree.nodes[node.id].left = left_id;
-      tree.nodes[node.id].right = left_id + 1;
-      stack.push_back({left_id + 1, nl, node.end, node.depth + 1});
-      stack.push_back({left_id, node.begin, nl, node.depth + 1});
+      const std::size_t mid = Partition(s, node, best);
+      AddChildren(s, node, best, mid, tree, stack);
     }
     return tree;
   }
 
  private:
+  /// Tree t's bootstrap and buffers.
+  TreeState Start(int t) const {
+    const std::size_t n = data_.num_rows;
+    TreeState s(TreeSeed(p_.seed, t));
+    std::vector<std::uint32_t> count;
+    Bootstrap(s.rng, n, count);
+    s.weight.assign(n, 0.0);
+    for (std::size_t r = 0; r < n; ++r)
+      if (count[r] > 0) {
+        s.rows.push_back(static_cast<std::uint32_t>(r));
+        s.weight[r] = count[r] * (data_.weight ? data_.weight[r] : 1.0);
+      }
+    s.tmp.resize(s.rows.size());
+    s.order.resize(data_.num_inputs);
+    s.hist.resize(257);
+    return s;
+  }
+
+  ClassStats Stats(const TreeState& s, std::size_t begin, std::size_t end) const {
+    ClassStats c;
+    for (std::size_t i = begin; i < end; ++i) {
+      const std::uint32_t r = s.rows[i];
+      (data_.y[r] == 1 ? c.w1 : c.w0) += s.weight[r];
+      c.n += 1;
+    }
+    return c;
+  }
+
+  static Node MakeNode(const ClassStats& c) {
+    Node node;
+    node.value = c.Weight() > 0 ? c.w1 / c.Weight() : 0.0;
+    node.cover = c.Weight();
+    return node;
+  }
+
+  /// Whether a node may be split: impure, large enough, within the depth and load limits.
+  bool Splittable(const PendingNode& node, const ClassStats& total, const Tree& tree) const {
+    if (total.w0 == 0 || total.w1 == 0) return false;  // pure
+    if (total.n < 2 * static_cast<std::uint32_t>(p_.min_samples_leaf)) return false;
+    if (p_.max_depth > 0 && node.depth >= p_.max_depth) return false;
+    // The load limits (limits.h): every tree trained here loads again.
+    return node.depth < kMaxTreeDepth && tree.nodes.size() + 2 <= kMaxTreeNodes;
+  }
+
+  /// Draws features without replacement until mtry non-constant ones have been scanned.
+  RfSplit BestSplit(TreeState& s, const PendingNode& node, const ClassStats& total) const {
+    const std::size_t m = data_.num_inputs;
+    RfSplit best;
+    best.gain = 1e-12 * total.Weight();
+    for (std::size_t j = 0; j < m; ++j) s.order[j] = static_cast<int>(j);
+    std::size_t tried = 0;
+    for (std::size_t j = 0; j < m && tried < mtry_; ++j) {
+      std::swap(s.order[j], s.order[j + s.rng.Below(m - j)]);
+      const int f = s.order[j];
+      ClassStats miss;
+      FeatureHistogram(s, node, f, miss);
+      if (s.occupied.size() + (miss.n > 0 ? 1 : 0) < 2) continue;  // constant in this node
+      ++tried;
+      ScanFeature(s, f, total, miss, best);
+    }
+    return best;
+  }
+
+  /// Class histogram of the node on feature f (s.hist at s.occupied, missing values in `miss`):
+  /// dense, or from sorted keys for nodes much smaller than the bin count.
+  void FeatureHistogram(TreeState& s, const PendingNode& node, int f, ClassStats& miss) const {
+    const int nb = binned_.num_bins[f];
+    const std::uint8_t* col = binned_.Column(f);
+    const std::size_t cnt = node.end - node.begin;
+    s.occupied.clear();
+    if (cnt * 4 < static_cast<std::size_t>(nb)) {
+      s.keys.clear();
+      for (std::size_t i = node.begin; i < node.end; ++i)
+        s.keys.push_back(static_cast<std::uint32_t>(col[s.rows[i]]) << 16 |
+                         static_cast<std::uint32_t>(i - node.begin));
+      std::sort(s.keys.begin(), s.keys.end());
+      for (std::uint32_t key : s.keys) {
+        const int b = static_cast<int>(key >> 16);
+        const std::uint32_t r = s.rows[node.begin + (key & 0xffffu)];
+        ClassStats& c = b == nb ? miss : s.hist[b];
+        if (b != nb && (s.occupied.empty() || s.occupied.back() != b)) {
+          s.occupied.push_back(b);
+          c = ClassStats{};
+        }
+        (data_.y[r] == 1 ? c.w1 : c.w0) += s.weight[r];
+        c.n += 1;
+      }
+      return;
+    }
+    std::fill(s.hist.begin(), s.hist.begin() + nb, ClassStats{});
+    for (std::size_t i = node.begin; i < node.end; ++i) {
+      const std::uint32_t r = s.rows[i];
+      const int b = col[r];
+      ClassStats& c = b == nb ? miss : s.hist[b];
+      (data_.y[r] == 1 ? c.w1 : c.w0) += s.weight[r];
+      c.n += 1;
+    }
+    for (int b = 0; b < nb; ++b)
+      if (s.hist[b].n > 0) s.occupied.push_back(b);
+  }
+
+  /// Every split of feature f between occupied bins (missing values right, then left), and
+  /// missing values alone against the rest; keeps the best in `best`.
+  void ScanFeature(const TreeState& s, int f, const ClassStats& total, const ClassStats& miss,
+                   RfSplit& best) const {
+    const std::uint32_t msl = static_cast<std::uint32_t>(p_.min_samples_leaf);
+    const double parent = total.Purity();
+    ClassStats left;
+    for (std::size_t k = 0; k + 1 < s.occupied.size(); ++k) {
+      left.Add(s.hist[s.occupied[k]]);
+      for (int side = 0; side < (miss.n > 0 ? 2 : 1); ++side) {
+        ClassStats l = left;
+        if (side == 1) l.Add(miss);
+        ClassStats r;
+        r.w0 = total.w0 - l.w0;
+        r.w1 = total.w1 - l.w1;
+        r.n = total.n - l.n;
+        if (l.n < msl || r.n < msl) continue;
+        const double gain = l.Purity() + r.Purity() - parent;
+        if (gain > best.gain) {
+          best.gain = gain;
+          best.feature = f;
+          best.bin = s.occupied[k] + 1;
+          best.default_left = side == 1 || (miss.n == 0 && l.Weight() >= r.Weight());
+        }
+      }
+    }
+    if (miss.n > 0 && !s.occupied.empty()) {
+      ClassStats r = miss, l;
+      l.w0 = total.w0 - r.w0;
+      l.w1 = total.w1 - r.w1;
+      l.n = total.n - r.n;
+      const double gain = l.Purity() + r.Purity() - parent;
+      if (l.n >= msl && r.n >= msl && gain > best.gain) {
+        best.gain = gain;
+        best.feature = f;
+        best.bin = binned_.num_bins[f];  // every value left, missing right
+        best.default_left = false;
+      }
+    }
+  }
+
+  /// Stable partition of the node's rows, left rows first; returns the split point.
+  std::size_t Partition(TreeState& s, const PendingNode& node, const RfSplit& best) const {
+    return PartitionRows(binned_, best.feature, best.bin, best.default_left, s.rows.data(),
+                         node.begin, node.end, s.tmp.data());
+  }
+
+  /// Records the split in the node and adds its two children (left popped first).
+  void AddChildren(const TreeState& s, const PendingNode& node, const RfSplit& best,
+                   std::size_t mid, Tree& tree, std::vector<PendingNode>& stack) const {
+    Node& split = tree.nodes[node.id];
+    split.feature = best.feature;
+    const auto& edges = binned_.edges[best.feature];
+    // bin == nb (missing-only split): any finite threshold above every edge works.
+    split.threshold = best.bin - 1 < static_cast<int>(edges.size())
+                          ? edges[best.bin - 1]
+                          : std::numeric_limits<double>::max();
+    split.default_left = best.default_left;
+    split.loss_change = best.gain;
+    const int left_id = static_cast<int>(tree.nodes.size());
+    tree.nodes.push_back(MakeNode(Stats(s, node.begin, mid)));
+    tree.nodes.push_back(MakeNode(Stats(s, mid, node.end)));
+    tree.nodes[node.id].left = left_id;
+    tree.nodes[node.id].right = left_id + 1;
+    stack.push_back({left_id + 1, mid, node.end, node.depth + 1});
+    stack.push_back({left_id, node.begin, mid, node.depth + 1});
+  }
+
   const TrainData& data_;
   const RandomForestParams& p_;
   const BinnedData& binned_;
@@ -403,23 +435,13 @@ class ForestGrower {
 std::unique_ptr<RandomForestModel> TrainRandomForest(const TrainData& data,
                                                      const RandomForestParams& params,
                                                      const TrainContext& context) {
-  if (data.num_rows == 0 || data.num_inputs == 0 || !data.x || !data.y)
-    throw Error("random_forest training data: no rows or no columns to train on");
-  if (static_cast<std::uint64_t>(data.num_rows) >= 0xffffffffULL)
-    throw Error("random_forest training data: too many rows");
+  CheckTreeTrainingData(data, "random_forest training data");
   bool has0 = false, has1 = false;
-  for (std::size_t i = 0; i < data.num_rows; ++i) {
-    if (data.y[i] != 0 && data.y[i] != 1)
-      throw Error("random_forest training data: label of row " + std::to_string(i + 1) + " is " +
-                  std::to_string(data.y[i]) + ", expected 0 or 1");
-    (data.y[i] == 1 ? has1 : has0) = true;
-  }
+  for (std::size_t i = 0; i < data.num_rows; ++i) (data.y[i] == 1 ? has1 : has0) = true;
   if (!has0 || !has1)
     throw Error("random_forest training data: both classes (0 and 1) must be present");
   const std::size_t n = data.num_rows, m = data.num_inputs;
-  std::vector<std::string> names = data.input_names;
-  if (names.empty())
-    for (std::size_t j = 0; j < m; ++j) names.push_back("x" + std::to_string(j));
+  std::vector<std::string> names = DefaultInputNames(data);
 
   const BinnedData binned = BinData(data, params.max_bins);
   ForestGrower grower(data, params, binned);

@@ -16,6 +16,7 @@
 #include "loanlens/tree/interventional_shap.h"
 #include "loanlens/tree/split_threshold_index.h"
 #include "loanlens/tree/tree.h"
+#include "loanlens/tree/tree_ensemble.h"
 #include "loanlens/tree/tree_shap.h"
 
 namespace loanlens::tree {
@@ -58,8 +59,9 @@ class GbdtModel : public Model {
   GbdtModel& operator=(const GbdtModel&) = delete;
 
   std::string Kind() const override { return "gbdt"; }
-  std::size_t NumInputs() const override { return input_names_.size(); }
+  std::size_t NumInputs() const override { return ensemble_.NumInputs(); }
   double PredictMargin(const double* x) const override;
+  void PredictMargins(const double* x, std::size_t num_rows, double* out) const override;
   bool HasExactExplainer() const override { return true; }
   std::string ExplainMethod() const override { return "tree_shap"; }
   double Explain(const double* x, double* phi) const override;
@@ -79,22 +81,20 @@ class GbdtModel : public Model {
   /// Loads {"kind":"gbdt", ...}; errors name the JSON path ("model.trees[3].cover[7]").
   static std::unique_ptr<GbdtModel> FromJson(const nlohmann::json& j);
 
-  const std::vector<Tree>& Trees() const { return trees_; }
+  const std::vector<Tree>& Trees() const { return ensemble_.Trees(); }
   double BaseScore() const { return base_score_; }
-  bool Float32() const { return float32_; }
-  const std::vector<std::string>& InputNames() const { return input_names_; }
+  bool Float32() const { return ensemble_.Float32(); }
+  const std::vector<std::string>& InputNames() const { return ensemble_.InputNames(); }
   /// Original-feature groups for Importance() (optional; set by the trainer).
-  void SetGroups(std::vector<int> group, std::vector<std::string> group_names);
+  void SetGroups(std::vector<int> group, std::vector<std::string> group_names) {
+    ensemble_.SetGroups(std::move(group), std::move(group_names));
+  }
 
  private:
-  std::vector<Tree> trees_;
+  TreeEnsemble ensemble_;
   double base_score_;
-  std::vector<std::string> input_names_;
-  bool float32_;
   nlohmann::json info_;
-  std::vector<int> group_;
-  std::vector<std::string> group_names_;
-  TreeShapExplainer explainer_;
+  TreeShapExplainer explainer_;  ///< reads ensemble_'s trees (declared after it)
   /// Split directions of the backgrounds explained against (ExplainAgainst); thread-safe.
   InterventionalCache interventional_;
   SplitThresholdIndex thresholds_;  ///< SplitThresholds(), indexed on first use

@@ -19,6 +19,7 @@
 #include "loanlens/tree/interventional_shap.h"
 #include "loanlens/tree/split_threshold_index.h"
 #include "loanlens/tree/tree.h"
+#include "loanlens/tree/tree_ensemble.h"
 #include "loanlens/tree/tree_shap.h"
 
 namespace loanlens::tree {
@@ -47,9 +48,10 @@ class RandomForestModel : public Model {
   RandomForestModel& operator=(const RandomForestModel&) = delete;
 
   std::string Kind() const override { return "random_forest"; }
-  std::size_t NumInputs() const override { return input_names_.size(); }
+  std::size_t NumInputs() const override { return ensemble_.NumInputs(); }
   /// Average class-1 probability over the trees.
   double PredictMargin(const double* x) const override;
+  void PredictMargins(const double* x, std::size_t num_rows, double* out) const override;
   bool HasExactExplainer() const override { return true; }
   std::string ExplainMethod() const override { return "tree_shap"; }
   double Explain(const double* x, double* phi) const override;
@@ -66,18 +68,19 @@ class RandomForestModel : public Model {
   std::unique_ptr<MarginProbe> Probe(const double* x) const override;
 
   static std::unique_ptr<RandomForestModel> FromJson(const nlohmann::json& j);
-  const std::vector<Tree>& Trees() const { return trees_; }
+  const std::vector<Tree>& Trees() const { return ensemble_.Trees(); }
   double OobAuc() const { return oob_auc_; }
-  void SetGroups(std::vector<int> group, std::vector<std::string> group_names);
+  void SetGroups(std::vector<int> group, std::vector<std::string> group_names) {
+    ensemble_.SetGroups(std::move(group), std::move(group_names));
+  }
 
  private:
-  std::vector<Tree> trees_;
-  std::vector<std::string> input_names_;
+  /// The average over the trees (PredictMargin's output scale).
+  double Scale() const { return 1.0 / static_cast<double>(ensemble_.Trees().size()); }
+  TreeEnsemble ensemble_;
   double oob_auc_;
   nlohmann::json info_;
-  std::vector<int> group_;
-  std::vector<std::string> group_names_;
-  TreeShapExplainer explainer_;
+  TreeShapExplainer explainer_;  ///< reads ensemble_'s trees (declared after it)
   /// Split directions of the backgrounds explained against (ExplainAgainst); thread-safe.
   InterventionalCache interventional_;
   SplitThresholdIndex thresholds_;  ///< SplitThresholds(), indexed on first use
