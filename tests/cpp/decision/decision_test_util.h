@@ -12,9 +12,17 @@
 
 #include "loanlens/bundle.h"
 #include "loanlens/data/frame.h"
+#include "loanlens/decision/review_rules.h"
 #include "loanlens/pipeline.h"
 
 namespace decision_test {
+
+/// The decision's band for a parsed row (score band, then the review rules, no parse warnings):
+/// what the limit and recourse searches aim at.
+inline std::string DecisionBand(const loanlens::Bundle& b, const double* row) {
+  const loanlens::Score s = b.ScoreRow(row, false);
+  return loanlens::DecisionOf(s.band, loanlens::ReviewRules(b, row, {}, s));
+}
 
 inline std::string Source(const std::string& rel) {
   return std::string(LOANLENS_SOURCE_DIR) + "/" + rel;

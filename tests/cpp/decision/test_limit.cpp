@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "decision_test_util.h"
@@ -13,15 +14,14 @@ using namespace loanlens::decision;
 namespace {
 
 std::string BandAt(const Bundle& b, const std::vector<double>& raw, std::size_t a, double amount) {
-  return b.ScoreRow(ApplyAmount(b, raw.data(), a, amount).data(), false).band;
+  return decision_test::DecisionBand(b, ApplyAmount(b, raw.data(), a, amount).data());
 }
 
 /// The checks every limit must pass: approvable at max_amount (score reproduced), inside the
 /// training range, and nothing approvable on a fine grid above max_amount + step.
 void CheckLimit(const Bundle& b, const std::vector<double>& raw, std::size_t a,
                 const LimitResult& r, double grid) {
-  const Score own = b.ScoreRow(raw.data(), false);
-  CHECK(r.requested_approvable == (own.band == "approve"));
+  CHECK(r.requested_approvable == (decision_test::DecisionBand(b, raw.data()) == "approve"));
   if (!r.max_amount) {
     for (double v = r.range_min; v <= r.range_max; v += grid)
       CHECK(BandAt(b, raw, a, v) != "approve");
@@ -30,8 +30,9 @@ void CheckLimit(const Bundle& b, const std::vector<double>& raw, std::size_t a,
   const double m = *r.max_amount;
   CHECK(m >= r.range_min);
   CHECK(m <= r.range_max);
-  const Score at = b.ScoreRow(ApplyAmount(b, raw.data(), a, m).data(), false);
-  CHECK(at.band == "approve");
+  const std::vector<double> at_row = ApplyAmount(b, raw.data(), a, m);
+  const Score at = b.ScoreRow(at_row.data(), false);
+  CHECK(decision_test::DecisionBand(b, at_row.data()) == "approve");
   CHECK(at.pd == r.pd);
   CHECK(at.points == r.points);
   std::size_t above = 0;
@@ -53,7 +54,9 @@ TEST_CASE("limit: exact over the split thresholds of tree models") {
                                     frame.Row(i * 23) + frame.feature_names.size());
       const LimitResult r = FindLimit(b, raw.data(), a);
       CHECK(r.method == "thresholds");
-      CHECK(r.range_max == b.GetSchema().Find("credit_amount")->max);
+      CHECK(r.range_max == std::min(b.GetSchema().Find("credit_amount")->max,
+                                    b.GetPolicy().max_amount > 0 ? b.GetPolicy().max_amount
+                                                                 : 1e300));
       const auto thresholds =
           b.GetModel().SplitThresholds(b.GetPreprocessor().Features()[a].first_column);
       REQUIRE(thresholds);
@@ -65,7 +68,8 @@ TEST_CASE("limit: exact over the split thresholds of tree models") {
       // Integer amounts: the answer is a whole DM unless the approvable stretch holds none.
       if (r.max_amount) CHECK(std::floor(*r.max_amount) == *r.max_amount);
     }
-    CHECK(found > 5);
+    MESSAGE(name << ": " << found << " of 40 with a limit");
+    CHECK(found > 2);  // some applicants have a limit (the checks above hold for each)
     CHECK(found < 40);  // some applicants are approvable at no amount
     CHECK(approved_requests > 0);
   }

@@ -1,9 +1,12 @@
 #include "loanlens/decision/limit.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
+#include "loanlens/bundle.h"
 #include "loanlens/error.h"
+#include "loanlens/policy/policy.h"
 #include "search.h"
 
 namespace loanlens::decision {
@@ -104,6 +107,10 @@ LimitResult FindLimit(const Bundle& bundle, const double* raw, std::size_t amoun
   LimitResult out;
   out.range_min = spec->min;
   out.range_max = spec->max;
+  // Above the policy's maximum amount an application goes to review: never approvable.
+  const Policy& policy = bundle.GetPolicy();
+  if (policy.max_amount > 0 && policy.amount_feature == names[amount_feature])
+    out.range_max = std::max(out.range_min, std::min(out.range_max, policy.max_amount));
   out.requested_amount = raw[amount_feature];
   detail::Rescorer rescorer(bundle, raw, kNoBudget);
   out.requested_approvable = rescorer.Evaluate({}).band == "approve";

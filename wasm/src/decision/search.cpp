@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "loanlens/decision/review_rules.h"
 #include "loanlens/pipeline.h"
 
 namespace loanlens::decision::detail {
@@ -27,7 +28,12 @@ std::vector<double> Rescorer::Apply(const std::vector<Change>& changes) const {
 Score Rescorer::Evaluate(const std::vector<Change>& changes) {
   ++calls_;
   if (!probe_) probe_ = bundle_.Probe(raw_.data());
-  return bundle_.ScoreRowWith(Apply(changes).data(), *probe_);
+  const std::vector<double> row = Apply(changes);
+  Score s = bundle_.ScoreRowWith(row.data(), *probe_);
+  // The decision, not only the score: an approvable amount or option must not land near a
+  // cut-off, above the maximum amount or the budget (review rules on the changed values).
+  s.band = DecisionOf(s.band, ReviewRules(bundle_, row.data(), {}, s));
+  return s;
 }
 
 namespace {

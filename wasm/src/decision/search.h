@@ -27,7 +27,8 @@ class Rescorer {
   /// The applicant with `changes` applied and the derived features that depend on them
   /// recomputed.
   std::vector<double> Apply(const std::vector<Change>& changes) const;
-  /// Band, PD and points of Apply(changes). Counts one evaluation.
+  /// PD, points and the decision's band (after the review rules, without the applicant's parse
+  /// warnings) of Apply(changes). Counts one evaluation.
   Score Evaluate(const std::vector<Change>& changes);
   bool Exhausted() const { return calls_ >= budget_; }
   std::size_t Calls() const { return calls_; }

@@ -28,7 +28,8 @@ struct LimitResult {
   /// Re-scoring the applicant at max_amount (when set).
   double pd = 0, points = 0;
   std::string band;
-  double range_min = 0, range_max = 0;  ///< the amount's training range
+  /// The amount's training range, capped at the policy's max_amount (above it: review).
+  double range_min = 0, range_max = 0;
   /// "thresholds": every stretch between the model's split thresholds (mapped to amounts) was
   /// scored, so no larger amount in range is approvable (exact up to `step`). "search": a grid
   /// scan, then bisection to `step` in the last approvable grid cell (exact for models whose PD
