@@ -38,8 +38,9 @@ std::string GermanWithBadRows(int copies) {
 }
 
 /// Every batch TakeBatch() returns, fed in chunks of `chunk` bytes and drained after each.
-std::vector<ScoredBatch> Score(const loanlens::Bundle& b, const std::string& csv, bool explain,
-                               int threads, std::size_t chunk, std::vector<double>* mean_abs) {
+std::vector<ScoredBatch> ScoreInChunks(const loanlens::Bundle& b, const std::string& csv,
+                                       bool explain, int threads, std::size_t chunk,
+                                       std::vector<double>* mean_abs) {
   BatchScorer scorer(b, "in.csv", explain, threads);
   std::vector<ScoredBatch> out;
   ScoredBatch batch;
@@ -88,8 +89,8 @@ TEST_CASE("batch scoring on several threads: the same batches, cells, rejections
     const loanlens::Bundle& b = decision_test::Shipped(c.bundle);
     const std::string csv = GermanWithBadRows(c.copies);
     std::vector<double> mean1, mean3;
-    const auto one = Score(b, csv, c.explain, 1, 1 << 16, &mean1);
-    const auto three = Score(b, csv, c.explain, 3, 1 << 16, &mean3);
+    const auto one = ScoreInChunks(b, csv, c.explain, 1, 1 << 16, &mean1);
+    const auto three = ScoreInChunks(b, csv, c.explain, 3, 1 << 16, &mean3);
     CheckSame(one, three);
     CHECK(mean1 == mean3);
     std::size_t rows = 0, rejected = 0, warnings = 0;

@@ -23,7 +23,7 @@ struct Uniform {
 
 /// Players of a design with one-hot groups: player sizes {1, 3, 1, 2, 1, 2, 1} = 7 players over
 /// 11 columns; one-hot columns hold 0/1 patterns.
-struct Design {
+struct GroupedDesign {
   std::vector<int> group = {0, 1, 1, 1, 2, 3, 3, 4, 5, 5, 6};
   std::size_t num_players = 7, num_inputs = 11;
   /// A row: numeric players standard-normal-like, one-hot players one level on.
@@ -75,9 +75,9 @@ double MaxAbsDiff(const std::vector<double>& a, const std::vector<double>& b) {
   return worst;
 }
 
-/// Training data on the Design: default when a noisy non-linear score is high.
+/// Training data on the GroupedDesign: default when a noisy non-linear score is high.
 struct Synthetic {
-  Design design;
+  GroupedDesign design;
   std::vector<double> x, y;
   loanlens::TrainData Data() const {
     loanlens::TrainData t;
@@ -123,7 +123,7 @@ TEST_CASE("Gauss-Legendre rules on [0, 1] integrate polynomials of degree 2n - 1
 }
 
 TEST_CASE("RBF SHAP equals exhaustive enumeration of the interventional game") {
-  const Design design;
+  const GroupedDesign design;
   Uniform u(3);
   const std::size_t num_sv = 75, nb = 6, d = design.num_inputs;  // 75: three blocks
   std::vector<double> sv, coef, background, weight;
@@ -230,7 +230,7 @@ class Forwarding final : public loanlens::Model {
 TEST_CASE("SVM ExplainAgainst: exact in margin space for rbf and linear, false for poly") {
   const Synthetic data = MakeSynthetic(160);
   const loanlens::TrainData td = data.Data();
-  const Design& design = data.design;
+  const GroupedDesign& design = data.design;
   const std::size_t d = design.num_inputs, nb = 5;
   // Background: training rows 0..4, explained rows 10..14 (with players shared by chance).
   const std::vector<double> background(data.x.begin(), data.x.begin() + nb * d);

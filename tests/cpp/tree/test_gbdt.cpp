@@ -3,8 +3,8 @@
 #include <cmath>
 #include <vector>
 
-#include "loanlens/model_registry.h"
 #include "loanlens/error.h"
+#include "loanlens/model_registry.h"
 #include "loanlens/tree/gbdt.h"
 #include "tree_test_util.h"
 
@@ -14,8 +14,6 @@ using loanlens::TrainData;
 using loanlens::tree::GbdtModel;
 
 namespace {
-
-TrainData View(const tree_test::Synthetic& d) { return tree_test::View(d, true); }
 
 double Auc(const loanlens::Model& model, const tree_test::Synthetic& d) {
   std::vector<double> score, label;
@@ -28,7 +26,7 @@ double Auc(const loanlens::Model& model, const tree_test::Synthetic& d) {
 
 std::unique_ptr<loanlens::Model> Train(const tree_test::Synthetic& d, ParamMap p,
                                        const TrainContext& c = {}) {
-  return loanlens::TrainModel("gbdt", View(d), p, c);
+  return loanlens::TrainModel("gbdt", tree_test::View(d, true), p, c);
 }
 
 }  // namespace
@@ -132,7 +130,7 @@ TEST_CASE("gbdt monotone constraints hold for every input") {
   }
   CHECK(violations == 0);
   SUBCASE("one-hot groups and unknown names are rejected") {
-    auto d = View(train);
+    auto d = tree_test::View(train, true);
     d.group = {0, 1, 2, 2, 3};
     d.group_names = {"income", "debt_ratio", "purpose", "noise"};
     CHECK_THROWS_WITH_AS(loanlens::TrainModel("gbdt", d, {{"monotone", "purpose:+1"}}, {}),
@@ -155,7 +153,7 @@ TEST_CASE("gbdt parameters are validated") {
 TEST_CASE("gbdt early stopping keeps the best iteration") {
   const auto train = tree_test::MakeSynthetic(1500, 7);
   const auto valid = tree_test::MakeSynthetic(1000, 8);
-  TrainData v = View(valid);
+  TrainData v = tree_test::View(valid, true);
   TrainContext c;
   c.valid = &v;
   auto model = Train(

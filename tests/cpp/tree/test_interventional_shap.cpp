@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "../explain/background_test_util.h"
-#include "loanlens/model_registry.h"
 #include "loanlens/error.h"
+#include "loanlens/model_registry.h"
 #include "loanlens/parallel.h"
 #include "loanlens/tree/gbdt.h"
 #include "loanlens/tree/interventional_shap.h"
@@ -28,12 +28,6 @@ using loanlens::tree::Tree;
 
 namespace {
 
-std::vector<std::string> Names(int m) {
-  std::vector<std::string> names;
-  for (int j = 0; j < m; ++j) names.push_back("x" + std::to_string(j));
-  return names;
-}
-
 /// num_rows random design rows (values in [-1.2, 1.2], about 10% missing), row-major.
 std::vector<double> RandomRows(std::mt19937_64& rng, int num_rows, int m) {
   std::vector<double> rows;
@@ -42,13 +36,6 @@ std::vector<double> RandomRows(std::mt19937_64& rng, int num_rows, int m) {
     rows.insert(rows.end(), x.begin(), x.end());
   }
   return rows;
-}
-
-/// The same trees with leaf values mapped from [-2, 2] to probabilities in [0, 1].
-std::vector<Tree> AsProbabilities(std::vector<Tree> trees) {
-  for (Tree& t : trees)
-    for (auto& n : t.nodes) n.value = (n.value + 2) / 4;
-  return trees;
 }
 
 struct Worst {
@@ -93,8 +80,8 @@ TEST_CASE("interventional TreeSHAP equals brute-force Shapley values (gbdt, rand
   for (int trial = 0; trial < 24; ++trial) {
     std::vector<Tree> trees;
     for (int t = 0; t < 3; ++t) trees.push_back(tree_test::RandomTree(rng, 1 + trial % 6, m));
-    GbdtModel g(trees, 0.25, Names(m), false);
-    RandomForestModel rf(AsProbabilities(trees), Names(m), NAN);
+    GbdtModel g(trees, 0.25, tree_test::ColumnNames(m), false);
+    RandomForestModel rf(tree_test::AsProbabilities(trees), tree_test::ColumnNames(m), NAN);
     const std::vector<int>& group = groups[trial % 2];
     const int num_players = players[trial % 2];
     for (int r = 0; r < 4; ++r) {
@@ -152,7 +139,7 @@ TEST_CASE("interventional TreeSHAP: dummy players get exactly zero") {
   const int m = 8;
   std::vector<Tree> trees;
   for (int t = 0; t < 10; ++t) trees.push_back(tree_test::RandomTree(rng, 4, 6));  // x6, x7 unused
-  GbdtModel g(trees, -1.0, Names(m), false);
+  GbdtModel g(trees, -1.0, tree_test::ColumnNames(m), false);
   // Player 6 owns the unused columns 6 and 7; player 7 owns no column at all.
   const std::vector<int> group = {0, 1, 2, 3, 4, 5, 6, 6};
   Worst w;
@@ -184,7 +171,8 @@ TEST_CASE("interventional TreeSHAP respects float32 split semantics (imported XG
     t.nodes[2].value = 2;
     const std::vector<double> x = {1.0}, z = {5.0};
     std::vector<double> phi(1);
-    GbdtModel as_double({t}, 0, Names(1), false), as_float({t}, 0, Names(1), true);
+    GbdtModel as_double({t}, 0, tree_test::ColumnNames(1), false),
+        as_float({t}, 0, tree_test::ColumnNames(1), true);
     REQUIRE(as_double.ExplainAgainst(x.data(), z.data(), 1, {0}, 1, phi.data()));
     CHECK(phi[0] == -3.0);
     REQUIRE(as_float.ExplainAgainst(x.data(), z.data(), 1, {0}, 1, phi.data()));
@@ -198,7 +186,8 @@ TEST_CASE("interventional TreeSHAP respects float32 split semantics (imported XG
     for (int trial = 0; trial < 12; ++trial) {
       std::vector<Tree> trees;
       for (int t = 0; t < 4; ++t) trees.push_back(tree_test::RandomTree(rng, 2 + trial % 4, m));
-      GbdtModel as_float(trees, 0.5, Names(m), true), as_double(trees, 0.5, Names(m), false);
+      GbdtModel as_float(trees, 0.5, tree_test::ColumnNames(m), true),
+          as_double(trees, 0.5, tree_test::ColumnNames(m), false);
       // Rows whose values sit 1e-10 either side of a threshold of the column.
       auto near = [&](int num_rows) {
         std::vector<double> rows = RandomRows(rng, num_rows, m);
@@ -308,10 +297,10 @@ TEST_CASE("interventional TreeSHAP on deep trees (no recursion) and bad argument
     args.group = nullptr;
     args.num_background = 1;
     CHECK_THROWS_AS(InterventionalTreeShap(trees, x.data(), args, phi.data()), loanlens::Error);
-    GbdtModel g({trees[0]}, 0, Names(m), false);
+    GbdtModel g({trees[0]}, 0, tree_test::ColumnNames(m), false);
     CHECK_THROWS_WITH_AS(g.ExplainAgainst(x.data(), x.data(), 1, {0, 1}, 2, phi.data()),
                          doctest::Contains("group has 2 entries, expected 30"), loanlens::Error);
-    RandomForestModel rf(AsProbabilities({trees[0]}), Names(m), NAN);
+    RandomForestModel rf(tree_test::AsProbabilities({trees[0]}), tree_test::ColumnNames(m), NAN);
     CHECK_THROWS_WITH_AS(rf.ExplainAgainst(x.data(), x.data(), 1, group, 3, phi.data()),
                          doctest::Contains("expected a player index in [0, 3)"), loanlens::Error);
   }
@@ -361,7 +350,7 @@ TEST_CASE("interventional TreeSHAP: one model explained on several threads agree
   const int m = 5;
   std::vector<Tree> trees;
   for (int t = 0; t < 40; ++t) trees.push_back(tree_test::RandomTree(rng, 4, m));
-  const GbdtModel g(trees, 0.1, Names(m), false);
+  const GbdtModel g(trees, 0.1, tree_test::ColumnNames(m), false);
   const std::vector<int> group = {0, 1, 2, 3, 4};
   const std::vector<double> bg = RandomRows(rng, 50, m);
   const std::size_t n = 64;

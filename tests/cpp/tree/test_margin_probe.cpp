@@ -17,12 +17,6 @@ using loanlens::tree::Tree;
 
 namespace {
 
-std::vector<std::string> Names(int m) {
-  std::vector<std::string> names;
-  for (int j = 0; j < m; ++j) names.push_back("x" + std::to_string(j));
-  return names;
-}
-
 /// Probe(x).Margin(row) == PredictMargin(row) exactly, for rows that differ from x in no, one,
 /// two or every column (NaN included), and for x itself after other rows.
 void CheckProbe(const Model& model, std::mt19937_64& rng, int m) {
@@ -51,11 +45,9 @@ TEST_CASE("tree margin probe: the same margin as PredictMargin, bit for bit") {
   for (int trial = 0; trial < 12; ++trial) {
     std::vector<Tree> trees;
     for (int t = 0; t < 30; ++t) trees.push_back(tree_test::RandomTree(rng, 1 + t % 5, m));
-    const GbdtModel g(trees, -0.3, Names(m), trial % 2 == 1);
+    const GbdtModel g(trees, -0.3, tree_test::ColumnNames(m), trial % 2 == 1);
     CheckProbe(g, rng, m);
-    for (Tree& t : trees)
-      for (auto& n : t.nodes) n.value = (n.value + 2) / 4;
-    const RandomForestModel rf(trees, Names(m), NAN);
+    const RandomForestModel rf(tree_test::AsProbabilities(trees), tree_test::ColumnNames(m), NAN);
     CheckProbe(rf, rng, m);
   }
 }
@@ -68,7 +60,7 @@ TEST_CASE("tree margin probe: a column swept across its split thresholds, as the
   std::vector<Tree> trees;
   for (int t = 0; t < 40; ++t) trees.push_back(tree_test::RandomTree(rng, 1 + t % 6, m));
   for (bool float32 : {false, true}) {
-    const GbdtModel g(trees, 0.7, Names(m), float32);
+    const GbdtModel g(trees, 0.7, tree_test::ColumnNames(m), float32);
     const std::vector<double> thresholds = *g.SplitThresholds(2);
     std::vector<double> values;
     for (double t : thresholds)

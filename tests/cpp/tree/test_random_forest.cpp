@@ -3,8 +3,8 @@
 #include <cmath>
 #include <vector>
 
-#include "loanlens/model_registry.h"
 #include "loanlens/error.h"
+#include "loanlens/model_registry.h"
 #include "loanlens/tree/random_forest.h"
 #include "tree_test_util.h"
 
@@ -13,14 +13,13 @@ using loanlens::TrainContext;
 using loanlens::TrainData;
 using loanlens::tree::RandomForestModel;
 
-namespace {
-TrainData View(const tree_test::Synthetic& d) { return tree_test::View(d, false); }
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("random_forest learns, averages probabilities and explains them exactly") {
   const auto train = tree_test::MakeSynthetic(1200, 11);
   const auto test = tree_test::MakeSynthetic(1000, 12);
-  auto model = loanlens::TrainModel("random_forest", View(train), {{"n_trees", "25"}}, {});
+  auto model =
+      loanlens::TrainModel("random_forest", tree_test::View(train, false), {{"n_trees", "25"}}, {});
   CHECK(model->Kind() == "random_forest");
   CHECK(model->MarginIsProbability());
   std::vector<double> score;
@@ -82,10 +81,10 @@ TEST_CASE("random_forest learns, averages probabilities and explains them exactl
 TEST_CASE("random_forest is deterministic for a seed, whatever the threads") {
   const auto train = tree_test::MakeSynthetic(600, 13);
   ParamMap p = {{"n_trees", "6"}, {"max_features", "0.6"}, {"max_depth", "6"}};
-  auto a = loanlens::TrainModel("random_forest", View(train), p, {});
+  auto a = loanlens::TrainModel("random_forest", tree_test::View(train, false), p, {});
   TrainContext c;
   c.threads = 2;
-  auto b = loanlens::TrainModel("random_forest", View(train), p, c);
+  auto b = loanlens::TrainModel("random_forest", tree_test::View(train, false), p, c);
   CHECK(a->ToJson() == b->ToJson());
   for (const auto& t : static_cast<const RandomForestModel&>(*a).Trees()) CHECK(t.MaxDepth() <= 6);
 }
@@ -102,10 +101,10 @@ TEST_CASE("random_forest max_features forms and parameter errors") {
   p.max_features = "1";
   CHECK(p.FeaturesPerSplit(26) == 1);
   const auto train = tree_test::MakeSynthetic(100, 14);
-  CHECK_THROWS_WITH_AS(
-      loanlens::TrainModel("random_forest", View(train), {{"max_features", "half"}}, {}),
-      doctest::Contains("max_features"), loanlens::Error);
-  CHECK_THROWS_WITH_AS(
-      loanlens::TrainModel("random_forest", View(train), {{"learning_rate", "0.1"}}, {}),
-      doctest::Contains("learning_rate"), loanlens::Error);
+  CHECK_THROWS_WITH_AS(loanlens::TrainModel("random_forest", tree_test::View(train, false),
+                                            {{"max_features", "half"}}, {}),
+                       doctest::Contains("max_features"), loanlens::Error);
+  CHECK_THROWS_WITH_AS(loanlens::TrainModel("random_forest", tree_test::View(train, false),
+                                            {{"learning_rate", "0.1"}}, {}),
+                       doctest::Contains("learning_rate"), loanlens::Error);
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "loanlens/model.h"
@@ -55,6 +56,21 @@ inline std::vector<double> RandomRow(std::mt19937_64& rng, int num_features) {
   std::vector<double> x(num_features);
   for (double& v : x) v = Unit(rng) < 0.1 ? NAN : Unit(rng) * 2.4 - 1.2;
   return x;
+}
+
+/// Column names x0 .. x(m-1).
+inline std::vector<std::string> ColumnNames(int m) {
+  std::vector<std::string> names;
+  for (int j = 0; j < m; ++j) names.push_back("x" + std::to_string(j));
+  return names;
+}
+
+/// The same trees with leaf values mapped from [-2, 2] (RandomTree's range) to probabilities in
+/// [0, 1], as a random forest's leaves hold.
+inline std::vector<Tree> AsProbabilities(std::vector<Tree> trees) {
+  for (Tree& t : trees)
+    for (auto& n : t.nodes) n.value = (n.value + 2) / 4;
+  return trees;
 }
 
 /// v(S): expectation of the tree with features in S fixed to x, others following covers.

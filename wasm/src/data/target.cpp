@@ -10,7 +10,8 @@
 namespace loanlens {
 namespace {
 
-std::string Quoted(const std::vector<std::string>& values) {
+/// "'a', 'b'": the values quoted, comma-separated.
+std::string QuotedList(const std::vector<std::string>& values) {
   std::string list;
   for (const auto& v : values) list += (list.empty() ? "'" : ", '") + v + "'";
   return list;
@@ -43,7 +44,7 @@ TargetCoding CodeTarget(const std::vector<std::string>& values, const std::strin
   if (v.size() != 2)
     throw Error(Location{source, 0, column, ""}, "the target must have exactly two values, found " +
                                                      std::to_string(v.size()) +
-                                                     (v.empty() ? "" : ": " + Quoted(v)));
+                                                     (v.empty() ? "" : ": " + QuotedList(v)));
   const std::string positive(TrimSpaces(positive_option));
   if (positive.empty()) {
     const bool zero_one = (SameTargetValue(v[0], "0") && SameTargetValue(v[1], "1")) ||

@@ -11,7 +11,8 @@ namespace loanlens {
 namespace {
 
 constexpr std::size_t kMinReferenceRows = 20;  ///< widen the band when it holds fewer rows
-constexpr std::size_t kMaxKernelBackground = 50;
+/// Reference rows kept when the model has no exact explainer (Kernel SHAP background).
+constexpr std::size_t kKernelReferenceRows = 50;
 constexpr std::size_t kMaxPoolRows = 5000;
 
 /// One pool row of raw values, checked against the schema (null = missing).
@@ -109,7 +110,7 @@ Reference Reference::Select(const nlohmann::json& pool_json, const Schema& schem
   // Kernel SHAP evaluates the model once per background row and coalition: keep at most 50
   // rows when there is no exact method.
   std::size_t max_rows = static_cast<std::size_t>(policy.reference_rows);
-  if (!exact_method) max_rows = std::min(max_rows, kMaxKernelBackground);
+  if (!exact_method) max_rows = std::min(max_rows, kKernelReferenceRows);
   const std::vector<std::size_t> chosen = ChooseRows(
       points, policy.ApprovePoints(), policy.reference_band_points, max_rows, ref.widened_);
   ref.num_rows_ = chosen.size();
@@ -150,8 +151,8 @@ Reference Reference::Select(const nlohmann::json& pool_json, const Schema& schem
   return ref;
 }
 
-void Reference::Contributions(const Model& model, const double* x,
-                              const KernelShapOptions& options, double* phi) const {
+void Reference::Contributions(const Model& model, const double* x, const KernelShapOptions& options,
+                              double* phi) const {
   if (Empty()) throw Error("the bundle has no reference population (train it again)");
   if (model.ExplainAgainst(x, design_.data(), num_rows_, group_, num_features_, phi)) return;
   // No exact method: Kernel SHAP with the reference rows as its background (Select() kept at
