@@ -244,7 +244,7 @@ class PyBundle {
                       std::size_t num_rows, bool explain, const std::string& source) const {
     loanlens::CheckHeader(header, source);
     const RowParser parser(bundle_.GetSchema(), header, source, bundle_.Csv());
-    const std::vector<std::string> features = bundle_.FeatureNames();
+    const std::vector<std::string>& features = bundle_.FeatureNames();
     if (py::len(columns) != features.size())
       throw loanlens::Error("expected one column per feature (" + std::to_string(features.size()) +
                             "), got " + std::to_string(py::len(columns)));

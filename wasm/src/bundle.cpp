@@ -1,5 +1,6 @@
 #include "loanlens/bundle.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -138,6 +139,12 @@ KernelShapOptions KernelOptions(const nlohmann::json& ks, KernelShapOptions o) {
 
 }  // namespace
 
+int Bundle::FeatureIndex(const std::string& name) const {
+  if (name.empty()) return -1;
+  const auto it = std::find(features_.begin(), features_.end(), name);
+  return it == features_.end() ? -1 : static_cast<int>(it - features_.begin());
+}
+
 std::string ContentSha256(const nlohmann::json& bundle_json) {
   return Sha256Hex(CanonicalContent(bundle_json));
 }
@@ -149,6 +156,11 @@ Bundle::Bundle(Schema schema, Preprocessor preprocess, std::unique_ptr<Model> mo
       model_(std::move(model)),
       meta_(std::move(meta)) {
   if (!model_) throw Error("bundle: no model");
+  for (std::size_t c = 0; c < schema_.columns.size(); ++c) {
+    if (schema_.columns[c].role != Role::kFeature) continue;
+    features_.push_back(schema_.columns[c].name);
+    feature_columns_.push_back(c);
+  }
   if (model_->NumInputs() != preprocess_.NumInputs())
     throw Error("bundle: the model expects " + std::to_string(model_->NumInputs()) +
                 " inputs but preprocessing produces " + std::to_string(preprocess_.NumInputs()));

@@ -97,9 +97,9 @@ std::string UtcNow() {
 /// The settings of training itself (not of the model, the preprocessing or the policy).
 struct TrainSettings {
   CalibrationKind calibration = CalibrationKind::kNone;
-  std::size_t explain_rows = 500;        ///< validation rows explained for the stored importance
-  int kernel_shap_coalitions = 2048;     ///< stored for models explained by Kernel SHAP
-  std::size_t reference_pool_rows = 300; ///< decision/reference.h
+  std::size_t explain_rows = 500;         ///< validation rows explained for the stored importance
+  int kernel_shap_coalitions = 2048;      ///< stored for models explained by Kernel SHAP
+  std::size_t reference_pool_rows = 300;  ///< decision/reference.h
 };
 
 const std::vector<std::string>& TrainSettingKeys() {
@@ -218,7 +218,7 @@ void SetDefaultKeyFields(Bundle& bundle, const std::vector<double>& mean_abs) {
                    [&](std::size_t a, std::size_t b) { return mean_abs[a] > mean_abs[b]; });
   Policy policy = bundle.GetPolicy();
   policy.key_fields.clear();
-  const auto features = bundle.FeatureNames();
+  const auto& features = bundle.FeatureNames();
   for (std::size_t k = 0; k < std::min<std::size_t>(3, order.size()); ++k)
     if (mean_abs[order[k]] > 0) policy.key_fields.push_back(features[order[k]]);
   bundle.SetPolicy(policy);
@@ -273,7 +273,8 @@ void SetRoles(Schema& schema, const std::vector<std::string>& list, Role role,
               const std::string& name, const std::string& option) {
   for (const auto& col : list) {
     ColumnSpec* c = schema.Find(col);
-    if (!c) throw Error(Location{name, 1, col, ""}, option + " names a column that is not in the file");
+    if (!c)
+      throw Error(Location{name, 1, col, ""}, option + " names a column that is not in the file");
     c->role = role;
   }
 }
@@ -456,9 +457,9 @@ struct HeldOutScores {
   std::vector<double> pd, raw_pd;
 };
 
-HeldOutScores ExplainHeldOut(Bundle& bundle, const Frame& ef, const std::vector<double>& crossfit_pd,
-                             const TrainOptions& options, const TrainSettings& settings,
-                             bool default_key_fields) {
+HeldOutScores ExplainHeldOut(Bundle& bundle, const Frame& ef,
+                             const std::vector<double>& crossfit_pd, const TrainOptions& options,
+                             const TrainSettings& settings, bool default_key_fields) {
   const Preprocessor& pre = bundle.GetPreprocessor();
   const std::size_t stride =
       std::max<std::size_t>(1, (ef.num_rows + settings.explain_rows - 1) / settings.explain_rows);
@@ -545,9 +546,9 @@ Bundle TrainBundle(const TrainOptions& options) {
   // 1. Schema and roles; 2. target coding (data/target.h, the rule `split` uses too).
   const std::string text = ReadFile(options.data_path);
   const std::string name = BaseName(options.data_path);
-  const nlohmann::json user_schema = options.schema_path.empty()
-                                         ? nlohmann::json()
-                                         : ParseJson(ReadFile(options.schema_path), options.schema_path);
+  const nlohmann::json user_schema =
+      options.schema_path.empty() ? nlohmann::json()
+                                  : ParseJson(ReadFile(options.schema_path), options.schema_path);
   const CsvOptions csv = TrainingCsvOptions(options);
   Schema schema = InferTrainingSchema(options, text, name, csv, user_schema);
   const std::vector<std::string> prohibited =
@@ -581,8 +582,7 @@ Bundle TrainBundle(const TrainOptions& options) {
 
   // 6. Explanation background, calibration and the reference pool, then explanations and
   // metrics, all computed from the held-out rows.
-  nlohmann::json meta =
-      TrainingMeta(options, name, text, coding, csv, rows, policy, prohibited);
+  nlohmann::json meta = TrainingMeta(options, name, text, coding, csv, rows, policy, prohibited);
   AddKernelShapBackground(meta, *model, train_data, settings, options.seed);
   const std::vector<double> crossfit_pd =
       Calibrate(meta, Margins(*model, x_valid, rows.valid.num_rows, pre.NumInputs()),

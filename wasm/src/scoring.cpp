@@ -5,10 +5,10 @@
 #include <cmath>
 #include <utility>
 
-#include "loanlens/error.h"
-#include "loanlens/json_util.h"
 #include "loanlens/decision/decision.h"
 #include "loanlens/decision/receipt.h"
+#include "loanlens/error.h"
+#include "loanlens/json_util.h"
 #include "loanlens/parallel.h"
 
 namespace loanlens {
@@ -257,7 +257,7 @@ nlohmann::json ExplainRecord(const Bundle& bundle, const nlohmann::json& record,
   if (!record.is_object())
     throw Error(source + ": expected a JSON object {\"column\": value, ...}");
   const Schema& schema = bundle.GetSchema();
-  const std::vector<std::string> features = bundle.FeatureNames();
+  const std::vector<std::string>& features = bundle.FeatureNames();
   for (const auto& [key, value] : record.items()) {
     const ColumnSpec* spec = schema.Find(key);
     if (!spec)

@@ -56,7 +56,12 @@ class Bundle {
   std::vector<double> ReferenceContributions(const double* raw) const;
   nlohmann::json& Meta() { return meta_; }
   const nlohmann::json& Meta() const { return meta_; }
-  std::vector<std::string> FeatureNames() const { return schema_.FeatureNames(); }
+  /// The feature columns in row order (a parsed row holds one value per feature).
+  const std::vector<std::string>& FeatureNames() const { return features_; }
+  /// The schema column of feature j (FeatureNames()[j]).
+  const ColumnSpec& Feature(std::size_t j) const { return schema_.columns[feature_columns_[j]]; }
+  /// The position of feature `name` in a parsed row; -1 when it is not a feature (or empty).
+  int FeatureIndex(const std::string& name) const;
   std::string TargetName() const;
   /// How the training file was read (missing tokens); scoring reads files the same way.
   const CsvOptions& Csv() const { return csv_; }
@@ -83,6 +88,8 @@ class Bundle {
 
  private:
   Schema schema_;
+  std::vector<std::string> features_;         ///< schema_.FeatureNames(), computed once
+  std::vector<std::size_t> feature_columns_;  ///< feature j = schema_.columns[feature_columns_[j]]
   Preprocessor preprocess_;
   std::unique_ptr<Model> model_;
   Policy policy_;

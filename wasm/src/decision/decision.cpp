@@ -61,22 +61,24 @@ Decision Decide(const Bundle& bundle, const double* raw, const std::vector<RowWa
                     std::accumulate(d.points_by_feature.begin(), d.points_by_feature.end(), 0.0);
   }
   d.price = PriceOf(bundle, raw, d.score);
-  const int amount = FeatureIndex(bundle, bundle.GetPolicy().amount_feature);
+  const int amount = bundle.FeatureIndex(bundle.GetPolicy().amount_feature);
   if (options.limit && amount >= 0)
     d.limit = decision::FindLimit(bundle, raw, static_cast<std::size_t>(amount));
-  if (options.recourse && d.score.band != "approve") d.recourse = decision::FindRecourse(bundle, raw);
+  if (options.recourse && d.score.band != "approve")
+    d.recourse = decision::FindRecourse(bundle, raw);
   return d;
 }
 
 nlohmann::json DecisionJson(const Bundle& bundle, const Decision& d) {
-  const auto features = bundle.FeatureNames();
+  const auto& features = bundle.FeatureNames();
   nlohmann::json rules = nlohmann::json::array();
   for (const auto& r : d.rules) rules.push_back({{"id", r.id}, {"text", r.text}});
   nlohmann::json reference = bundle.GetReference().Empty()
                                  ? nlohmann::json{{"rows", 0},
                                                   {"margin", d.reference_margin},
-                                                  {"population", "training mean (no reference "
-                                                                 "population in this bundle)"}}
+                                                  {"population",
+                                                   "training mean (no reference "
+                                                   "population in this bundle)"}}
                                  : bundle.GetReference().Summary();
   nlohmann::json price = {{"rate", d.price.rate}};
   if (d.price.has_expected_loss) {

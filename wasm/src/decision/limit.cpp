@@ -82,10 +82,9 @@ void SearchGrid(detail::Rescorer& rescorer, std::size_t a, const LimitOptions& o
 }  // namespace
 
 std::size_t FeatureIndex(const Bundle& bundle, const std::string& name) {
-  const auto names = bundle.FeatureNames();
-  for (std::size_t i = 0; i < names.size(); ++i)
-    if (names[i] == name) return i;
-  throw Error("'" + name + "' is not a feature of the model");
+  const int j = bundle.FeatureIndex(name);
+  if (j < 0) throw Error("'" + name + "' is not a feature of the model");
+  return static_cast<std::size_t>(j);
 }
 
 std::vector<double> ApplyAmount(const Bundle& bundle, const double* raw, std::size_t amount_feature,
@@ -95,12 +94,12 @@ std::vector<double> ApplyAmount(const Bundle& bundle, const double* raw, std::si
 
 LimitResult FindLimit(const Bundle& bundle, const double* raw, std::size_t amount_feature,
                       const LimitOptions& options) {
-  const auto names = bundle.FeatureNames();
+  const auto& names = bundle.FeatureNames();
   if (amount_feature >= names.size())
     throw Error("limit: amount feature index " + std::to_string(amount_feature) +
                 " is out of range (the model has " + std::to_string(names.size()) + " features)");
-  const ColumnSpec* spec = bundle.GetSchema().Find(names[amount_feature]);
-  if (!spec || spec->type != ColumnType::kNumeric)
+  const ColumnSpec* spec = &bundle.Feature(amount_feature);
+  if (spec->type != ColumnType::kNumeric)
     throw Error("limit: amount feature '" + names[amount_feature] + "' must be numeric");
   if (!(options.step > 0) || !std::isfinite(options.step))
     throw Error("limit: step must be a positive number, got " + std::to_string(options.step));

@@ -88,14 +88,14 @@ std::vector<ReasonItem> AdverseReasons(const Bundle& bundle, const double* raw,
                                        const std::vector<double>& contributions,
                                        const std::vector<double>& points) {
   const Policy& p = bundle.GetPolicy();
-  const auto features = bundle.FeatureNames();
+  const auto& features = bundle.FeatureNames();
   const auto& mean = bundle.GetReference().MeanRaw();
   std::vector<ReasonItem> out;
   for (std::size_t j : Ranked(features, points, true)) {
     if (static_cast<int>(out.size()) >= p.max_reasons) break;
     if (!(points[j] <= -p.min_reason_points) || points[j] >= 0) break;
     if (IsProhibitedBasis(bundle, features[j])) continue;
-    const ColumnSpec& c = *bundle.GetSchema().Find(features[j]);
+    const ColumnSpec& c = bundle.Feature(j);
     const double ref_mean = j < mean.size() ? mean[j] : std::nan("");
     out.push_back({features[j], c.reason_code.empty() ? DefaultCode(j) : c.reason_code,
                    AdverseText(bundle, c, raw[j], ref_mean), points[j], contributions[j], true});
@@ -107,12 +107,12 @@ std::vector<ReasonItem> MainFactors(const Bundle& bundle, const double* raw,
                                     const std::vector<double>& contributions,
                                     const std::vector<double>& points) {
   const Policy& p = bundle.GetPolicy();
-  const auto features = bundle.FeatureNames();
+  const auto& features = bundle.FeatureNames();
   std::vector<ReasonItem> out;
   for (std::size_t j : Ranked(features, points, false)) {
     if (static_cast<int>(out.size()) >= p.max_reasons || !(points[j] > 0)) break;
     if (IsProhibitedBasis(bundle, features[j])) continue;
-    const ColumnSpec& c = *bundle.GetSchema().Find(features[j]);
+    const ColumnSpec& c = bundle.Feature(j);
     out.push_back({features[j], c.reason_code.empty() ? DefaultCode(j) : c.reason_code,
                    FactorText(c, raw[j]), points[j], contributions[j], false});
   }

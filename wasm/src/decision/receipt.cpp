@@ -40,11 +40,11 @@ std::pair<std::string, std::string> UsedValue(const Preprocessor& pre, const Col
 
 nlohmann::json InputsAsUsed(const Bundle& bundle, const double* raw,
                             const std::vector<std::string>& given) {
-  const auto features = bundle.FeatureNames();
+  const auto& features = bundle.FeatureNames();
   const Preprocessor& pre = bundle.GetPreprocessor();
   nlohmann::json out = nlohmann::json::array();
   for (std::size_t j = 0; j < features.size(); ++j) {
-    const ColumnSpec& c = *bundle.GetSchema().Find(features[j]);
+    const ColumnSpec& c = bundle.Feature(j);
     const auto [used, note] = UsedValue(pre, c, pre.Features()[j], raw[j]);
     out.push_back({{"feature", features[j]},
                    {"label", Label(c)},
@@ -93,7 +93,8 @@ void ValidateReceipt(const nlohmann::json& r) {
   need(r["bundle"], "bundle.", "content_sha256", &nlohmann::json::is_string);
   need(r, "", "decision", &nlohmann::json::is_object);
   const auto& d = r["decision"];
-  for (const char* key : {"pd", "points", "margin"}) need(d, "decision.", key, &nlohmann::json::is_number);
+  for (const char* key : {"pd", "points", "margin"})
+    need(d, "decision.", key, &nlohmann::json::is_number);
   need(d, "decision.", "band", &nlohmann::json::is_string);
   for (const char* key : {"rules", "reasons", "inputs"})
     need(d, "decision.", key, &nlohmann::json::is_array);

@@ -77,7 +77,7 @@ Score RecourseSearch::Eval(const std::vector<Change>& changes) {
 }
 
 void RecourseSearch::SelectFeatures(RecourseResult& result) {
-  const auto names = bundle_.FeatureNames();
+  const auto& names = bundle_.FeatureNames();
   std::vector<bool> wanted(names.size(), false);
   if (!options_.actionable.empty()) {
     for (const std::string& name : options_.actionable) {
@@ -86,14 +86,13 @@ void RecourseSearch::SelectFeatures(RecourseResult& result) {
       wanted[it - names.begin()] = true;
     }
   } else {
-    for (std::size_t i = 0; i < names.size(); ++i)
-      wanted[i] = bundle_.GetSchema().Find(names[i])->actionable;
+    for (std::size_t i = 0; i < names.size(); ++i) wanted[i] = bundle_.Feature(i).actionable;
   }
   std::vector<bool> derived(names.size(), false);
   for (const auto& r : rescorer_.Ratios()) derived[r.feature] = true;
   for (std::size_t i = 0; i < names.size(); ++i) {
     if (!wanted[i]) continue;
-    const ColumnSpec* spec = bundle_.GetSchema().Find(names[i]);
+    const ColumnSpec* spec = &bundle_.Feature(i);
     const double v = rescorer_.Raw()[i];
     std::string why;
     if (detail::IsProtected(*spec))
@@ -290,9 +289,9 @@ std::optional<Found> RecourseSearch::SearchPair(const Feature& f, const Feature&
 
 RecourseOption MakeOption(const Bundle& bundle, const double* raw, const Found& found) {
   RecourseOption o;
-  const auto names = bundle.FeatureNames();
+  const auto& names = bundle.FeatureNames();
   for (const auto& [index, value] : found.changes) {
-    const ColumnSpec& spec = *bundle.GetSchema().Find(names[index]);
+    const ColumnSpec& spec = bundle.Feature(index);
     RecourseChange c;
     c.feature = names[index];
     c.index = index;

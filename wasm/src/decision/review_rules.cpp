@@ -16,50 +16,47 @@ void NearCutoff(const Policy& p, const Score& s, std::vector<FiredRule>& out) {
        {std::pair{"approval", p.ApprovePoints()}, std::pair{"decline", p.DeclinePoints()}}) {
     if (std::abs(s.points - cut) < near)
       out.push_back({"near_cutoff", "Score " + Rounded(s.points, 0) + " is within " +
-                                        Rounded(near, 0) + " points of the " + name +
-                                        " cut-off " + Rounded(cut, 0)});
+                                        Rounded(near, 0) + " points of the " + name + " cut-off " +
+                                        Rounded(cut, 0)});
   }
 }
 
 void OutOfRange(const Bundle& b, const double* raw, std::vector<FiredRule>& out) {
-  const auto features = b.FeatureNames();
+  const auto& features = b.FeatureNames();
   for (std::size_t j = 0; j < features.size(); ++j) {
-    const ColumnSpec& c = *b.GetSchema().Find(features[j]);
+    const ColumnSpec& c = b.Feature(j);
     if (c.type != ColumnType::kNumeric || std::isnan(raw[j])) continue;
     const auto& f = b.GetPreprocessor().Features()[j];
     const double low = f.clip ? f.clip_low : c.min, high = f.clip ? f.clip_high : c.max;
     const char* what = f.clip ? "clipping bound" : "training";
     if (raw[j] > high)
-      out.push_back({"out_of_range", Label(c) + " " + Rounded(raw[j], 2) + " is above the " +
-                                         what + (f.clip ? " " : " maximum ") + Rounded(high, 2)});
+      out.push_back({"out_of_range", Label(c) + " " + Rounded(raw[j], 2) + " is above the " + what +
+                                         (f.clip ? " " : " maximum ") + Rounded(high, 2)});
     else if (raw[j] < low)
-      out.push_back({"out_of_range", Label(c) + " " + Rounded(raw[j], 2) + " is below the " +
-                                         what + (f.clip ? " " : " minimum ") + Rounded(low, 2)});
+      out.push_back({"out_of_range", Label(c) + " " + Rounded(raw[j], 2) + " is below the " + what +
+                                         (f.clip ? " " : " minimum ") + Rounded(low, 2)});
   }
 }
 
 void KeyFieldMissing(const Bundle& b, const double* raw, std::vector<FiredRule>& out) {
-  const auto features = b.FeatureNames();
   for (const auto& key : b.GetPolicy().key_fields) {
-    for (std::size_t j = 0; j < features.size(); ++j) {
-      if (features[j] != key || !std::isnan(raw[j])) continue;
-      const auto& f = b.GetPreprocessor().Features()[j];
-      const bool imputed = b.GetPreprocessor().Options().impute && f.type != ColumnType::kCategorical;
-      out.push_back({"key_field_missing",
-                     "Key field " + Label(*b.GetSchema().Find(key)) + " is missing" +
-                         (imputed ? " (imputed with the training median " +
-                                        Rounded(f.median, 2) + ")"
-                                  : " (scored as missing)")});
-    }
+    const int j = b.FeatureIndex(key);
+    if (j < 0 || !std::isnan(raw[j])) continue;
+    const auto& f = b.GetPreprocessor().Features()[j];
+    const bool imputed = b.GetPreprocessor().Options().impute && f.type != ColumnType::kCategorical;
+    out.push_back({"key_field_missing",
+                   "Key field " + Label(b.Feature(j)) + " is missing" +
+                       (imputed ? " (imputed with the training median " + Rounded(f.median, 2) + ")"
+                                : " (scored as missing)")});
   }
 }
 
 void UnseenCategory(const Bundle& b, const double* raw, const std::vector<RowWarning>& warnings,
                     std::vector<FiredRule>& out) {
-  const auto features = b.FeatureNames();
+  const auto& features = b.FeatureNames();
   for (std::size_t j = 0; j < features.size(); ++j) {
     if (raw[j] != kUnseenLevel) continue;
-    const ColumnSpec& c = *b.GetSchema().Find(features[j]);
+    const ColumnSpec& c = b.Feature(j);
     if (c.type != ColumnType::kCategorical) continue;
     std::string value;
     for (const auto& w : warnings)
@@ -71,26 +68,26 @@ void UnseenCategory(const Bundle& b, const double* raw, const std::vector<RowWar
 
 void AmountAboveMax(const Bundle& b, const double* raw, std::vector<FiredRule>& out) {
   const Policy& p = b.GetPolicy();
-  const int a = FeatureIndex(b, p.amount_feature);
+  const int a = b.FeatureIndex(p.amount_feature);
   if (a < 0 || !(p.max_amount > 0) || std::isnan(raw[a]) || raw[a] <= p.max_amount) return;
-  out.push_back({"amount_above_max", Label(*b.GetSchema().Find(p.amount_feature)) + " " +
-                                         Rounded(raw[a], 2) + " is above the policy maximum " +
+  out.push_back({"amount_above_max", Label(b.Feature(a)) + " " + Rounded(raw[a], 2) +
+                                         " is above the policy maximum " +
                                          Rounded(p.max_amount, 2)});
 }
 
 void DerivedMismatch(const Bundle& b, const double* raw, std::vector<FiredRule>& out) {
-  const auto features = b.FeatureNames();
+  const auto& features = b.FeatureNames();
   const double tol = b.GetPolicy().derived_tolerance;
   for (std::size_t j = 0; j < features.size(); ++j) {
-    const ColumnSpec& c = *b.GetSchema().Find(features[j]);
+    const ColumnSpec& c = b.Feature(j);
     if (c.derived_ratio.empty() || std::isnan(raw[j])) continue;
-    const int n = FeatureIndex(b, c.derived_ratio[0]), d = FeatureIndex(b, c.derived_ratio[1]);
+    const int n = b.FeatureIndex(c.derived_ratio[0]), d = b.FeatureIndex(c.derived_ratio[1]);
     if (n < 0 || d < 0 || std::isnan(raw[n]) || std::isnan(raw[d]) || raw[d] == 0) continue;
     const double expected = raw[n] / raw[d];
     if (std::abs(raw[j] - expected) <= tol) continue;
-    out.push_back({"derived_mismatch", Label(c) + " " + Rounded(raw[j], 4) +
-                                           " disagrees with " + c.derived_ratio[0] + " / " +
-                                           c.derived_ratio[1] + " = " + Rounded(expected, 4)});
+    out.push_back({"derived_mismatch", Label(c) + " " + Rounded(raw[j], 4) + " disagrees with " +
+                                           c.derived_ratio[0] + " / " + c.derived_ratio[1] + " = " +
+                                           Rounded(expected, 4)});
   }
 }
 

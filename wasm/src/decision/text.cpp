@@ -30,14 +30,6 @@ std::string Quoted(const std::string& text) {
   return text.substr(0, cut) + "…";
 }
 
-int FeatureIndex(const Bundle& bundle, const std::string& name) {
-  if (name.empty()) return -1;
-  const auto features = bundle.FeatureNames();
-  for (std::size_t j = 0; j < features.size(); ++j)
-    if (features[j] == name) return static_cast<int>(j);
-  return -1;
-}
-
 std::string ValueText(const ColumnSpec& c, double raw) {
   if (std::isnan(raw)) return "";
   if (c.type == ColumnType::kCategorical) {

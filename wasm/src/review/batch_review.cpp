@@ -13,7 +13,7 @@ DriftReference BundleDriftReference(const Bundle& bundle) {
         "this bundle has no drift reference (it was trained by an older LoanLens); retrain it to "
         "monitor drift");
   DriftReference ref = DriftReference::FromJson(bundle.Meta()["drift_reference"]);
-  const auto names = bundle.FeatureNames();
+  const auto& names = bundle.FeatureNames();
   bool same = ref.features.size() == names.size();
   for (std::size_t j = 0; same && j < names.size(); ++j) same = ref.features[j].name == names[j];
   if (!same) throw Error("drift_reference.features: do not match the bundle's features");
@@ -52,7 +52,7 @@ void BatchReview::OnHeader(CsvRecord&& record) {
     if (it == header_.end())
       throw Error(Location{source_, record.row, options_.attribute, ""},
                   "the fairness attribute is not a column of this file");
-    const auto names = bundle_.FeatureNames();
+    const auto& names = bundle_.FeatureNames();
     if (std::find(names.begin(), names.end(), options_.attribute) != names.end())
       throw Error(Location{source_, record.row, options_.attribute, ""},
                   "is a model input; fairness is reviewed on an attribute the model does not use");

@@ -16,8 +16,6 @@ std::string Label(const ColumnSpec& c);
 std::string Rounded(double v, int digits);
 /// At most 80 characters of `text` (then "…").
 std::string Quoted(const std::string& text);
-/// Index of `name` among the bundle's features, or -1 (also for "").
-int FeatureIndex(const Bundle& bundle, const std::string& name);
 /// A raw feature value as a person reads it: the level name of a categorical, the token of a
 /// boolean, the number otherwise; "" when missing.
 std::string ValueText(const ColumnSpec& c, double raw);
