@@ -3,18 +3,8 @@
 # 2 usage, 1 data/model error) and the messages users see. Run by CTest with the CLI's path.
 set -uo pipefail
 CLI=$1
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+source "$(dirname "$0")/lib.sh"
 DATA=$ROOT/models/data/german_credit.csv
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-failures=0
-passed=0
-
-check() {  # description, then a command that must succeed
-  local what=$1
-  shift
-  if "$@"; then passed=$((passed + 1)); else echo "FAIL: $what"; failures=$((failures + 1)); fi
-}
 expect_exit() {  # code, stderr-pattern, command...
   local code=$1 pattern=$2
   shift 2
@@ -374,5 +364,4 @@ check "score: reason and rule columns filled" node -e '
   process.exit(r1 > 0 && band > 0 && lines.length === 1001 &&
     lines.slice(1).some((l) => /R[0-9]{2}: /.test(l)) ? 0 : 1);' "$TMP/dec.csv"
 
-echo "$passed passed, $failures failed"
-[ "$failures" = 0 ]
+finish

@@ -11,12 +11,8 @@
 set -uo pipefail
 CLI=$1
 SEAL=$2
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+source "$(dirname "$0")/lib.sh"
 MAX_RSS_KB=${MAX_RSS_KB:-307200}
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-failures=0
-passed=0
 report=${HOSTILE_REPORT:-/dev/null}
 : >"$report"
 
@@ -84,5 +80,4 @@ elif [ "${HOSTILE_SMALL_ONLY:-0}" != 1 ]; then
     failures=$((failures + 1))
   fi
 fi
-echo "hostile cases: $passed passed, $failures failed"
-[ "$failures" = 0 ]
+finish "hostile cases"

@@ -5,17 +5,7 @@
 # Run by CTest with the CLI's path.
 set -uo pipefail
 CLI=$1
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-failures=0
-passed=0
-
-check() {  # description, then a command that must succeed
-  local what=$1
-  shift
-  if "$@"; then passed=$((passed + 1)); else echo "FAIL: $what"; failures=$((failures + 1)); fi
-}
+source "$(dirname "$0")/lib.sh"
 
 # German credit, its 1,000 rows repeated (more rows than one block), with bad rows mixed in: a
 # short row, a non-number, an unseen category (a warning, still scored), a missing value.
@@ -71,5 +61,4 @@ compare_threads "$ROOT/models/german_credit_random_forest.json" "$TMP/small.csv"
 check "stdin/stdout with --threads 4 identical" cmp -s "$TMP/pipe.csv" "$TMP/logistic.1.csv"
 check "--threads 0 is a usage error" bash -c "! '$CLI' score --model '$ROOT/models/german_credit_logistic.json' --data '$TMP/small.csv' --out '$TMP/z.csv' --threads 0 2>/dev/null"
 
-echo "$passed passed, $failures failed"
-[ "$failures" = 0 ]
+finish

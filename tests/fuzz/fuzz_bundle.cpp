@@ -83,10 +83,10 @@ std::string UseBundle(const loanlens::Bundle& bundle) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
-  if (loanlens::fuzz::JsonNestingDepth(text) > loanlens::fuzz::kEngineMaxDepth) {
-    try {  // too deep for the engine: refused while parsing, before any recursion
+  if (loanlens::fuzz::ShapeRefused(text)) {
+    try {  // too deep (or a string too long): refused while parsing, before any recursion
       loanlens::Bundle::Parse(text, "fuzz.json");
-      loanlens::fuzz::Finding("a bundle nested deeper than the limit was loaded");
+      loanlens::fuzz::Finding("a bundle the JSON shape check refuses was loaded");
     } catch (const loanlens::Error&) {
     }
     return 0;

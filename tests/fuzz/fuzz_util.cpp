@@ -6,30 +6,18 @@
 #include <sstream>
 
 #include "loanlens/bundle.h"
+#include "loanlens/error.h"
+#include "loanlens/json_util.h"
 
 namespace loanlens::fuzz {
 
-std::size_t JsonNestingDepth(std::string_view text) {
-  std::size_t depth = 0, max_depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > max_depth) max_depth = depth;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
+bool ShapeRefused(std::string_view text) {
+  try {
+    CheckJsonShape(text, "fuzz.json");
+    return false;
+  } catch (const Error&) {
+    return true;
   }
-  return max_depth;
 }
 
 std::string SourcePath(const std::string& relative) {

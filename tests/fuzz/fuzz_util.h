@@ -15,13 +15,11 @@
 
 namespace loanlens::fuzz {
 
-/// Deepest JSON nesting the engine accepts (json_util.h, 64 levels). A harness never parses a
-/// deeper input itself (nlohmann's dump() recurses): it hands the text to the engine's own entry
-/// point, which must refuse it with a loanlens::Error.
-inline constexpr std::size_t kEngineMaxDepth = 64;
-
-/// Maximum nesting of '[' and '{' outside JSON strings (an over-estimate for invalid JSON).
-std::size_t JsonNestingDepth(std::string_view text);
+/// True when the engine's own shape check (loanlens::CheckJsonShape: nesting depth, string
+/// length) refuses `text`. A harness never parses such an input itself (nlohmann's dump()
+/// recurses): it hands the text to the engine's entry point, which must refuse it with a
+/// loanlens::Error.
+bool ShapeRefused(std::string_view text);
 
 /// `relative` under the source tree (LOANLENS_SOURCE_DIR).
 std::string SourcePath(const std::string& relative);
