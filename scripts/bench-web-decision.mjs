@@ -6,26 +6,16 @@
 // not approve (native `loanlens score` picks them), sent as the Applicant screen sends a form:
 // {column: cell text}. Target from issue 9: recourse under 200 ms per applicant in the browser.
 // Usage: node scripts/bench-web-decision.mjs [--applicants N] [--json-out FILE]; prints JSON.
-import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { serve } from '../tests/e2e/server.mjs';
+import { chromiumOn, cli, option, repo } from './bench-web-lib.mjs';
 
-const repo = fileURLToPath(new URL('../', import.meta.url));
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : fallback;
-};
-const numApplicants = Number(opt('--applicants', 50));
-const jsonOut = opt('--json-out', null);
-const cli = process.env.LOANLENS ?? join(repo, 'build/native/loanlens');
+const numApplicants = Number(option('--applicants', 50));
+const jsonOut = option('--json-out', null);
 const wasmDir = process.env.LOANLENS_WASM_DIR ?? join(repo, 'build/wasm');
-const chromiumPath = process.env.CHROMIUM ?? '/usr/lib/chromium/chromium';
 const bundlePath = join(repo, 'models/credit_risk_gbdt.json');
 const dataPath = join(repo, 'models/data/credit_risk_dataset.csv');
 for (const f of [cli, join(wasmDir, 'loanlens.mjs'), join(wasmDir, 'loanlens.wasm')])
@@ -97,20 +87,18 @@ const node = stats(await run(createLoanLens, await readFile(join(work, 'loanlens
 console.error('[bench-web-decision] node:', JSON.stringify(node));
 
 // Chromium: the page above, served locally.
-const site = await serve(work);
-const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--disable-gpu', '--disable-dev-shm-usage'] });
-const page = await browser.newPage();
+const chromium = await chromiumOn(work);
+const page = await chromium.browser.newPage();
 const pageErrors = [];
 page.on('pageerror', (e) => pageErrors.push(e.message));
 page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
-await page.goto(site.url, { waitUntil: 'load' });
+await page.goto(chromium.url, { waitUntil: 'load' });
 await page.waitForFunction(() => window.__result !== undefined, null, { timeout: 10 * 60 * 1000 }).catch((e) => {
   throw new Error(`${e.message}; page errors: ${pageErrors.join(' | ')}`);
 });
 const browserResult = await page.evaluate(() => window.__result);
-const chromiumVersion = browser.version();
-await browser.close();
-await site.close();
+const chromiumVersion = chromium.browser.version();
+await chromium.close();
 await rm(work, { recursive: true, force: true });
 if (browserResult.error) throw new Error(browserResult.error);
 const chromiumStats = stats(browserResult);

@@ -12,26 +12,16 @@
 //    the page's JS heap from CDP Performance.getMetrics. Download size: every response the page
 //    received at startup (until the first model is loaded and scored), each body gzipped with zlib.
 // Prints one JSON object; --json-out FILE also writes it there. Single-threaded on both sides.
-import { chromium } from 'playwright-core';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { serve } from '../tests/e2e/server.mjs';
+import { chromiumOn, cli, option, repo } from './bench-web-lib.mjs';
 
-const repo = fileURLToPath(new URL('../', import.meta.url));
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : fallback;
-};
-const numRows = Number(opt('--rows', 100000));
-const jsonOut = opt('--json-out', null);
-const cli = process.env.LOANLENS ?? join(repo, 'build/native/loanlens');
-const chromiumPath = process.env.CHROMIUM ?? '/usr/lib/chromium/chromium';
+const numRows = Number(option('--rows', 100000));
+const jsonOut = option('--json-out', null);
 const dist = join(repo, 'dist');
 const work = join(tmpdir(), 'loanlens-bench-web');
 const log = (...a) => console.error('[bench-web]', ...a);
@@ -46,15 +36,15 @@ const log = (...a) => console.error('[bench-web]', ...a);
 // sampled every 0.5 s and after a GC at the end), each worker's wasm memory (its peak) and heap
 // with buffers (CDP, attached to the worker targets), and that the download has
 // every row. Native `loanlens score --explain` (one thread) on the same file for reference.
-if (args.includes('--workers-scale')) {
+if (process.argv.includes('--workers-scale')) {
   await workersScaleSection();
   process.exit(0);
 }
 
 async function workersScaleSection() {
-  const scaleRows = Number(opt('--scale-rows', 1000000));
-  const gbdtRows = Number(opt('--gbdt-rows', 30000));
-  const workerCounts = opt('--workers', '1,2,4').split(',').map(Number);
+  const scaleRows = Number(option('--scale-rows', 1000000));
+  const gbdtRows = Number(option('--gbdt-rows', 30000));
+  const workerCounts = option('--workers', '1,2,4').split(',').map(Number);
   if (!existsSync(cli)) throw new Error(`${cli} missing: build the native CLI (scripts/build)`);
   await mkdir(work, { recursive: true });
   const source = join(repo, 'models/data/credit_risk_dataset.csv');
@@ -74,13 +64,12 @@ async function workersScaleSection() {
     execFileSync(cli, ['train', '--data', source, '--target', 'loan_status', '--model', 'gbdt', '--param', 'n_trees=300', '--out', gbdtPath], { stdio: ['ignore', 'ignore', 'inherit'] });
   }
   if (!existsSync(join(dist, 'index.html'))) execFileSync('npm', ['run', 'build'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
-  const site = await serve(dist);
-  const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--disable-gpu', '--disable-dev-shm-usage'] });
+  const { url, browser, close } = await chromiumOn(dist);
   const cases = [
     { name: 'logistic', bundle: join(repo, 'models/credit_risk_logistic.json'), rows: scaleRows },
     { name: 'gbdt300', bundle: gbdtPath, rows: gbdtRows },
   ];
-  const only = opt('--models', 'logistic,gbdt300').split(',');
+  const only = option('--models', 'logistic,gbdt300').split(',');
   const results = [];
   for (const c of cases.filter((x) => only.includes(x.name))) {
     const data = await makeFile(c.rows);
@@ -92,7 +81,7 @@ async function workersScaleSection() {
     log(`${c.name}: native ${nativeSeconds.toFixed(1)} s for ${c.rows} rows`);
     const runs = [];
     for (const workers of workerCounts) {
-      const r = await browserRun(browser, site.url, c.bundle, data, workers);
+      const r = await browserRun(browser, url, c.bundle, data, workers);
       r.native_output_bytes = nativeBytes; // differs from download_bytes only by last digits where wasm and native libm differ
       log(`${c.name}: ${workers} worker(s) ${r.wall_seconds} s, ${r.rows_per_second} rows/s, page heap peak ${(r.page_js_heap_peak_bytes / 1e6).toFixed(1)} MB`);
       runs.push(r);
@@ -101,9 +90,9 @@ async function workersScaleSection() {
     for (const r of runs) r.speedup_over_one_worker = one ? round(one.wall_seconds / r.wall_seconds) : null;
     results.push({ model: c.name, rows: c.rows, native_one_thread: { seconds: round(nativeSeconds), rows_per_second: Math.round(c.rows / nativeSeconds) }, browser: runs });
   }
-  await browser.close();
-  await site.close();
-  const json = JSON.stringify({ section: 'workers_and_scale', cores: (await import('node:os')).cpus().length, chromium: browser.version(), results }, null, 2);
+  const chromiumVersion = browser.version();
+  await close();
+  const json = JSON.stringify({ section: 'workers_and_scale', cores: (await import('node:os')).cpus().length, chromium: chromiumVersion, results }, null, 2);
   console.log(json);
   if (jsonOut) await writeFile(jsonOut, json + '\n');
 }
@@ -247,8 +236,8 @@ if (!existsSync(join(dist, 'index.html'))) {
   log('dist/ missing: building the app (npm run build)…');
   execFileSync('npm', ['run', 'build'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
 }
-const site = await serve(dist);
-const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--disable-gpu', '--disable-dev-shm-usage'] });
+const site = await chromiumOn(dist);
+const browser = site.browser;
 const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
 const page = await context.newPage();
 const cdp = await context.newCDPSession(page);
@@ -297,7 +286,6 @@ const stats = await page.$eval('#view-batch', (el) => ({
 const summary = await page.$eval('[data-testid="batch-summary"]', (e) => ({ rows_in: +e.dataset.rowsIn, scored: +e.dataset.scored, rejected: +e.dataset.rejected }));
 const chromiumVersion = browser.version();
 const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
-await browser.close();
 await site.close();
 if (summary.scored !== nativeRows) throw new Error(`browser scored ${summary.scored} rows, native ${nativeRows}`);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <set>
 
 #include "decision_test_util.h"
@@ -170,44 +171,50 @@ TEST_CASE("recourse: options on every shipped bundle give their band when applie
   }
 }
 
-TEST_CASE("recourse: single changes on trees are the smallest (brute force)") {
-  const Bundle& b = decision_test::Shipped("german_credit_gbdt");
+namespace {
+
+/// Recourse on duration and amount for `count` German applicants not approved by `bundle`
+/// (drawn with `seed`): calls check(row, change) for every single-change option found, and
+/// returns how many there were.
+std::size_t ForEachSingleChange(
+    const Bundle& b, std::size_t count, unsigned seed,
+    const std::function<void(const std::vector<double>&, const RecourseChange&)>& check) {
   const Frame frame = decision_test::ReadRows(b, "german_credit.csv");
-  const auto rows = decision_test::NotApproved(b, frame, 8, 5);
-  std::size_t checked = 0;
-  for (const auto& raw : rows) {
+  std::size_t found = 0;
+  for (const auto& raw : decision_test::NotApproved(b, frame, count, seed)) {
     const RecourseResult r =
         FindRecourse(b, raw.data(), With({"duration_months", "credit_amount"}));
     for (const RecourseOption& o : r.options) {
       if (o.changes.size() != 1) continue;
-      const RecourseChange& c = o.changes[0];
-      CAPTURE(c.feature);
-      // Integer features: on the integer grid, nothing smaller than the option approves.
-      CHECK(std::isnan(SmallerApprovable(b, raw, c.index, c.cost, 1.0)));
-      ++checked;
+      CAPTURE(o.changes[0].feature);
+      check(raw, o.changes[0]);
+      ++found;
     }
   }
+  return found;
+}
+
+}  // namespace
+
+TEST_CASE("recourse: single changes on trees are the smallest (brute force)") {
+  const Bundle& b = decision_test::Shipped("german_credit_gbdt");
+  const std::size_t checked =
+      ForEachSingleChange(b, 8, 5, [&b](const std::vector<double>& raw, const RecourseChange& c) {
+        // Integer features: on the integer grid, nothing smaller than the option approves.
+        CHECK(std::isnan(SmallerApprovable(b, raw, c.index, c.cost, 1.0)));
+      });
   CHECK(checked > 3);
 }
 
 TEST_CASE("recourse: logistic boundary is exact to the step") {
   const Bundle& b = decision_test::Shipped("german_credit_logistic");
-  const Frame frame = decision_test::ReadRows(b, "german_credit.csv");
-  const auto rows = decision_test::NotApproved(b, frame, 40, 1);
-  std::size_t checked = 0;
-  for (const auto& raw : rows) {
-    const RecourseResult r =
-        FindRecourse(b, raw.data(), With({"duration_months", "credit_amount"}));
-    for (const RecourseOption& o : r.options) {
-      if (o.changes.size() != 1) continue;
-      const RecourseChange& c = o.changes[0];
-      // One unit closer to the applicant's value is not approved.
-      std::vector<double> row = raw;
-      row[c.index] = c.to + (c.from > c.to ? 1 : -1);
-      CHECK(decision_test::DecisionBand(b, row.data()) != "approve");
-      ++checked;
-    }
-  }
+  const std::size_t checked =
+      ForEachSingleChange(b, 40, 1, [&b](const std::vector<double>& raw, const RecourseChange& c) {
+        // One unit closer to the applicant's value is not approved.
+        std::vector<double> row = raw;
+        row[c.index] = c.to + (c.from > c.to ? 1 : -1);
+        CHECK(decision_test::DecisionBand(b, row.data()) != "approve");
+      });
   CHECK(checked > 3);
 }
 

@@ -17,21 +17,30 @@ std::vector<std::string> BandOrder(const Policy& policy) {
   return order;
 }
 
-std::size_t BandRank(const Policy& policy, const std::string& band) {
-  const auto order = BandOrder(policy);
+namespace {
+
+/// The position of `band` in `order` (BandOrder); throws for a band not in it.
+std::size_t RankIn(const std::vector<std::string>& order, const std::string& band) {
   const auto it = std::find(order.begin(), order.end(), band);
   if (it == order.end()) throw Error("unknown band '" + band + "'");
   return static_cast<std::size_t>(it - order.begin());
 }
 
+}  // namespace
+
+std::size_t BandRank(const Policy& policy, const std::string& band) {
+  return RankIn(BandOrder(policy), band);
+}
+
 std::vector<BandRow> BandTable(const Policy& policy, const std::vector<double>& pd,
                                const std::vector<double>& y) {
   if (!y.empty() && y.size() != pd.size()) throw Error("band table: y and pd differ in length");
+  const std::vector<std::string> order = BandOrder(policy);
   std::vector<BandRow> rows;
-  for (const auto& b : BandOrder(policy)) rows.push_back(BandRow{b});
+  for (const auto& b : order) rows.push_back(BandRow{b});
   std::vector<double> pd_sum(rows.size(), 0.0);
   for (std::size_t i = 0; i < pd.size(); ++i) {
-    const std::size_t k = BandRank(policy, policy.Band(pd[i]));
+    const std::size_t k = RankIn(order, policy.Band(pd[i]));
     ++rows[k].count;
     pd_sum[k] += pd[i];
     if (!y.empty() && y[i] > 0.5) ++rows[k].bads;
