@@ -22,20 +22,8 @@ export function clear(el: Element): void {
   el.replaceChildren();
 }
 
-export function fmt(x: number | undefined | null, digits = 4): string {
-  if (x === undefined || x === null || !Number.isFinite(x)) return '—';
-  return x.toFixed(digits);
-}
-
-export function pct(x: number | undefined | null, digits = 2): string {
-  if (x === undefined || x === null || !Number.isFinite(x)) return '—';
-  return `${(x * 100).toFixed(digits)}%`;
-}
-
-export function int(x: number | undefined | null): string {
-  if (x === undefined || x === null || !Number.isFinite(x)) return '—';
-  return Math.round(x).toLocaleString('en-US');
-}
+// The number formats are pure (web/src/numbers.ts, unit-tested under node); views import them here.
+export { fmt, int, pct } from './numbers';
 
 export function bytes(n: number): string {
   if (n < 1024) return `${n} B`;
