@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `loanlens score --threads N`: the output (scored CSV, rejected file, warnings and counts on
 # stderr) is byte-identical for 1, 2 and 4 threads, with and without --explain, on a shipped
-# dataset with rejected and warned rows, over several blocks of BatchScorer::kBlockRows rows.
+# dataset with rejected and warned rows, over several blocks of BatchScorer::kBlockRows rows;
+# and so are the reports of evaluate, monitor and fairness --threads N.
 # Run by CTest with the CLI's path.
 set -uo pipefail
 CLI=$1
@@ -54,6 +55,28 @@ compare_threads "$ROOT/models/german_credit_logistic.json" "$TMP/big.csv" logist
 compare_threads "$ROOT/models/german_credit_gbdt.json" "$TMP/small.csv" gbdt
 compare_threads "$ROOT/models/german_credit_gbdt.json" "$TMP/small.csv" gbdt_explain --explain
 compare_threads "$ROOT/models/german_credit_random_forest.json" "$TMP/small.csv" forest_explain --explain
+
+# The reviews (evaluate, monitor, fairness): the same report and stderr at 1, 2 and 4 threads
+# (BatchReview blocks of 4,096 rows; the big input has rejected rows in every block).
+compare_review() {  # tag, subcommand args...
+  local tag=$1
+  shift
+  for n in 1 2 4; do
+    "$CLI" "$@" --json --threads "$n" >"$TMP/$tag.$n.json" 2>"$TMP/$tag.$n.err"
+    echo "rc=$?" >>"$TMP/$tag.$n.err"
+  done
+  check "$tag: report written" grep -q "^rc=0$" "$TMP/$tag.1.err"
+  check "$tag: some rows rejected" grep -q "^rejected: " "$TMP/$tag.1.err"
+  for n in 2 4; do
+    check "$tag: --threads $n report identical" cmp -s "$TMP/$tag.1.json" "$TMP/$tag.$n.json"
+    check "$tag: --threads $n stderr identical" cmp -s "$TMP/$tag.1.err" "$TMP/$tag.$n.err"
+  done
+}
+gbdt=$ROOT/models/german_credit_gbdt.json
+compare_review evaluate evaluate --model "$gbdt" --data "$TMP/big.csv" --bootstrap 50
+compare_review monitor monitor --model "$gbdt" --data "$TMP/big.csv"
+compare_review fairness fairness --model "$gbdt" --data "$TMP/big.csv" \
+  --attribute personal_status_sex --bootstrap 50
 
 # Standard input to standard output, threaded, equals the file path's output.
 "$CLI" score --model "$ROOT/models/german_credit_logistic.json" --data - --out - --threads 4 \

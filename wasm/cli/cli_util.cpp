@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "loanlens/error.h"
+#include "loanlens/parallel.h"
 #include "loanlens/pipeline.h"
 
 namespace loanlens::cli {
@@ -38,6 +39,16 @@ void Progress::operator()(std::size_t done, std::size_t total) {
 }
 
 Bundle LoadBundle(const std::string& path) { return Bundle::Parse(ReadFile(path), path); }
+
+void AddThreadsOption(CLI::App* cmd, int& threads, const std::string& what) {
+  cmd->add_option("--threads", threads,
+                  "Threads " + what +
+                      " (default: all cores; 1: one). The output is identical "
+                      "for any number")
+      ->check(CLI::Range(1, 1024));
+}
+
+int ThreadsToUse(int option) { return option > 0 ? option : DefaultThreads(); }
 
 std::vector<std::string> SplitList(const std::string& s) {
   std::vector<std::string> out;

@@ -29,6 +29,11 @@ class Progress {
 };
 
 Bundle LoadBundle(const std::string& path);
+/// Adds `--threads N` to a row-parallel subcommand (`what` the rows do: "deciding rows").
+/// `threads` stays 0 unless given; ThreadsToUse(0) is every core.
+void AddThreadsOption(CLI::App* cmd, int& threads, const std::string& what);
+/// The number of threads a `--threads` value means: 0 = DefaultThreads().
+int ThreadsToUse(int option);
 /// "a,b,,c" -> {"a", "b", "c"}.
 std::vector<std::string> SplitList(const std::string& s);
 /// `--param key=value` items -> map; throws CLI::ValidationError for an item without '='.

@@ -16,6 +16,7 @@ struct EvaluateOptions {
   double threshold = 0.5;
   std::size_t replicates = 1000;
   std::uint64_t seed = 7;
+  int threads = 0;  ///< 0: every core
 };
 
 /// Scores the labelled file as the bundle's training file was read (target coding, missing
@@ -26,6 +27,7 @@ int EvaluateCommand(const EvaluateOptions& o) {
   ro.backtest.eval.threshold = o.threshold;
   ro.backtest.bootstrap.replicates = o.replicates;
   ro.backtest.bootstrap.seed = o.seed;
+  ro.threads = ThreadsToUse(o.threads);
   const auto review = ReviewFile(bundle, o.data_path, ro);
   nlohmann::json m = review->BacktestReport();
   if (o.json) {
@@ -58,6 +60,7 @@ void AddEvaluateCommand(CLI::App& app, int& rc) {
       ->capture_default_str()
       ->check(CLI::Range(0, 100000));
   cmd->add_option("--seed", o->seed, "Bootstrap seed")->capture_default_str();
+  AddThreadsOption(cmd, o->threads, "scoring rows");
   cmd->callback([o, &rc] { rc = EvaluateCommand(*o); });
 }
 

@@ -15,6 +15,7 @@ struct FairnessCommandOptions {
   std::size_t min_group_size = 30, replicates = 1000;
   std::uint64_t seed = 7;
   bool json = false;
+  int threads = 0;  ///< 0: every core
 };
 
 std::string Rate(const nlohmann::json& v) {
@@ -54,6 +55,7 @@ int FairnessCommand(const FairnessCommandOptions& o) {
   ro.fairness.min_group_size = o.min_group_size;
   ro.fairness.bootstrap.replicates = o.replicates;
   ro.fairness.bootstrap.seed = o.seed;
+  ro.threads = ThreadsToUse(o.threads);
   const auto review = ReviewFile(bundle, o.data_path, ro);
   const nlohmann::json f = review->FairnessReportJson();
   if (o.json) {
@@ -86,6 +88,7 @@ void AddFairnessCommand(CLI::App& app, int& rc) {
       ->check(CLI::Range(0, 100000));
   cmd->add_option("--seed", o->seed, "Bootstrap seed")->capture_default_str();
   cmd->add_flag("--json", o->json, "Print one JSON object");
+  AddThreadsOption(cmd, o->threads, "scoring rows");
   cmd->callback([o, &rc] { rc = FairnessCommand(*o); });
 }
 

@@ -14,10 +14,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int rc = 0;
   using namespace loanlens::cli;
-  for (auto add : {AddTrainCommand, AddEvaluateCommand, AddScoreCommand, AddExplainCommand,
-                   AddInspectCommand, AddSchemaCommand, AddSplitCommand, AddImportXgboostCommand,
-                   AddBenchCommand, AddPolicyCommand, AddMonitorCommand, AddFairnessCommand,
-                   AddCardCommand})
+  for (auto add :
+       {AddTrainCommand, AddEvaluateCommand, AddScoreCommand, AddExplainCommand, AddInspectCommand,
+        AddSchemaCommand, AddSplitCommand, AddImportXgboostCommand, AddBenchCommand,
+        AddPolicyCommand, AddMonitorCommand, AddFairnessCommand, AddCardCommand})
     add(app, rc);
   try {
     app.parse(argc, argv);

@@ -17,6 +17,7 @@ struct MonitorOptions {
   std::string model_path, data_path, previous_path;
   double pd_rise = 0.05;
   bool json = false;
+  int threads = 0;  ///< 0: every core
 };
 
 std::string IdColumn(const Bundle& bundle) {
@@ -73,6 +74,7 @@ int MonitorCommand(const MonitorOptions& o) {
   const Bundle bundle = LoadBundle(o.model_path);
   ReviewOptions ro;
   ro.keep_ids = !o.previous_path.empty();
+  ro.threads = ThreadsToUse(o.threads);
   std::map<std::string, PreviousScore> previous;
   if (!o.previous_path.empty())
     previous = ReadPreviousScores(ReadFile(o.previous_path), o.previous_path, IdColumn(bundle),
@@ -109,6 +111,7 @@ void AddMonitorCommand(CLI::App& app, int& rc) {
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_flag("--json", o->json, "Print one JSON object");
+  AddThreadsOption(cmd, o->threads, "scoring rows");
   cmd->callback([o, &rc] { rc = MonitorCommand(*o); });
 }
 

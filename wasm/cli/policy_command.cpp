@@ -42,14 +42,16 @@ int PolicyCommand(const PolicyOptions& o) {
     PrintPolicy(bundle.GetPolicy());
     return 0;
   }
-  if (o.out.empty()) throw Error("policy: --set needs --out (the bundle is never changed in place)");
+  if (o.out.empty())
+    throw Error("policy: --set needs --out (the bundle is never changed in place)");
   const ParamMap settings = ParseParams(o.settings);
   bundle.SetPolicy(ChangedPolicy(bundle.GetPolicy(), settings));
   WriteBundle(bundle, o.out);  // reloaded before it is written
   for (const auto& change : bundle.GetPolicy().history)
     if (settings.count(change["key"].get<std::string>()))
-      std::cout << "  " << change["key"].get<std::string>() << ": " << change["old"].get<std::string>()
-                << " -> " << change["new"].get<std::string>() << "\n";
+      std::cout << "  " << change["key"].get<std::string>() << ": "
+                << change["old"].get<std::string>() << " -> " << change["new"].get<std::string>()
+                << "\n";
   const auto& ref = bundle.GetReference();
   if (!ref.Empty())
     std::cout << "reference population: " << ref.NumRows() << " applicants scored "

@@ -156,7 +156,7 @@ int ScoreCommand(const ScoreOptions& o) {
   if (!to_stdout) out_file.emplace(o.out);
   std::ostream& os = to_stdout ? std::cout : out_file->Stream();
   ScoreWriter writer(os, rejected_path, !o.rejected.empty());
-  const int threads = o.threads > 0 ? o.threads : DefaultThreads();
+  const int threads = ThreadsToUse(o.threads);
   BatchScorer scorer(bundle, from_stdin ? "standard input" : o.data_path, o.explain, threads);
   ScoreTimings timings;
   const auto start = Clock::now();
@@ -210,10 +210,7 @@ void AddScoreCommand(CLI::App& app, int& rc) {
                   "CSV of rejected rows (row,reason); default OUT.rejected.csv, none with --out -; "
                   "when given, always written (header only if no row was rejected)");
   cmd->add_flag("--explain", o->explain, "Add shap_<feature> columns and base_value");
-  cmd->add_option("--threads", o->threads,
-                  "Threads deciding rows (default: all cores; 1: one). The output is identical "
-                  "for any number")
-      ->check(CLI::Range(1, 1024));
+  AddThreadsOption(cmd, o->threads, "deciding rows");
   cmd->add_flag("--timings", o->timings,
                 "Print wall seconds by phase (CSV reading, deciding, CSV writing) to stderr as "
                 "JSON");

@@ -98,6 +98,39 @@ TEST_CASE("the review of a file does not depend on the chunk size and matches Ev
         doctest::Approx(a["auc"].get<double>()).epsilon(1e-14));
 }
 
+TEST_CASE("the review on several threads: the same reports and rejections, in input order") {
+  // German credit repeated past two blocks (BatchReview::kBlockRows), with bad rows mixed in.
+  const std::string text = ReadFile(German().data_path);
+  const std::string header = text.substr(0, text.find('\n') + 1);
+  const std::string body = text.substr(header.size());
+  std::string big = header;
+  for (int k = 0; big.size() < 10 * text.size(); ++k) {
+    big += body;
+    big += k % 2 ? "A11,not-a-number\n" : "A11,6,A34\n";  // a non-number; a short row
+  }
+  ReviewOptions o;
+  o.backtest.bootstrap.replicates = 20;
+  o.attribute = "foreign_worker";
+  o.fairness.bootstrap.replicates = 20;
+  o.keep_ids = true;
+  const auto one = Review(big, 65536, o);
+  o.threads = 3;
+  const auto three = Review(big, 65536, o);
+  REQUIRE(one->RowsIn() > 2 * BatchReview::kBlockRows);
+  CHECK(one->RowsIn() == three->RowsIn());
+  CHECK(one->RowsScored() == three->RowsScored());
+  REQUIRE(one->RowsRejected() >= 10);
+  REQUIRE(one->RowsRejected() == three->RowsRejected());
+  for (std::size_t i = 0; i < one->RowsRejected(); ++i) {
+    CHECK(one->Rejected()[i].row == three->Rejected()[i].row);
+    CHECK(one->Rejected()[i].reason == three->Rejected()[i].reason);
+    if (i > 0) CHECK(one->Rejected()[i - 1].row < one->Rejected()[i].row);
+  }
+  CHECK(one->BacktestReport() == three->BacktestReport());
+  CHECK(one->MonitorReport() == three->MonitorReport());
+  CHECK(one->FairnessReportJson() == three->FairnessReportJson());
+}
+
 TEST_CASE("monitoring the training population is stable; reports without outcomes") {
   std::string text = ReadFile(German().data_path);
   const auto r = Review(text, 4096);

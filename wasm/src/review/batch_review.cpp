@@ -4,8 +4,19 @@
 
 #include "loanlens/error.h"
 #include "loanlens/fairness/proxy.h"
+#include "loanlens/parallel.h"
 
 namespace loanlens {
+
+/// One buffered row after ReviewRow: its raw feature values, PD and outcome, or why it was
+/// rejected.
+struct BatchReview::ReviewedRow {
+  bool ok = false;
+  std::string rejected;
+  std::vector<double> raw;
+  double pd = 0;
+  std::int8_t y = -1;  ///< 0, 1, or -1 (no usable outcome)
+};
 
 DriftReference BundleDriftReference(const Bundle& bundle) {
   if (!bundle.Meta().contains("drift_reference"))
@@ -26,7 +37,12 @@ BatchReview::BatchReview(const Bundle& bundle, std::string source_name, ReviewOp
       options_(std::move(options)),
       reference_(BundleDriftReference(bundle)),
       drift_(std::make_unique<DriftAccumulator>(reference_)),
-      parser_(source_, bundle.Csv()) {}
+      parser_(source_, bundle.Csv()) {
+  // Schema::Find builds its name index on first use (not thread-safe while it is built): build
+  // it here, before any row is reviewed on another thread.
+  const Schema& schema = bundle.GetSchema();
+  if (!schema.columns.empty()) schema.Find(schema.columns.front().name);
+}
 
 BatchReview::~BatchReview() = default;
 
@@ -36,6 +52,7 @@ void BatchReview::Feed(std::string_view chunk) {
 
 void BatchReview::Finish() {
   parser_.Finish([this](CsvRecord&& r) { OnRecord(std::move(r)); });
+  ReviewBlock();
   if (header_.empty()) throw Error(Location{source_, 0, "", ""}, "is empty; expected a header row");
 }
 
@@ -43,10 +60,13 @@ void BatchReview::OnHeader(CsvRecord&& record) {
   header_ = std::move(record.fields);
   CheckHeader(header_, source_, record.row, parser_.Delimiter());
   row_parser_ = std::make_unique<RowParser>(bundle_.GetSchema(), header_, source_, bundle_.Csv());
-  raw_.assign(row_parser_->NumFeatures(), 0.0);
   const std::string target = bundle_.TargetName();
   target_in_header_ = std::find(header_.begin(), header_.end(), target) != header_.end();
-  if (target_in_header_) row_parser_->SetTarget(target);
+  if (target_in_header_) {
+    row_parser_->SetTarget(target);
+    positive_ = bundle_.Positive();
+    negatives_ = {bundle_.Meta()["target"].value("negative", std::string())};
+  }
   if (!options_.attribute.empty()) {
     const auto it = std::find(header_.begin(), header_.end(), options_.attribute);
     if (it == header_.end())
@@ -63,42 +83,61 @@ void BatchReview::OnHeader(CsvRecord&& record) {
 void BatchReview::OnRecord(CsvRecord&& record) {
   if (header_.empty()) return OnHeader(std::move(record));
   ++rows_in_;
+  block_.push_back(std::move(record));
+  if (block_.size() >= kBlockRows) ReviewBlock();
+}
+
+BatchReview::ReviewedRow BatchReview::ReviewRow(const CsvRecord& record) const {
+  ReviewedRow r;
   try {
     if (record.fields.size() != header_.size())
       throw Error(Location{source_, record.row, "", ""},
                   "expected " + std::to_string(header_.size()) +
                       " fields (as in the header), got " + std::to_string(record.fields.size()));
-    row_parser_->ParseFeatures(record, raw_.data(), nullptr);
-    const Score s = bundle_.ScoreRow(raw_.data(), false);
-    std::int8_t y = -1;
+    r.raw.assign(row_parser_->NumFeatures(), 0.0);
+    row_parser_->ParseFeatures(record, r.raw.data(), nullptr);
+    r.pd = bundle_.ScoreRow(r.raw.data(), false).pd;
     if (target_in_header_) {
       try {
-        y = row_parser_->ParseTarget(record, bundle_.Positive(),
-                                     {bundle_.Meta()["target"].value("negative", std::string())}) >
-                    0.5
-                ? 1
-                : 0;
+        r.y = row_parser_->ParseTarget(record, positive_, negatives_) > 0.5 ? 1 : 0;
       } catch (const Error&) {
-        y = -1;  // scored, but no usable outcome: left out of the back-test
+        r.y = -1;  // scored, but no usable outcome: left out of the back-test
       }
     }
-    drift_->Add(raw_.data(), s.pd);
-    pd_.push_back(s.pd);
-    y_.push_back(y);
-    if (options_.keep_ids && row_parser_->IdIndex() >= 0)
-      ids_.push_back(record.fields[static_cast<std::size_t>(row_parser_->IdIndex())]);
-    if (attribute_index_ >= 0) {
-      const std::string& cell = record.fields[static_cast<std::size_t>(attribute_index_)];
-      auto it = attribute_index_of_.find(cell);
-      if (it == attribute_index_of_.end()) {
-        it = attribute_index_of_.emplace(cell, attribute_levels_.size()).first;
-        attribute_levels_.push_back(cell);
-      }
-      attribute_code_.push_back(it->second);
-      AppendBins(reference_, raw_.data(), bins_);
-    }
+    r.ok = true;
   } catch (const Error& e) {
-    rejected_.push_back({record.row, e.what()});
+    r.rejected = e.what();
+  }
+  return r;
+}
+
+void BatchReview::ReviewBlock() {
+  std::vector<ReviewedRow> rows(block_.size());
+  ParallelRows(block_.size(), options_.threads,
+               [this, &rows](std::size_t i) { rows[i] = ReviewRow(block_[i]); });
+  for (std::size_t i = 0; i < block_.size(); ++i) MergeRow(block_[i], rows[i]);
+  block_.clear();
+}
+
+void BatchReview::MergeRow(const CsvRecord& record, ReviewedRow& row) {
+  if (!row.ok) {
+    rejected_.push_back({record.row, std::move(row.rejected)});
+    return;
+  }
+  drift_->Add(row.raw.data(), row.pd);
+  pd_.push_back(row.pd);
+  y_.push_back(row.y);
+  if (options_.keep_ids && row_parser_->IdIndex() >= 0)
+    ids_.push_back(record.fields[static_cast<std::size_t>(row_parser_->IdIndex())]);
+  if (attribute_index_ >= 0) {
+    const std::string& cell = record.fields[static_cast<std::size_t>(attribute_index_)];
+    auto it = attribute_index_of_.find(cell);
+    if (it == attribute_index_of_.end()) {
+      it = attribute_index_of_.emplace(cell, attribute_levels_.size()).first;
+      attribute_levels_.push_back(cell);
+    }
+    attribute_code_.push_back(it->second);
+    AppendBins(reference_, row.raw.data(), bins_);
   }
 }
 

@@ -29,6 +29,10 @@ namespace loanlens {
 struct ReviewOptions {
   std::string attribute;  ///< fairness attribute column ("" = none)
   bool keep_ids = false;  ///< keep the schema's id column per row (early warning)
+  /// Threads parsing and scoring rows (loanlens/parallel.h; 1 in the browser). Rows wait in
+  /// blocks of BatchReview::kBlockRows and are merged in input order: every report is identical
+  /// for any number of threads.
+  int threads = 1;
   BacktestOptions backtest;
   FairnessOptions fairness;
   double psi_floor = kPsiFloor;
@@ -40,6 +44,7 @@ DriftReference BundleDriftReference(const Bundle& bundle);
 
 class BatchReview {
  public:
+  static constexpr std::size_t kBlockRows = 4096;
   BatchReview(const Bundle& bundle, std::string source_name, ReviewOptions options = {});
   ~BatchReview();
   void Feed(std::string_view chunk);
@@ -67,8 +72,14 @@ class BatchReview {
   nlohmann::json FairnessReportJson() const;
 
  private:
+  struct ReviewedRow;
   void OnRecord(CsvRecord&& record);
   void OnHeader(CsvRecord&& record);
+  /// Parses and scores one buffered row (const: runs on any thread).
+  ReviewedRow ReviewRow(const CsvRecord& record) const;
+  /// Reviews the buffered rows (on options_.threads threads) and merges them in input order.
+  void ReviewBlock();
+  void MergeRow(const CsvRecord& record, ReviewedRow& row);
   const Bundle& bundle_;
   std::string source_;
   ReviewOptions options_;
@@ -79,7 +90,9 @@ class BatchReview {
   std::unique_ptr<RowParser> row_parser_;
   bool target_in_header_ = false;
   int attribute_index_ = -1;
-  std::vector<double> raw_;
+  std::string positive_;                ///< the target's positive value
+  std::vector<std::string> negatives_;  ///< its negative value, when the bundle names one
+  std::vector<CsvRecord> block_;        ///< rows read, not yet reviewed (at most kBlockRows)
   std::size_t rows_in_ = 0;
   std::vector<RejectedRow> rejected_;
   std::vector<double> pd_;
