@@ -204,6 +204,27 @@ TEST_CASE("EvaluateBinary collects the metrics and thins curves for storage") {
     CHECK(best == e.at("ks").get<double>());
     CHECK(k.at("population").back().get<double>() == 1.0);
   }
+  SUBCASE("the confusion grid: unthinned, the counts at every multiple of its step") {
+    const json& g = e.at("confusion_grid");
+    const auto t = g.at("threshold").get<std::vector<double>>();
+    const auto tpr = g.at("tpr").get<std::vector<double>>();
+    const auto fpr = g.at("fpr").get<std::vector<double>>();
+    REQUIRE(t.size() == 201);
+    REQUIRE(tpr.size() == t.size());
+    REQUIRE(fpr.size() == t.size());
+    CHECK(g.at("step").get<double>() == 0.005);
+    const double pos = std::count(y.begin(), y.end(), 1.0), neg = y.size() - pos;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      CHECK(t[i] == static_cast<double>(i) / 200);
+      std::size_t tp = 0, fp = 0;  // brute force: rows with pd >= t
+      for (std::size_t r = 0; r < y.size(); ++r)
+        if (pd[r] >= t[i]) ++(y[r] == 1.0 ? tp : fp);
+      CHECK(tpr[i] == tp / pos);
+      CHECK(fpr[i] == fp / neg);
+    }
+    CHECK(tpr.front() == 1.0);
+    CHECK_THROWS_AS(loanlens::ConfusionGridJson(y, pd, 0), loanlens::Error);
+  }
   SUBCASE("confusion rates follow from the counts") {
     const auto c = loanlens::ConfusionAt(y, pd, 0.2);
     CHECK(c.tp + c.fp + c.tn + c.fn == y.size());

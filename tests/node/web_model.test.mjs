@@ -3,7 +3,7 @@
 // small hand-made summaries and from the real engine's summaries of shipped bundles (models/*.json).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadEngine, repo } from './helpers.mjs';
 import { fmt, int, pct } from '../../build/web-units/numbers.js';
@@ -120,7 +120,7 @@ test('confusion matrix: the curve point with the smallest threshold at or above 
   const c = confusionAt(curve, 10, 40, 0.35);
   assert.deepEqual(c, { best: 1, tp: 5, fp: 3, fn: 5, tn: 27 });
   assert.equal(c.tp + c.fp + c.fn + c.tn, 40);
-  assert.equal(confusionStatsText(c, curve, 10, 40), 'Recall 50.0% · precision 62.5% · accuracy 80.0% · declined 20.0% · lowest validation PD at or above the threshold: 60.00%');
+  assert.equal(confusionStatsText(c, curve, 10, 40), 'Recall 50.0% · precision 62.5% · accuracy 80.0% · declined 20.0% · read at the nearest stored PD at or above the threshold: 60.00%');
   assert.deepEqual(rocMarker(c, curve), { fpr: 0.1, tpr: 0.5 });
   assert.equal(confusionAt(curve, 10, 40, 0.3).best, 2);
   // Above every PD nothing is declined: no precision, the marker at the origin.
@@ -132,18 +132,33 @@ test('confusion matrix: the curve point with the smallest threshold at or above 
   assert.equal(thresholdText(0.005), '0.5%');
 });
 
-test('confusion matrix of a shipped bundle whose curve keeps every PD = the engine\'s counts', async () => {
-  // The German validation sets (200 rows) have fewer distinct PDs than the curve's 200 points, so
-  // the KS curve is complete and reading it at a cut-off gives the engine's own confusion counts.
-  for (const name of ['german_credit_logistic', 'german_credit_gbdt', 'german_credit_random_forest', 'german_credit_svm']) {
+test('confusion matrix on the engine\'s grid: read at the grid point, no "nearest stored PD" note', () => {
+  const grid = { thr: [0, 0.5, 1], tpr: [1, 0.4, 0], fpr: [1, 0.1, 0], step: 0.5 };
+  const c = confusionAt(grid, 10, 40, 0.5000000001);
+  assert.deepEqual(c, { best: 1, tp: 4, fp: 3, fn: 6, tn: 27 });
+  assert.equal(confusionAt(grid, 10, 40, 0.7).best, 1); // the slider only stops on grid points
+  assert.equal(confusionAt(grid, 10, 40, 2).best, 2);
+  assert.equal(confusionStatsText(c, grid, 10, 40), 'Recall 40.0% · precision 57.1% · accuracy 77.5% · declined 17.5%');
+  const v = { confusion_grid: { step: 0.5, threshold: [0, 0.5, 1], tpr: [1, 0.4, 0], fpr: [1, 0.1, 0] } };
+  assert.deepEqual(validationCurves(v).confusion, grid);
+  // A grid with arrays of different lengths is not used.
+  assert.equal(validationCurves({ confusion_grid: { ...v.confusion_grid, fpr: [1] } }).confusion, null);
+});
+
+test('confusion matrix of every shipped bundle at every grid point = the engine\'s counts', async () => {
+  // The grid is unthinned: at the stored cut-offs (multiples of its step) the page's counts are
+  // the engine's own confusion counts, for the large validation sets too.
+  const shipped = (await readdir(join(repo, 'models'))).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
+  assert.ok(shipped.length >= 10);
+  for (const name of shipped) {
     const v = (await summary(name)).metrics.validation;
     const curve = validationCurves(v).confusion;
-    assert.ok(curve.thr.length < 200, `${name}: curve thinned`);
+    assert.equal(curve.step, 0.005, `${name}: the confusion grid`);
+    assert.equal(curve.thr.length, 201, name);
     const at = (t) => confusionAt(curve, v.n_positive, v.n_rows, t);
     const counts = (c) => [c.tp, c.fp, c.fn, c.tn];
     assert.deepEqual(counts(at(v.threshold)), counts(v.confusion), `${name}: at ${v.threshold}`);
-    const decline = v.confusion_at_cutoffs.find((x) => x.cutoff_name === 'decline_at');
-    assert.deepEqual(counts(at(decline.cutoff)), counts(decline), `${name}: at the decline cut-off`);
+    for (const cut of v.confusion_at_cutoffs) assert.deepEqual(counts(at(cut.cutoff)), counts(cut), `${name}: at ${cut.cutoff_name}`);
   }
 });
 

@@ -427,6 +427,23 @@ ScoreDistribution ScoreHistogram(const std::vector<double>& y, const std::vector
   return d;
 }
 
+nlohmann::json ConfusionGridJson(const std::vector<double>& y, const std::vector<double>& pd,
+                                 std::size_t steps) {
+  if (steps == 0) throw Error("confusion grid: the number of steps must be at least 1");
+  std::vector<double> threshold, tpr, fpr;
+  for (std::size_t i = 0; i <= steps; ++i) {
+    const double t = static_cast<double>(i) / static_cast<double>(steps);
+    const Confusion c = ConfusionAt(y, pd, t);
+    threshold.push_back(t);
+    tpr.push_back(c.tpr);
+    fpr.push_back(c.fpr);
+  }
+  return {{"step", 1.0 / static_cast<double>(steps)},
+          {"threshold", threshold},
+          {"tpr", tpr},
+          {"fpr", fpr}};
+}
+
 nlohmann::json EvaluateBinary(const std::vector<double>& y, const std::vector<double>& pd,
                               const EvalOptions& options) {
   const std::size_t num_positive = Validate(y, pd, ScoreKind::kPd, "evaluation");
@@ -452,6 +469,7 @@ nlohmann::json EvaluateBinary(const std::vector<double>& y, const std::vector<do
   out["brier"] = BrierScore(y, pd);
   out["threshold"] = options.threshold;
   out["confusion"] = ToJson(ConfusionAt(y, pd, options.threshold));
+  out["confusion_grid"] = ConfusionGridJson(y, pd, options.confusion_grid_steps);
 
   const RocCurve roc = ComputeRocCurve(y, pd, options.roc_max_points);
   out["roc"] = {{"fpr", roc.fpr}, {"tpr", roc.tpr}, {"threshold", roc.threshold}};

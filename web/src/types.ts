@@ -55,6 +55,7 @@ export interface ValidationMetrics {
   n_positive?: number;
   roc?: { fpr: number[]; tpr: number[]; threshold?: number[] };
   ks_curve?: { threshold?: number[]; tpr?: number[]; fpr?: number[]; [k: string]: unknown };
+  confusion_grid?: { step?: number; threshold?: number[]; tpr?: number[]; fpr?: number[] };
   calibration?: CalibrationBin[];
   gains?: unknown[];
   score_distribution?: { edges: number[]; positive: number[]; negative: number[] };

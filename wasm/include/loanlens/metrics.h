@@ -23,6 +23,9 @@ struct EvalOptions {
   std::size_t calibration_bins = 10;  ///< quantile bins of predicted pd
   std::size_t gains_bins = 10;        ///< population slices for gains / lift (10 = deciles)
   std::size_t histogram_bins = 20;    ///< equal-width bins on [0, 1] for the score distribution
+  /// The stored confusion counts at PD thresholds 0, 1/steps, ..., 1 (the Model screen's
+  /// slider reads them exactly; the curves above are thinned to roc_max_points).
+  std::size_t confusion_grid_steps = 200;
 };
 
 /// A ROC curve: fpr[k], tpr[k] are the rates when predicting positive for score >= threshold[k].
@@ -121,6 +124,11 @@ std::vector<GainsRow> GainsTable(const std::vector<double>& y, const std::vector
 ScoreDistribution ScoreHistogram(const std::vector<double>& y, const std::vector<double>& pd,
                                  std::size_t bins = 20);
 
+/// {"step", "threshold": [0, step, ..., 1], "tpr": [], "fpr": []}: the shares of bads and of goods
+/// with pd >= threshold (ConfusionAt) at every multiple of 1 / steps, unthinned.
+nlohmann::json ConfusionGridJson(const std::vector<double>& y, const std::vector<double>& pd,
+                                 std::size_t steps);
+
 /**
  * All of the above as one JSON document (snake_case keys):
  * {
@@ -128,6 +136,7 @@ ScoreDistribution ScoreHistogram(const std::vector<double>& y, const std::vector
  *   "auc", "gini" (2 auc - 1), "ks", "ks_threshold", "pr_auc", "log_loss", "brier",
  *   "threshold",
  *   "confusion": {"tp","fp","tn","fn","tpr","fpr","precision","accuracy","f1"},
+ *   "confusion_grid": ConfusionGridJson(y, pd, confusion_grid_steps),
  *   "roc": {"fpr":[],"tpr":[],"threshold":[]},            // thinned to roc_max_points
  *   "ks_curve": {"threshold":[],"cum_bad":[],"cum_good":[],"population":[]},
  *        // at each threshold t: share of bads, of goods and of all rows with pd >= t; thinned

@@ -12,12 +12,14 @@ export interface Confusion {
   tn: number;
 }
 
-/// The curve point for "predict default when PD >= threshold[i]" with the smallest threshold >= t.
+/// The curve point for "predict default when PD >= threshold[i]" with the smallest threshold >= t;
+/// on the engine's grid (curve.step) the grid point t is on (the slider moves by the step).
 export function confusionAt(curve: ThresholdCurve, nPos: number, nRows: number, t: number): Confusion {
   const { thr, tpr, fpr } = curve;
   const nNeg = nRows - nPos;
   let best = -1;
-  for (let i = 0; i < thr.length; i++) if (thr[i] >= t && (best < 0 || thr[i] < thr[best])) best = i;
+  if (curve.step !== undefined) best = Math.min(thr.length - 1, Math.max(0, Math.round(t / curve.step)));
+  else for (let i = 0; i < thr.length; i++) if (thr[i] >= t && (best < 0 || thr[i] < thr[best])) best = i;
   const tp = best < 0 ? 0 : Math.round(tpr[best] * nPos);
   const fp = best < 0 ? 0 : Math.round(fpr[best] * nNeg);
   return { best, tp, fp, fn: nPos - tp, tn: nNeg - fp };
@@ -28,13 +30,14 @@ export function thresholdText(t: number): string {
   return `${(t * 100).toFixed(1)}%`;
 }
 
-/// "Recall 61.3% · precision 40.2% · accuracy 73.1% · declined 31.5% · lowest validation PD …".
+/// "Recall 61.3% · precision 40.2% · accuracy 73.1% · declined 31.5%" (and, off the engine's grid,
+/// the stored PD the counts were read at).
 export function confusionStatsText(c: Confusion, curve: ThresholdCurve, nPos: number, nRows: number): string {
   const { tp, fp, tn } = c;
   const precision = tp + fp > 0 ? tp / (tp + fp) : NaN;
   return (
     `Recall ${pct(tp / (nPos || 1), 1)} · precision ${pct(precision, 1)} · accuracy ${pct((tp + tn) / (nRows || 1), 1)} · declined ${pct((tp + fp) / (nRows || 1), 1)}` +
-    (c.best >= 0 ? ` · lowest validation PD at or above the threshold: ${(curve.thr[c.best] * 100).toFixed(2)}%` : '')
+    (c.best >= 0 && curve.step === undefined ? ` · read at the nearest stored PD at or above the threshold: ${(curve.thr[c.best] * 100).toFixed(2)}%` : '')
   );
 }
 

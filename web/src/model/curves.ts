@@ -9,6 +9,9 @@ export interface ThresholdCurve {
   thr: number[];
   tpr: number[];
   fpr: number[];
+  /// The distance between thresholds when the curve is the engine's confusion grid (a point at
+  /// every multiple of it: read exactly at the slider's value); absent for a thinned curve.
+  step?: number;
 }
 
 export interface RocChart {
@@ -29,8 +32,9 @@ export interface KsChart {
 export interface ValidationCurves {
   roc: RocChart | null;
   ks: KsChart | null;
-  /// The curve the confusion matrix reads: the KS curve, which has a point at every distinct PD
-  /// (the ROC curve drops collinear points), else the ROC curve with its thresholds.
+  /// The curve the confusion matrix reads: the engine's confusion grid (every multiple of its
+  /// step, unthinned); for bundles without one the KS curve, else the ROC curve (both thinned to
+  /// at most 200 points, so read at the nearest stored PD at or above the threshold).
   confusion: ThresholdCurve | null;
 }
 
@@ -44,10 +48,13 @@ export function validationCurves(v: ValidationMetrics): ValidationCurves {
   const ksBad = numArray(ksc.cum_bad) ?? numArray(ksc.tpr) ?? tpr;
   const ksGood = numArray(ksc.cum_good) ?? numArray(ksc.fpr) ?? fpr;
   const ksOk = ksThr && ksBad && ksGood && ksThr.length === ksBad.length;
+  const grid = v.confusion_grid;
+  const [gThr, gTpr, gFpr, gStep] = [numArray(grid?.threshold), numArray(grid?.tpr), numArray(grid?.fpr), num(grid?.step)];
+  const gridCurve = gThr && gTpr && gFpr && gStep && gThr.length === gTpr.length && gThr.length === gFpr.length ? { thr: gThr, tpr: gTpr, fpr: gFpr, step: gStep } : null;
   return {
     roc: fpr && tpr ? { fpr, tpr, auc: num(v.auc) } : null,
     ks: ksOk ? { threshold: ksThr.map((t) => Math.min(1, Math.max(0, t))), tpr: ksBad, fpr: ksGood, ks: num(v.ks), ksThreshold: num(v.ks_threshold) } : null,
-    confusion: ksOk ? { thr: ksThr, tpr: ksBad, fpr: ksGood } : fpr && tpr && thr ? { thr, tpr, fpr } : null,
+    confusion: gridCurve ?? (ksOk ? { thr: ksThr, tpr: ksBad, fpr: ksGood } : fpr && tpr && thr ? { thr, tpr, fpr } : null),
   };
 }
 

@@ -78,7 +78,7 @@ function calibrationCard(info: BundleInfo, after: ValidationMetrics, before: Val
 /// The confusion matrix at the slider's threshold; each move also moves the marker on the ROC chart
 /// (`roc`, when the ROC chart is drawn).
 function confusionCard(curve: ThresholdCurve, nPos: number, nRows: number, decline: number, roc: { canvas: HTMLCanvasElement; chart: RocChart } | null): HTMLElement {
-  const slider = h('input', { type: 'range', min: 0, max: 1, step: 0.005, id: 'cm-threshold', 'data-testid': 'threshold-slider' });
+  const slider = h('input', { type: 'range', min: 0, max: 1, step: curve.step ?? 0.005, id: 'cm-threshold', 'data-testid': 'threshold-slider' });
   const thrLabel = h('output', { for: 'cm-threshold', class: 'strong' });
   const matrix = h('div', { class: 'confusion' });
   const stats = h('div', { class: 'muted small' });
