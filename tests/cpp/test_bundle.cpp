@@ -5,45 +5,22 @@
 #include <functional>
 #include <sstream>
 
+#include "german_credit_test_util.h"
 #include "loanlens/bundle.h"
 #include "loanlens/error.h"
 #include "loanlens/pipeline.h"
-#include "loanlens/scoring.h"
+#include "loanlens/sha256.h"
 
 using namespace loanlens;
-
-namespace {
-
-TrainOptions GermanCredit() {
-  TrainOptions o;
-  o.data_path = std::string(LOANLENS_SOURCE_DIR) + "/models/data/german_credit.csv";
-  o.target = "class";
-  o.positive = "2";
-  return o;
-}
-
-/// One trained bundle shared by the tests in this file (training takes a few milliseconds, but
-/// the tests compare against the same object).
-const Bundle& Trained() {
-  static const Bundle b = TrainBundle(GermanCredit());
-  return b;
-}
-
-Frame ReadGerman(const Bundle& b) {
-  std::istringstream in(ReadFile(GermanCredit().data_path));
-  CsvReader reader(in, "german_credit.csv");
-  ReadOptions ro;
-  return ReadFrame(reader, b.GetSchema(), ro).frame;
-}
-
-}  // namespace
+using loanlens::test::GermanCreditBundle;
+using loanlens::test::ReadGermanCredit;
 
 TEST_CASE("bundle: save -> load -> predict is bit-identical") {
-  const Bundle& b = Trained();
+  const Bundle& b = GermanCreditBundle();
   const std::string text = b.Dump();
   const Bundle loaded = Bundle::Parse(text, "german.json");
   CHECK(loaded.Dump() == text);
-  const Frame f = ReadGerman(b);
+  const Frame f = ReadGermanCredit(b);
   REQUIRE(f.num_rows == 1000);
   for (std::size_t i = 0; i < f.num_rows; ++i) {
     const Score s1 = b.ScoreRow(f.Row(i), true), s2 = loaded.ScoreRow(f.Row(i), true);
@@ -54,8 +31,8 @@ TEST_CASE("bundle: save -> load -> predict is bit-identical") {
 }
 
 TEST_CASE("bundle: explanations add up to the margin for every row") {
-  const Bundle& b = Trained();
-  const Frame f = ReadGerman(b);
+  const Bundle& b = GermanCreditBundle();
+  const Frame f = ReadGermanCredit(b);
   double worst = 0;
   for (std::size_t i = 0; i < f.num_rows; ++i) {
     const Score s = b.ScoreRow(f.Row(i), true);
@@ -69,7 +46,7 @@ TEST_CASE("bundle: explanations add up to the margin for every row") {
 }
 
 TEST_CASE("bundle: tampering and malformed bundles are detected on load") {
-  const nlohmann::json good = nlohmann::json::parse(Trained().Dump());
+  const nlohmann::json good = nlohmann::json::parse(GermanCreditBundle().Dump());
   SUBCASE("a changed coefficient breaks the content hash") {
     auto j = good;
     j["model"]["coef"][0] = j["model"]["coef"][0].get<double>() + 0.5;
@@ -168,188 +145,6 @@ TEST_CASE("bundle: tampering and malformed bundles are detected on load") {
     CHECK_THROWS_WITH_AS(Bundle::Parse("{nope", "x.json"),
                          doctest::Contains("x.json: not valid JSON"), Error);
   }
-}
-
-TEST_CASE("training is deterministic for a seed") {
-  const nlohmann::json a = nlohmann::json::parse(Trained().Dump());
-  const nlohmann::json b = nlohmann::json::parse(TrainBundle(GermanCredit()).Dump());
-  CHECK(a["content_sha256"] == b["content_sha256"]);
-  TrainOptions o = GermanCredit();
-  o.seed = 8;
-  const nlohmann::json c = nlohmann::json::parse(TrainBundle(o).Dump());
-  CHECK(a["content_sha256"] != c["content_sha256"]);
-}
-
-TEST_CASE("training records what a validator needs") {
-  const nlohmann::json j = nlohmann::json::parse(Trained().Dump());
-  CHECK(j["training"]["rows"] == 1000);
-  CHECK(j["training"]["train_rows"] == 800);
-  CHECK(j["training"]["valid_rows"] == 200);
-  CHECK(j["training"]["data_sha256"] ==
-        "547327a24fafaa139928efca5668b0d2a7198e5fe2e966fb9a9994523ae4ead8");
-  CHECK(j["metrics"]["validation"]["n_positive"] == 60);  // stratified: 30% of 200
-  const double auc = j["metrics"]["validation"]["auc"];
-  CHECK(auc > 0.7);
-  CHECK(auc < 0.85);
-  SUBCASE("prohibited bases are kept out of the model by default") {
-    for (const char* c : {"personal_status_sex", "age_years", "foreign_worker"}) {
-      CAPTURE(c);
-      const auto* spec = Trained().GetSchema().Find(c);
-      REQUIRE(spec);
-      CHECK(spec->role == Role::kProtected);
-    }
-    const auto names = Trained().FeatureNames();
-    CHECK(std::find(names.begin(), names.end(), "personal_status_sex") == names.end());
-  }
-}
-
-TEST_CASE("batch scoring: rows in = scored + rejected, bad rows named") {
-  const Bundle& b = Trained();
-  const std::string text = ReadFile(GermanCredit().data_path);
-  const auto nl = text.find('\n');
-  std::string csv = text.substr(0, nl + 1);
-  std::istringstream lines(text.substr(nl + 1));
-  std::string line;
-  for (int i = 0; i < 5 && std::getline(lines, line); ++i) csv += line + "\n";
-  csv +=
-      "< 0 DM,abc,critical account / other credits existing (not at this bank),radio/television,"
-      "1169,unknown / no savings account,>= 7 years,4,male : single,none,4,real estate,67,none,"
-      "own,2,skilled employee / official,1,none,yes,1\n";
-  csv += "too,few,fields\n";
-  BatchScorer scorer(b, "upload.csv", true);
-  for (std::size_t i = 0; i < csv.size(); i += 7) scorer.Feed(std::string_view(csv).substr(i, 7));
-  scorer.Finish();
-  CHECK(scorer.RowsIn() == 7);
-  CHECK(scorer.RowsScored() == 5);
-  CHECK(scorer.RowsRejected() == 2);
-  const auto rejected = scorer.TakeRejected();
-  REQUIRE(rejected.size() == 2);
-  CHECK(rejected[0].row == 7);
-  CHECK(rejected[0].reason.rfind(
-            "file 'upload.csv', row 7, column 'duration_months', value 'abc': expected a number",
-            0) == 0);
-  CHECK(rejected[1].row == 8);
-  CHECK(rejected[1].reason.find("row 8") != std::string::npos);
-  const auto rows = scorer.TakeRows();
-  REQUIRE(rows.size() == 5);
-  const auto& header = scorer.OutputHeader();
-  CHECK(header.size() == 21 + loanlens::DecisionColumns().size() + b.FeatureNames().size() + 1);
-  CHECK(header[21] == "pd");
-  CHECK(header.back() == "base_value");
-  CHECK(rows[0].cells.size() == header.size());
-  // Mean |SHAP| per feature: the mean of the shap_<feature> cells' absolute values.
-  const auto mean = scorer.MeanAbsContributions();
-  REQUIRE(mean.size() == b.FeatureNames().size());
-  const std::size_t first_shap = 21 + loanlens::DecisionColumns().size();
-  for (std::size_t j = 0; j < mean.size(); ++j) {
-    double sum = 0;
-    for (const auto& r : rows) sum += std::abs(r.score.contributions[j]);
-    CHECK(header[first_shap + j] == "shap_" + b.FeatureNames()[j]);
-    CHECK(mean[j] == doctest::Approx(sum / rows.size()).epsilon(1e-12));
-  }
-}
-
-TEST_CASE("batch scoring: a row's cells are AppendScoreCells', its warnings reach the rules") {
-  const Bundle& b = Trained();
-  const std::string text = ReadFile(GermanCredit().data_path);
-  std::istringstream lines(text);
-  std::string header_line, first, line, csv;
-  std::getline(lines, header_line);
-  std::getline(lines, first);
-  csv = header_line + "\n" + first + "\n";
-  for (int i = 0; i < 3 && std::getline(lines, line); ++i) csv += line + "\n";
-  const auto at = first.find("radio/television");  // the last row: a purpose never seen
-  REQUIRE(at != std::string::npos);
-  csv += first.replace(at, 16, "spaceship") + "\n";
-  BatchScorer scorer(b, "upload.csv", false);
-  scorer.Feed(csv);
-  scorer.Finish();
-  const auto rows = scorer.TakeRows();
-  REQUIRE(rows.size() == 5);
-
-  std::vector<CsvRecord> records;
-  CsvParser parser("upload.csv", b.Csv());
-  const auto keep = [&](CsvRecord&& r) { records.push_back(std::move(r)); };
-  parser.Feed(csv, keep);
-  parser.Finish(keep);
-  REQUIRE(records.size() == 6);
-  const std::vector<std::string>& header = records[0].fields;
-  const RowParser row_parser(b.GetSchema(), header, "upload.csv", b.Csv());
-  const auto names = ScoreColumns(b, false);
-  const auto number = ScoreColumnIsNumber(b, false);
-  const std::size_t rules =
-      static_cast<std::size_t>(std::find(names.begin(), names.end(), "rules") - names.begin());
-  for (std::size_t k = 1; k < records.size(); ++k) {
-    std::vector<double> raw(row_parser.NumFeatures());
-    std::vector<RowWarning> warnings;
-    row_parser.ParseFeatures(records[k], raw.data(), &warnings);
-    std::vector<std::string> cells;
-    AppendScoreCells(b, raw.data(), warnings, false, cells);
-    REQUIRE(cells.size() == names.size());
-    CHECK(std::vector<std::string>(rows[k - 1].cells.begin() + header.size(),
-                                   rows[k - 1].cells.end()) == cells);
-    const bool unseen = k == 5;
-    CHECK(warnings.empty() != unseen);
-    CHECK((cells[rules].find("'spaceship' was not seen") != std::string::npos) == unseen);
-    if (unseen) {  // the rule quotes the value from the row's warning
-      std::vector<std::string> without;
-      AppendScoreCells(b, raw.data(), {}, false, without);
-      CHECK(without[rules].find("'spaceship'") == std::string::npos);
-    }
-  }
-  CHECK(names == DecisionColumns());
-  REQUIRE(number.size() == names.size());
-  for (std::size_t c = 0; c < names.size(); ++c) {
-    const bool text_column =
-        names[c] == "band" || names[c] == "rules" || names[c].rfind("reason_", 0) == 0;
-    CHECK(number[c] == !text_column);
-  }
-  const auto with_shap = ScoreColumns(b, true);
-  CHECK(with_shap.size() == names.size() + b.FeatureNames().size() + 1);
-  CHECK(ScoreColumnIsNumber(b, true).size() == with_shap.size());
-  CHECK(ScoreColumnIsNumber(b, true).back());
-}
-
-TEST_CASE("explain one record given as JSON") {
-  const Bundle& b = Trained();
-  nlohmann::json r = {
-      {"checking_status", "< 0 DM"}, {"duration_months", 48}, {"credit_amount", 9000}};
-  const nlohmann::json out = ExplainRecord(b, r);
-  double sum = out["base_value"];
-  for (const auto& [k, v] : out["contributions"].items()) sum += v.get<double>();
-  CHECK(std::abs(sum - out["margin"].get<double>()) < 1e-9);
-  CHECK(out["reasons"].size() <= 4);
-  CHECK(out["warnings"].size() == b.FeatureNames().size() - 3);  // the others are missing
-  SUBCASE("unknown columns and bad values are named") {
-    CHECK_THROWS_WITH_AS(ExplainRecord(b, {{"duraton_months", 3}}),
-                         doctest::Contains("column 'duraton_months', value '3': unknown column"),
-                         Error);
-    CHECK_THROWS_WITH_AS(
-        ExplainRecord(b, {{"duration_months", "many"}}),
-        doctest::Contains("column 'duration_months', value 'many': expected a number"), Error);
-  }
-}
-
-TEST_CASE("a number out of range in JSON is a clear error, not an internal one (fuzz finding)") {
-  // nlohmann::json throws out_of_range (not parse_error) for 1e400; it escaped as "internal
-  // error" from `explain --row`, Bundle::Parse and the XGBoost import
-  // (tests/fuzz/regression/explain_row/number_overflow_*).
-  CHECK_THROWS_WITH_AS(ParseRecord("{\"duration_months\": 4e594}", "--row"),
-                       doctest::Contains("--row: not valid JSON"), Error);
-  CHECK_THROWS_WITH_AS(ParseRecord("{\"a\": 1", "--row"),
-                       doctest::Contains("--row: not valid JSON"), Error);
-  CHECK(ParseRecord("{\"a\": 1e300}")["a"].get<double>() == 1e300);
-  CHECK_THROWS_WITH_AS(Bundle::Parse("{\"format\": 1e400}", "m.json"),
-                       doctest::Contains("m.json: not valid JSON"), Error);
-}
-
-TEST_CASE("SHA-256 matches the FIPS 180-4 examples") {
-  CHECK(Sha256Hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  CHECK(Sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  CHECK(Sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
-        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
-  CHECK(Sha256Hex(std::string(1000000, 'a')) ==
-        "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
 namespace {

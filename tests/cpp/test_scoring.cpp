@@ -1,15 +1,21 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "decision/decision_test_util.h"
+#include "german_credit_test_util.h"
+#include "loanlens/bundle.h"
+#include "loanlens/error.h"
 #include "loanlens/parallel.h"
 #include "loanlens/scoring.h"
 
-using loanlens::BatchScorer;
-using loanlens::ScoredBatch;
+using namespace loanlens;
+using loanlens::test::GermanCredit;
+using loanlens::test::GermanCreditBundle;
 
 namespace {
 
@@ -103,4 +109,144 @@ TEST_CASE("batch scoring on several threads: the same batches, cells, rejections
     if (c.copies * 1000 > static_cast<int>(BatchScorer::kBlockRows) && loanlens::ThreadsAvailable())
       CHECK(one.size() > 2);  // several Feed() batches, each returned whole
   }
+}
+
+TEST_CASE("batch scoring: rows in = scored + rejected, bad rows named") {
+  const Bundle& b = GermanCreditBundle();
+  const std::string text = ReadFile(GermanCredit().data_path);
+  const auto nl = text.find('\n');
+  std::string csv = text.substr(0, nl + 1);
+  std::istringstream lines(text.substr(nl + 1));
+  std::string line;
+  for (int i = 0; i < 5 && std::getline(lines, line); ++i) csv += line + "\n";
+  csv +=
+      "< 0 DM,abc,critical account / other credits existing (not at this bank),radio/television,"
+      "1169,unknown / no savings account,>= 7 years,4,male : single,none,4,real estate,67,none,"
+      "own,2,skilled employee / official,1,none,yes,1\n";
+  csv += "too,few,fields\n";
+  BatchScorer scorer(b, "upload.csv", true);
+  for (std::size_t i = 0; i < csv.size(); i += 7) scorer.Feed(std::string_view(csv).substr(i, 7));
+  scorer.Finish();
+  CHECK(scorer.RowsIn() == 7);
+  CHECK(scorer.RowsScored() == 5);
+  CHECK(scorer.RowsRejected() == 2);
+  const auto rejected = scorer.TakeRejected();
+  REQUIRE(rejected.size() == 2);
+  CHECK(rejected[0].row == 7);
+  CHECK(rejected[0].reason.rfind(
+            "file 'upload.csv', row 7, column 'duration_months', value 'abc': expected a number",
+            0) == 0);
+  CHECK(rejected[1].row == 8);
+  CHECK(rejected[1].reason.find("row 8") != std::string::npos);
+  const auto rows = scorer.TakeRows();
+  REQUIRE(rows.size() == 5);
+  const auto& header = scorer.OutputHeader();
+  CHECK(header.size() == 21 + loanlens::DecisionColumns().size() + b.FeatureNames().size() + 1);
+  CHECK(header[21] == "pd");
+  CHECK(header.back() == "base_value");
+  CHECK(rows[0].cells.size() == header.size());
+  // Mean |SHAP| per feature: the mean of the shap_<feature> cells' absolute values.
+  const auto mean = scorer.MeanAbsContributions();
+  REQUIRE(mean.size() == b.FeatureNames().size());
+  const std::size_t first_shap = 21 + loanlens::DecisionColumns().size();
+  for (std::size_t j = 0; j < mean.size(); ++j) {
+    double sum = 0;
+    for (const auto& r : rows) sum += std::abs(r.score.contributions[j]);
+    CHECK(header[first_shap + j] == "shap_" + b.FeatureNames()[j]);
+    CHECK(mean[j] == doctest::Approx(sum / rows.size()).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("batch scoring: a row's cells are AppendScoreCells', its warnings reach the rules") {
+  const Bundle& b = GermanCreditBundle();
+  const std::string text = ReadFile(GermanCredit().data_path);
+  std::istringstream lines(text);
+  std::string header_line, first, line, csv;
+  std::getline(lines, header_line);
+  std::getline(lines, first);
+  csv = header_line + "\n" + first + "\n";
+  for (int i = 0; i < 3 && std::getline(lines, line); ++i) csv += line + "\n";
+  const auto at = first.find("radio/television");  // the last row: a purpose never seen
+  REQUIRE(at != std::string::npos);
+  csv += first.replace(at, 16, "spaceship") + "\n";
+  BatchScorer scorer(b, "upload.csv", false);
+  scorer.Feed(csv);
+  scorer.Finish();
+  const auto rows = scorer.TakeRows();
+  REQUIRE(rows.size() == 5);
+
+  std::vector<CsvRecord> records;
+  CsvParser parser("upload.csv", b.Csv());
+  const auto keep = [&](CsvRecord&& r) { records.push_back(std::move(r)); };
+  parser.Feed(csv, keep);
+  parser.Finish(keep);
+  REQUIRE(records.size() == 6);
+  const std::vector<std::string>& header = records[0].fields;
+  const RowParser row_parser(b.GetSchema(), header, "upload.csv", b.Csv());
+  const auto names = ScoreColumns(b, false);
+  const auto number = ScoreColumnIsNumber(b, false);
+  const std::size_t rules =
+      static_cast<std::size_t>(std::find(names.begin(), names.end(), "rules") - names.begin());
+  for (std::size_t k = 1; k < records.size(); ++k) {
+    std::vector<double> raw(row_parser.NumFeatures());
+    std::vector<RowWarning> warnings;
+    row_parser.ParseFeatures(records[k], raw.data(), &warnings);
+    std::vector<std::string> cells;
+    AppendScoreCells(b, raw.data(), warnings, false, cells);
+    REQUIRE(cells.size() == names.size());
+    CHECK(std::vector<std::string>(rows[k - 1].cells.begin() + header.size(),
+                                   rows[k - 1].cells.end()) == cells);
+    const bool unseen = k == 5;
+    CHECK(warnings.empty() != unseen);
+    CHECK((cells[rules].find("'spaceship' was not seen") != std::string::npos) == unseen);
+    if (unseen) {  // the rule quotes the value from the row's warning
+      std::vector<std::string> without;
+      AppendScoreCells(b, raw.data(), {}, false, without);
+      CHECK(without[rules].find("'spaceship'") == std::string::npos);
+    }
+  }
+  CHECK(names == DecisionColumns());
+  REQUIRE(number.size() == names.size());
+  for (std::size_t c = 0; c < names.size(); ++c) {
+    const bool text_column =
+        names[c] == "band" || names[c] == "rules" || names[c].rfind("reason_", 0) == 0;
+    CHECK(number[c] == !text_column);
+  }
+  const auto with_shap = ScoreColumns(b, true);
+  CHECK(with_shap.size() == names.size() + b.FeatureNames().size() + 1);
+  CHECK(ScoreColumnIsNumber(b, true).size() == with_shap.size());
+  CHECK(ScoreColumnIsNumber(b, true).back());
+}
+
+TEST_CASE("explain one record given as JSON") {
+  const Bundle& b = GermanCreditBundle();
+  nlohmann::json r = {
+      {"checking_status", "< 0 DM"}, {"duration_months", 48}, {"credit_amount", 9000}};
+  const nlohmann::json out = ExplainRecord(b, r);
+  double sum = out["base_value"];
+  for (const auto& [k, v] : out["contributions"].items()) sum += v.get<double>();
+  CHECK(std::abs(sum - out["margin"].get<double>()) < 1e-9);
+  CHECK(out["reasons"].size() <= 4);
+  CHECK(out["warnings"].size() == b.FeatureNames().size() - 3);  // the others are missing
+  SUBCASE("unknown columns and bad values are named") {
+    CHECK_THROWS_WITH_AS(ExplainRecord(b, {{"duraton_months", 3}}),
+                         doctest::Contains("column 'duraton_months', value '3': unknown column"),
+                         Error);
+    CHECK_THROWS_WITH_AS(
+        ExplainRecord(b, {{"duration_months", "many"}}),
+        doctest::Contains("column 'duration_months', value 'many': expected a number"), Error);
+  }
+}
+
+TEST_CASE("a number out of range in JSON is a clear error, not an internal one (fuzz finding)") {
+  // nlohmann::json throws out_of_range (not parse_error) for 1e400; it escaped as "internal
+  // error" from `explain --row`, Bundle::Parse and the XGBoost import
+  // (tests/fuzz/regression/explain_row/number_overflow_*).
+  CHECK_THROWS_WITH_AS(ParseRecord("{\"duration_months\": 4e594}", "--row"),
+                       doctest::Contains("--row: not valid JSON"), Error);
+  CHECK_THROWS_WITH_AS(ParseRecord("{\"a\": 1", "--row"),
+                       doctest::Contains("--row: not valid JSON"), Error);
+  CHECK(ParseRecord("{\"a\": 1e300}")["a"].get<double>() == 1e300);
+  CHECK_THROWS_WITH_AS(Bundle::Parse("{\"format\": 1e400}", "m.json"),
+                       doctest::Contains("m.json: not valid JSON"), Error);
 }

@@ -8,6 +8,7 @@
 #include "loanlens/bundle.h"
 #include "loanlens/error.h"
 #include "loanlens/json_util.h"
+#include "loanlens/sha256.h"
 
 namespace loanlens::fuzz {
 

@@ -9,6 +9,7 @@
 #include "loanlens/json_util.h"
 #include "loanlens/limits.h"
 #include "loanlens/model_registry.h"
+#include "loanlens/sha256.h"
 #include "loanlens/sigmoid.h"
 #include "loanlens/version.h"
 

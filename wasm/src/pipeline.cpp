@@ -20,6 +20,7 @@
 #include "loanlens/json_util.h"
 #include "loanlens/limits.h"
 #include "loanlens/metrics.h"
+#include "loanlens/sha256.h"
 #include "loanlens/tree/xgboost_import.h"
 #include "loanlens/validation/evidence.h"
 #include "loanlens/version.h"

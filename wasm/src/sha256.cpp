@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <string>
 
-#include "loanlens/bundle.h"
+#include "loanlens/sha256.h"
 
 namespace loanlens {
 namespace {

@@ -5,6 +5,7 @@
 
 #include "decision_test_util.h"
 #include "loanlens/decision/decision.h"
+#include "loanlens/sha256.h"
 
 using namespace loanlens;
 

@@ -32,42 +32,6 @@ std::unique_ptr<BatchReview> Review(const std::string& text, std::size_t chunk,
 }
 }  // namespace
 
-TEST_CASE("training stores training-sample metrics, the drift reference, fairness and the card") {
-  const auto& m = Trained().Meta();
-  REQUIRE(m["metrics"].contains("training"));
-  CHECK(m["metrics"]["training"]["n_rows"] == 800);
-  CHECK(m["metrics"]["validation"]["n_rows"] == 200);
-  CHECK(m["metrics"]["validation"].contains("intervals"));
-  CHECK(m["metrics"]["validation"].contains("band_table"));
-  CHECK(m["metrics"]["validation"].contains("hosmer_lemeshow"));
-  CHECK(m["metrics"]["validation"]["confusion_at_cutoffs"].size() == 2);
-  CHECK(m["metrics"]["comparison"]["auc_gap"].get<double>() ==
-        doctest::Approx(m["metrics"]["training"]["auc"].get<double>() -
-                        m["metrics"]["validation"]["auc"].get<double>()));
-  const DriftReference d = BundleDriftReference(Trained());
-  CHECK(d.rows == 800);
-  CHECK(d.features.size() == Trained().FeatureNames().size());
-  // The protected column survived the split into the validation rows.
-  REQUIRE(m.contains("fairness"));
-  CHECK(m["fairness"]["attribute"] == "personal_status_sex");
-  std::size_t rows = 0;
-  for (const auto& g : m["fairness"]["groups"]) rows += g["count"].get<std::size_t>();
-  CHECK(rows == 200);
-  CHECK(m["fairness"]["proxies"].size() == Trained().FeatureNames().size());
-  CHECK(m.contains("card"));
-  // Survives save and reload.
-  const Bundle back = Bundle::Parse(Trained().Dump());
-  CHECK(back.Meta()["drift_reference"] == m["drift_reference"]);
-}
-
-TEST_CASE("a fairness attribute must not be a model input") {
-  TrainOptions o = German();
-  o.fairness_attribute = "purpose";
-  CHECK_THROWS_WITH_AS(TrainBundle(o), doctest::Contains("names a model input"), Error);
-  o.fairness_attribute = "nope";
-  CHECK_THROWS_WITH_AS(TrainBundle(o), doctest::Contains("not in the file"), Error);
-}
-
 TEST_CASE("the review of a file does not depend on the chunk size and matches EvaluateBinary") {
   const std::string text = ReadFile(German().data_path);
   ReviewOptions o;

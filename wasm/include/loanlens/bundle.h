@@ -109,7 +109,4 @@ class Bundle {
 /// bundles (scripts/make_hostile_corpus.py seals its cases with it).
 std::string ContentSha256(const nlohmann::json& bundle_json);
 
-/// SHA-256 of `data`, lowercase hex.
-std::string Sha256Hex(const std::string& data);
-
 }  // namespace loanlens

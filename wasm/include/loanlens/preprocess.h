@@ -81,6 +81,14 @@ class Preprocessor {
   std::vector<FeatureTransform> features_;
   std::vector<std::string> input_names_;
   std::vector<int> group_;
+
+  /// Lays out the design columns of `f` (the next feature) after the current ones and records its
+  /// slice (first_column, num_columns) and group. The one place the layout is written: Fit and
+  /// FromJson both call it, so a stored bundle's input_names always match what loading rebuilds.
+  /// One-hot categorical: `name=level` per kept level, `name=__other__`, then `name=__missing__`
+  /// when training had missing values; WoE: one column `name`; numeric and boolean: `name`, then
+  /// `name__missing` with a missing indicator.
+  void AppendFeature(FeatureTransform f);
 };
 
 }  // namespace loanlens

@@ -225,15 +225,15 @@ void ReadDecisionFields(const nlohmann::json& e, ColumnSpec& c) {
   }
   if (e.contains("derived")) {
     const auto& d = e["derived"];
-    if (!d.is_object() || !d.contains("ratio") || !d["ratio"].is_array() || d["ratio"].size() != 2 ||
-        !d["ratio"][0].is_string() || !d["ratio"][1].is_string())
+    if (!d.is_object() || !d.contains("ratio") || !d["ratio"].is_array() ||
+        d["ratio"].size() != 2 || !d["ratio"][0].is_string() || !d["ratio"][1].is_string())
       throw SchemaError(c.name, d.dump(),
                         "\"derived\" must be {\"ratio\": [\"numerator\", \"denominator\"]}");
     c.derived_ratio = {d["ratio"][0].get<std::string>(), d["ratio"][1].get<std::string>()};
   }
-  for (auto [key, field] : {std::pair{"reason_code", &c.reason_code},
-                            std::pair{"reason_high", &c.reason_high},
-                            std::pair{"reason_low", &c.reason_low}})
+  for (auto [key, field] :
+       {std::pair{"reason_code", &c.reason_code}, std::pair{"reason_high", &c.reason_high},
+        std::pair{"reason_low", &c.reason_low}})
     if (e.contains(key)) *field = StringField(e, key, c.name);
   if (e.contains("level_reasons")) {
     const auto& lr = e["level_reasons"];
@@ -260,6 +260,118 @@ void ValidateDerived(const Schema& schema) {
     if (c.type != ColumnType::kNumeric)
       throw SchemaError(c.name, "", "\"derived\": only a numeric column can be a ratio");
   }
+}
+
+/// The "type" of a schema entry; an unknown type names the column and the value.
+ColumnType TypeField(const nlohmann::json& entry, const std::string& name) {
+  const std::string type = StringField(entry, "type", name);
+  try {
+    return ColumnTypeFromString(type);
+  } catch (const Error& err) {
+    throw SchemaError(name, type, err.what());
+  }
+}
+
+/// The "role" of a schema entry; an unknown role names the column and the value.
+Role RoleField(const nlohmann::json& entry, const std::string& name) {
+  const std::string role = StringField(entry, "role", name);
+  try {
+    return RoleFromString(role);
+  } catch (const Error& err) {
+    throw SchemaError(name, role, err.what());
+  }
+}
+
+/// The "description" of a schema entry when given; at most kMaxDescriptionBytes either way.
+void ReadDescription(const nlohmann::json& entry, const std::string& name,
+                     std::string& description) {
+  if (entry.contains("description")) description = StringField(entry, "description", name);
+  if (description.size() > kMaxDescriptionBytes)
+    throw SchemaError(name, "",
+                      "\"description\" has " + std::to_string(description.size()) +
+                          " bytes; at most " + std::to_string(kMaxDescriptionBytes));
+}
+
+/// Remembers the target column in `target`; a second one is an error (at most one target).
+void NoteTarget(const ColumnSpec& c, std::string& target) {
+  if (c.role != Role::kTarget) return;
+  if (!target.empty())
+    throw SchemaError(
+        c.name, "",
+        "a second target column (the first is '" + target + "'); a schema has at most one target");
+  target = c.name;
+}
+
+/// The statistics a schema entry records: "min" and "max" (null stands for NaN), "missing".
+void ReadColumnStats(const nlohmann::json& e, ColumnSpec& c) {
+  auto number = [&](const char* key, double& out) {
+    if (!e.contains(key) || e[key].is_null()) return;  // NaN is written as null
+    if (!e[key].is_number())
+      throw SchemaError(c.name, e[key].dump(), std::string("\"") + key + "\" must be a number");
+    out = e[key].get<double>();
+  };
+  number("min", c.min);
+  number("max", c.max);
+  if (e.contains("missing")) {
+    if (!IsCount(e["missing"]))
+      throw SchemaError(c.name, e["missing"].dump(), "\"missing\" must be a non-negative integer");
+    c.missing = e["missing"].get<std::size_t>();
+  }
+}
+
+/// "categories" (distinct strings, at most kMaxCategories) and their "counts" (zeros when absent).
+void ReadColumnLevels(const nlohmann::json& e, ColumnSpec& c) {
+  if (e.contains("categories")) {
+    const auto& cats = e["categories"];
+    if (!cats.is_array())
+      throw SchemaError(c.name, cats.dump(), "\"categories\" must be an array of strings");
+    if (cats.size() > kMaxCategories)
+      throw SchemaError(
+          c.name, "",
+          std::to_string(cats.size()) + " categories; at most " + std::to_string(kMaxCategories));
+    std::set<std::string> seen;
+    for (const auto& level : cats) {
+      if (!level.is_string())
+        throw SchemaError(c.name, level.dump(), "\"categories\" must be an array of strings");
+      if (!seen.insert(level.get<std::string>()).second)
+        throw SchemaError(c.name, level.get<std::string>(), "category listed twice");
+      c.categories.push_back(level.get<std::string>());
+    }
+  }
+  if (!e.contains("counts")) {
+    c.counts.assign(c.categories.size(), 0);
+    return;
+  }
+  const auto& counts = e["counts"];
+  if (!counts.is_array())
+    throw SchemaError(c.name, counts.dump(), "\"counts\" must be an array of integers");
+  for (const auto& n : counts) {
+    if (!IsCount(n)) throw SchemaError(c.name, n.dump(), "\"counts\" must be an array of integers");
+    c.counts.push_back(n.get<std::size_t>());
+  }
+  if (c.counts.size() != c.categories.size())
+    throw SchemaError(c.name, "",
+                      "\"counts\" has " + std::to_string(c.counts.size()) +
+                          " entries but \"categories\" has " + std::to_string(c.categories.size()) +
+                          "; they must match");
+}
+
+/// A boolean column's categories are [false-token, true-token] (["false", "true"] when none are
+/// given); a categorical feature must list its categories.
+void CheckColumnLevels(ColumnSpec& c) {
+  if (c.type == ColumnType::kBoolean) {
+    if (c.categories.empty()) {
+      c.categories = {"false", "true"};
+      c.counts = {0, 0};
+    }
+    if (c.categories.size() != 2 || ParseBool(c.categories[0]) != false ||
+        ParseBool(c.categories[1]) != true)
+      throw SchemaError(c.name, "",
+                        "a boolean column's \"categories\" must be [false-token, true-token], "
+                        "e.g. [\"no\", \"yes\"]");
+  }
+  if (c.type == ColumnType::kCategorical && c.categories.empty() && c.role == Role::kFeature)
+    throw SchemaError(c.name, "", "a categorical feature needs its \"categories\"");
 }
 
 }  // namespace
@@ -292,96 +404,14 @@ Schema Schema::FromJson(const nlohmann::json& j) {
     c.name = EntryName(e, i);
     if (!names.insert(c.name).second)
       throw SchemaError(c.name, "", "column listed twice; column names must be unique");
-    if (e.contains("type")) {
-      std::string type = StringField(e, "type", c.name);
-      try {
-        c.type = ColumnTypeFromString(type);
-      } catch (const Error& err) {
-        throw SchemaError(c.name, type, err.what());
-      }
-    }
-    if (e.contains("role")) {
-      std::string role = StringField(e, "role", c.name);
-      try {
-        c.role = RoleFromString(role);
-      } catch (const Error& err) {
-        throw SchemaError(c.name, role, err.what());
-      }
-    }
-    if (c.role == Role::kTarget) {
-      if (!target.empty())
-        throw SchemaError(c.name, "",
-                          "a second target column (the first is '" + target +
-                              "'); a schema has at most one target");
-      target = c.name;
-    }
-    if (e.contains("description")) c.description = StringField(e, "description", c.name);
-    if (c.description.size() > kMaxDescriptionBytes)
-      throw SchemaError(c.name, "",
-                        "\"description\" has " + std::to_string(c.description.size()) +
-                            " bytes; at most " + std::to_string(kMaxDescriptionBytes));
+    if (e.contains("type")) c.type = TypeField(e, c.name);
+    if (e.contains("role")) c.role = RoleField(e, c.name);
+    NoteTarget(c, target);
+    ReadDescription(e, c.name, c.description);
     ReadDecisionFields(e, c);
-    auto number = [&](const char* key, double& out) {
-      if (!e.contains(key) || e[key].is_null()) return;  // NaN is written as null
-      if (!e[key].is_number())
-        throw SchemaError(c.name, e[key].dump(), std::string("\"") + key + "\" must be a number");
-      out = e[key].get<double>();
-    };
-    number("min", c.min);
-    number("max", c.max);
-    if (e.contains("missing")) {
-      if (!IsCount(e["missing"]))
-        throw SchemaError(c.name, e["missing"].dump(),
-                          "\"missing\" must be a non-negative integer");
-      c.missing = e["missing"].get<std::size_t>();
-    }
-    if (e.contains("categories")) {
-      const auto& cats = e["categories"];
-      if (!cats.is_array())
-        throw SchemaError(c.name, cats.dump(), "\"categories\" must be an array of strings");
-      if (cats.size() > kMaxCategories)
-        throw SchemaError(
-            c.name, "",
-            std::to_string(cats.size()) + " categories; at most " + std::to_string(kMaxCategories));
-      std::set<std::string> seen;
-      for (const auto& level : cats) {
-        if (!level.is_string())
-          throw SchemaError(c.name, level.dump(), "\"categories\" must be an array of strings");
-        if (!seen.insert(level.get<std::string>()).second)
-          throw SchemaError(c.name, level.get<std::string>(), "category listed twice");
-        c.categories.push_back(level.get<std::string>());
-      }
-    }
-    if (e.contains("counts")) {
-      const auto& counts = e["counts"];
-      if (!counts.is_array())
-        throw SchemaError(c.name, counts.dump(), "\"counts\" must be an array of integers");
-      for (const auto& n : counts) {
-        if (!IsCount(n))
-          throw SchemaError(c.name, n.dump(), "\"counts\" must be an array of integers");
-        c.counts.push_back(n.get<std::size_t>());
-      }
-      if (c.counts.size() != c.categories.size())
-        throw SchemaError(c.name, "",
-                          "\"counts\" has " + std::to_string(c.counts.size()) +
-                              " entries but \"categories\" has " +
-                              std::to_string(c.categories.size()) + "; they must match");
-    } else {
-      c.counts.assign(c.categories.size(), 0);
-    }
-    if (c.type == ColumnType::kBoolean) {
-      if (c.categories.empty()) {
-        c.categories = {"false", "true"};
-        c.counts = {0, 0};
-      }
-      if (c.categories.size() != 2 || ParseBool(c.categories[0]) != false ||
-          ParseBool(c.categories[1]) != true)
-        throw SchemaError(c.name, "",
-                          "a boolean column's \"categories\" must be [false-token, true-token], "
-                          "e.g. [\"no\", \"yes\"]");
-    }
-    if (c.type == ColumnType::kCategorical && c.categories.empty() && c.role == Role::kFeature)
-      throw SchemaError(c.name, "", "a categorical feature needs its \"categories\"");
+    ReadColumnStats(e, c);
+    ReadColumnLevels(e, c);
+    CheckColumnLevels(c);
     schema.columns.push_back(std::move(c));
   }
   ValidateDerived(schema);
@@ -437,83 +467,103 @@ std::optional<double> ParseNumber(std::string_view token) {
   return v;
 }
 
-Schema InferSchema(CsvReader& reader, const InferOptions& options) {
-  const auto& header = reader.Header();
-  const std::string& file = reader.SourceName();
-  std::size_t n = header.size();
-  std::vector<const ColumnType*> forced(n, nullptr);
-  for (std::size_t j = 0; j < n; ++j) {
-    auto it = options.forced_types.find(header[j]);
-    if (it != options.forced_types.end()) forced[j] = &it->second;
-  }
-  std::vector<ColumnStats> stats(n);
-  CsvRecord record;
-  std::string key;  // scratch, reused across cells
-  auto count = [&key](std::unordered_map<std::string, std::size_t>& counts) {
-    auto it = counts.find(key);
-    if (it == counts.end())
-      counts.emplace(key, 1);
-    else
-      ++it->second;
-  };
-  while (reader.Next(record)) {
-    if (record.fields.size() != n)
-      throw Error(Location{file, record.row, "", ""}, "expected " + std::to_string(n) +
-                                                          " fields (as in the header), got " +
-                                                          std::to_string(record.fields.size()));
-    for (std::size_t j = 0; j < n; ++j) {
-      ColumnStats& s = stats[j];
-      const std::string& cell = record.fields[j];
-      if (IsMissingToken(cell, reader.Options())) {
-        ++s.missing;
-        continue;
-      }
-      std::string_view value = TrimSpaces(cell);
-      key.assign(value.data(), value.size());
-      const ColumnType* type = forced[j];
-      if (type && *type == ColumnType::kBoolean) {
-        if (!ParseBool(value))
-          throw Error(Location{file, record.row, header[j], cell},
-                      "expected a boolean (1/0, true/false, yes/no, y/n, t/f): the schema says "
-                      "this column is boolean");
-        count(s.text_counts);
-        continue;
-      }
-      if (type && *type == ColumnType::kCategorical) {  // every level is needed
-        count(s.text_counts);
-        continue;
-      }
-      auto v = ParseNumber(value);
-      if (!v) {
-        if (type)  // forced numeric
-          throw Error(Location{file, record.row, header[j], cell},
-                      "expected a number: the schema says this column is numeric");
-        if (s.text_counts.empty()) {
-          s.first_text_row = record.row;
-          s.first_text = cell;
-        }
-        count(s.text_counts);
-        continue;
-      }
-      s.min = std::min(s.min, *v);
-      s.max = std::max(s.max, *v);
-      if (type || s.numbers_overflow) continue;
-      count(s.number_counts);
-      if (s.number_counts.size() > kMaxNumberLevels) {
-        s.numbers_overflow = true;
-        s.number_counts = {};
-      }
+namespace {
+
+/// InferSchema's single pass: statistics per column, record by record, then one spec per column.
+class SchemaInference {
+ public:
+  SchemaInference(const CsvReader& reader, const InferOptions& options)
+      : header_(reader.Header()),
+        file_(reader.SourceName()),
+        csv_(reader.Options()),
+        forced_(header_.size(), nullptr),
+        stats_(header_.size()) {
+    for (std::size_t j = 0; j < header_.size(); ++j) {
+      auto it = options.forced_types.find(header_[j]);
+      if (it != options.forced_types.end()) forced_[j] = &it->second;
     }
   }
-  Schema schema;
-  for (std::size_t j = 0; j < n; ++j) {
-    const ColumnStats& s = stats[j];
+
+  /// Counts one record; a ragged row throws naming file and row.
+  void Add(const CsvRecord& record) {
+    const std::size_t n = header_.size();
+    if (record.fields.size() != n)
+      throw Error(Location{file_, record.row, "", ""}, "expected " + std::to_string(n) +
+                                                           " fields (as in the header), got " +
+                                                           std::to_string(record.fields.size()));
+    for (std::size_t j = 0; j < n; ++j) AddCell(j, record.fields[j], record.row);
+  }
+
+  /// The schema of the records seen (roles all kFeature).
+  Schema Result() const {
+    Schema schema;
+    for (std::size_t j = 0; j < header_.size(); ++j) schema.columns.push_back(Spec(j));
+    return schema;
+  }
+
+ private:
+  /// Adds key_ to `counts`.
+  void Count(std::unordered_map<std::string, std::size_t>& counts) {
+    auto it = counts.find(key_);
+    if (it == counts.end())
+      counts.emplace(key_, 1);
+    else
+      ++it->second;
+  }
+
+  /// One cell of column j: missing, a token of a forced type, text or a number.
+  void AddCell(std::size_t j, const std::string& cell, std::size_t row) {
+    ColumnStats& s = stats_[j];
+    if (IsMissingToken(cell, csv_)) {
+      ++s.missing;
+      return;
+    }
+    std::string_view value = TrimSpaces(cell);
+    key_.assign(value.data(), value.size());
+    const ColumnType* type = forced_[j];
+    if (type && *type == ColumnType::kBoolean) {
+      if (!ParseBool(value))
+        throw Error(Location{file_, row, header_[j], cell},
+                    "expected a boolean (1/0, true/false, yes/no, y/n, t/f): the schema says "
+                    "this column is boolean");
+      Count(s.text_counts);
+      return;
+    }
+    if (type && *type == ColumnType::kCategorical) {  // every level is needed
+      Count(s.text_counts);
+      return;
+    }
+    auto v = ParseNumber(value);
+    if (!v) {
+      if (type)  // forced numeric
+        throw Error(Location{file_, row, header_[j], cell},
+                    "expected a number: the schema says this column is numeric");
+      if (s.text_counts.empty()) {
+        s.first_text_row = row;
+        s.first_text = cell;
+      }
+      Count(s.text_counts);
+      return;
+    }
+    s.min = std::min(s.min, *v);
+    s.max = std::max(s.max, *v);
+    if (type || s.numbers_overflow) return;
+    Count(s.number_counts);
+    if (s.number_counts.size() > kMaxNumberLevels) {
+      s.numbers_overflow = true;
+      s.number_counts = {};
+    }
+  }
+
+  /// Column j's spec: the forced type, else numeric / boolean / categorical from its values.
+  ColumnSpec Spec(std::size_t j) const {
+    const ColumnStats& s = stats_[j];
     ColumnSpec c;
-    c.name = header[j];
+    c.name = header_[j];
     c.missing = s.missing;
     auto all = s.AllCounts();
-    if (forced[j])
-      c.type = *forced[j];
+    if (forced_[j])
+      c.type = *forced_[j];
     else if (s.text_counts.empty())
       c.type = ColumnType::kNumeric;
     else if (LooksBoolean(all))
@@ -521,7 +571,7 @@ Schema InferSchema(CsvReader& reader, const InferOptions& options) {
     else
       c.type = ColumnType::kCategorical;
     if (c.type == ColumnType::kCategorical && s.numbers_overflow)
-      throw Error(Location{file, s.first_text_row, c.name, s.first_text},
+      throw Error(Location{file_, s.first_text_row, c.name, s.first_text},
                   "expected a number like the rest of this column (more than " +
                       std::to_string(kMaxNumberLevels) +
                       " distinct numbers); if this value means missing, add it to the missing "
@@ -535,9 +585,24 @@ Schema InferSchema(CsvReader& reader, const InferOptions& options) {
     } else {
       SortedLevels(all, c);
     }
-    schema.columns.push_back(std::move(c));
+    return c;
   }
-  return schema;
+
+  const std::vector<std::string>& header_;
+  const std::string& file_;
+  const CsvOptions& csv_;
+  std::vector<const ColumnType*> forced_;  ///< per column: the user's type, or nullptr
+  std::vector<ColumnStats> stats_;
+  std::string key_;  ///< scratch for Count, reused across cells
+};
+
+}  // namespace
+
+Schema InferSchema(CsvReader& reader, const InferOptions& options) {
+  SchemaInference inference(reader, options);
+  CsvRecord record;
+  while (reader.Next(record)) inference.Add(record);
+  return inference.Result();
 }
 
 std::map<std::string, ColumnType> SchemaOverrideTypes(const nlohmann::json& override_json) {
@@ -545,13 +610,7 @@ std::map<std::string, ColumnType> SchemaOverrideTypes(const nlohmann::json& over
   std::map<std::string, ColumnType> types;
   for (std::size_t i = 0; i < cols.size(); ++i) {
     std::string name = EntryName(cols[i], i);
-    if (!cols[i].contains("type")) continue;
-    std::string type = StringField(cols[i], "type", name);
-    try {
-      types[name] = ColumnTypeFromString(type);
-    } catch (const Error& e) {
-      throw SchemaError(name, type, e.what());
-    }
+    if (cols[i].contains("type")) types[name] = TypeField(cols[i], name);
   }
   return types;
 }
@@ -578,31 +637,13 @@ void ApplySchemaOverride(Schema& schema, const nlohmann::json& override_json) {
                           "the data was read with type '" + ToString(c->type) +
                               "'; pass SchemaOverrideTypes() to InferSchema so the type applies");
     }
-    if (e.contains("role")) {
-      std::string role = StringField(e, "role", name);
-      try {
-        c->role = RoleFromString(role);
-      } catch (const Error& err) {
-        throw SchemaError(name, role, err.what());
-      }
-    }
-    if (e.contains("description")) c->description = StringField(e, "description", name);
-    if (c->description.size() > kMaxDescriptionBytes)
-      throw SchemaError(name, "",
-                        "\"description\" has " + std::to_string(c->description.size()) +
-                            " bytes; at most " + std::to_string(kMaxDescriptionBytes));
+    if (e.contains("role")) c->role = RoleField(e, name);
+    ReadDescription(e, name, c->description);
     ReadDecisionFields(e, *c);
   }
   ValidateDerived(schema);
   std::string target;
-  for (const auto& c : schema.columns) {
-    if (c.role != Role::kTarget) continue;
-    if (!target.empty())
-      throw SchemaError(c.name, "",
-                        "a second target column (the first is '" + target +
-                            "'); a schema has at most one target");
-    target = c.name;
-  }
+  for (const auto& c : schema.columns) NoteTarget(c, target);
 }
 
 }  // namespace loanlens
