@@ -145,3 +145,26 @@ TEST_CASE("weight of evidence: one column per feature, IV reported") {
   Preprocessor q = Preprocessor::FromJson(p.ToJson(), d.schema);
   CHECK(q.TransformAll(d.frame) == x);
 }
+
+TEST_CASE("weight of evidence on a numeric column with no value in the training rows") {
+  // Trees keep such a column (no imputation); its WoE fit read past the end of an empty vector
+  // (a crash found by review). It has no edges: every row takes the missing value's WoE.
+  Data d = Parse(
+      "income,blank,y\n"
+      "10,,0\n"
+      "20,,0\n"
+      "30,,1\n"
+      "40,,0\n");
+  REQUIRE(d.schema.Find("blank")->type == ColumnType::kNumeric);
+  PreprocessOptions o;
+  o.encoding = Encoding::kWoe;
+  o.impute = false;
+  o.woe_bins = 4;
+  Preprocessor p = Preprocessor::Fit(d.frame, d.schema, o, d.frame.target);
+  const auto& blank = p.Features()[1];
+  CHECK(blank.woe_edges.empty());
+  const auto x = p.TransformAll(d.frame);
+  for (std::size_t r = 0; r < d.frame.num_rows; ++r) CHECK(x[r * 2 + 1] == blank.woe_missing);
+  Preprocessor q = Preprocessor::FromJson(p.ToJson(), d.schema);
+  CHECK(q.TransformAll(d.frame) == x);
+}

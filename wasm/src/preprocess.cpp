@@ -187,7 +187,9 @@ void FitNumericWoe(const TrainingColumn& col, const std::vector<double>& y, cons
                    int woe_bins, FeatureTransform& f) {
   const std::vector<double>& present = col.present;
   std::vector<double> edges;
-  for (int b = 1; b < woe_bins; ++b) {
+  // A column with no value in the training rows (kept for trees, which take missing values) has
+  // no edges: one bin, never used, and the missing bin.
+  for (int b = 1; b < woe_bins && !present.empty(); ++b) {
     const double e = Quantile(present, static_cast<double>(b) / woe_bins);
     if (edges.empty() || e > edges.back()) edges.push_back(e);
   }
