@@ -7,8 +7,8 @@
 using namespace loanlens;
 
 TEST_CASE("ParamReader reads typed values within their ranges, one error format") {
-  const ParamMap p = {{"n", "12"}, {"x", "0.25"}, {"s", "text"}, {"k", "woe"},
-                      {"seed", "18446744073709551615"}};
+  const ParamMap p = {
+      {"n", "12"}, {"x", "0.25"}, {"s", "text"}, {"k", "woe"}, {"seed", "18446744073709551615"}};
   ParamReader r(p, "model 'test'");
   CHECK(r.Int("n", 1, 1, 100) == 12);
   CHECK(r.Double("x", 0, 0, 1) == 0.25);
@@ -22,11 +22,34 @@ TEST_CASE("ParamReader reads typed values within their ranges, one error format"
   ParamReader b(bad, "model 'test'");
   CHECK_THROWS_WITH_AS(b.Int("n", 1, 1, 100),
                        "parameter 'n': expected an integer in [1, 100], got '500'", Error);
-  CHECK_THROWS_WITH_AS(b.Double("x", 0, 0, 1),
-                       "parameter 'x': expected a number, got 'abc'", Error);
+  CHECK_THROWS_WITH_AS(b.Double("x", 0, 0, 1), "parameter 'x': expected a number, got 'abc'",
+                       Error);
   CHECK_THROWS_WITH_AS(b.Choice("k", "onehot", {"onehot", "woe"}),
                        "parameter 'k': expected one of onehot, woe, got 'other'", Error);
   CHECK_THROWS_AS(b.Seed("seed", 7), Error);
+}
+
+TEST_CASE("ParamReader: positive numbers, a consumer's own check, the number parser") {
+  const ParamMap p = {{"c", "0.5"}, {"zero", "0"}, {"neg", "-2"}, {"text", "x1"}, {"g", "-1"}};
+  ParamReader r(p, "model 'test'");
+  CHECK(r.PositiveDouble("c", 1) == 0.5);
+  CHECK(r.PositiveDouble("absent", 3) == 3);
+  CHECK_THROWS_WITH_AS(r.PositiveDouble("zero", 1),
+                       "parameter 'zero': expected a positive number, got '0'", Error);
+  CHECK_THROWS_WITH_AS(r.PositiveDouble("neg", 1),
+                       "parameter 'neg': expected a positive number, got '-2'", Error);
+  CHECK_THROWS_WITH_AS(r.PositiveDouble("text", 1), "parameter 'text': expected a number, got 'x1'",
+                       Error);
+  CHECK_THROWS_WITH_AS(r.Reject("g", "scale, auto or a positive number"),
+                       "parameter 'g': expected scale, auto or a positive number, got '-1'", Error);
+  double v = 0;
+  CHECK(ParseNumber("2.5e-3", &v));
+  CHECK(v == 2.5e-3);
+  for (const char* bad : {"", "1x", "nan", "inf", "1e999", " "}) {
+    CAPTURE(bad);
+    CHECK_FALSE(ParseNumber(bad, &v));
+  }
+  CHECK(v == 2.5e-3);  // untouched by a failed parse
 }
 
 TEST_CASE("ParamReader::Finish names a key nobody read and lists the known ones") {
@@ -46,10 +69,14 @@ TEST_CASE("ParamUInt64 keeps a 64-bit seed and refuses what is not one") {
 }
 
 TEST_CASE("preprocessing reads its own --param keys, with ranges") {
-  const PreprocessOptions po = PreprocessOptionsFromParams(
-      {{"encoding", "woe"}, {"woe_bins", "5"}, {"min_frequency", "3"}, {"clip_quantile", "0.01"},
-       {"missing_indicators", "1"}, {"C", "2"}},  // a model key is ignored here
-      false);
+  const PreprocessOptions po =
+      PreprocessOptionsFromParams({{"encoding", "woe"},
+                                   {"woe_bins", "5"},
+                                   {"min_frequency", "3"},
+                                   {"clip_quantile", "0.01"},
+                                   {"missing_indicators", "1"},
+                                   {"C", "2"}},  // a model key is ignored here
+                                  false);
   CHECK(po.encoding == Encoding::kWoe);
   CHECK(po.woe_bins == 5);
   CHECK(po.min_frequency == 3);

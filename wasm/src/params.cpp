@@ -4,8 +4,8 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "loanlens/error.h"
 #include "loanlens/data/csv.h"
+#include "loanlens/error.h"
 
 namespace loanlens {
 namespace {
@@ -27,14 +27,19 @@ std::string List(const std::vector<std::string>& items) {
 
 }  // namespace
 
+bool ParseNumber(const std::string& text, double* value) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !std::isfinite(v)) return false;
+  *value = v;
+  return true;
+}
+
 double ParamDouble(const ParamMap& p, const std::string& key, double fallback) {
   auto it = p.find(key);
   if (it == p.end()) return fallback;
-  const char* s = it->second.c_str();
-  char* end = nullptr;
-  double v = std::strtod(s, &end);
-  if (it->second.empty() || *end != '\0' || !std::isfinite(v))
-    Expected(key, "a number", it->second);
+  double v = 0;
+  if (!ParseNumber(it->second, &v)) Expected(key, "a number", it->second);
   return v;
 }
 
@@ -95,6 +100,13 @@ double ParamReader::Double(const std::string& key, double fallback, double min, 
   return v;
 }
 
+double ParamReader::PositiveDouble(const std::string& key, double fallback) {
+  if (!Find(key)) return fallback;
+  const double v = ParamDouble(params_, key, fallback);
+  if (!(v > 0)) Expected(key, "a positive number", params_.at(key));
+  return v;
+}
+
 int ParamReader::Int(const std::string& key, int fallback, int min, int max) {
   if (!Find(key)) return fallback;
   const std::string& s = params_.at(key);
@@ -129,8 +141,13 @@ std::string ParamReader::Choice(const std::string& key, const std::string& fallb
 void ParamReader::Finish() const {
   for (const auto& [key, value] : params_)
     if (!known_.count(key))
-      throw Error("parameter '" + key + "' is not known for " + owner_ + " (known: " +
-                  List({known_.begin(), known_.end()}) + ")");
+      throw Error("parameter '" + key + "' is not known for " + owner_ +
+                  " (known: " + List({known_.begin(), known_.end()}) + ")");
+}
+
+void ParamReader::Reject(const std::string& key, const std::string& expected) const {
+  const auto it = params_.find(key);
+  Expected(key, expected, it == params_.end() ? std::string() : it->second);
 }
 
 }  // namespace loanlens

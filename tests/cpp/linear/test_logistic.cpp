@@ -188,9 +188,11 @@ TEST_CASE("logistic rejects bad parameters and data with clear messages") {
   d.y = {0, 0, 1, 1};
   const auto data = AsTrainData(d);
   CHECK_THROWS_WITH_AS(loanlens::LogisticRegression::Train(data, {{"C", "-1"}}, {}),
-                       "parameter 'C': expected a positive number", loanlens::Error);
+                       "parameter 'C': expected a positive number, got '-1'", loanlens::Error);
   CHECK_THROWS_WITH_AS(loanlens::LogisticRegression::Train(data, {{"depth", "3"}}, {}),
-                       doctest::Contains("parameter 'depth' is not known"), loanlens::Error);
+                       "parameter 'depth' is not known for model 'logistic' (known: C, "
+                       "class_weight, max_iterations, solver, tolerance)",
+                       loanlens::Error);
   d.y = {1, 1, 1, 1};
   CHECK_THROWS_WITH_AS(loanlens::LogisticRegression::Train(AsTrainData(d), {}, {}),
                        doctest::Contains("only one class"), loanlens::Error);
@@ -206,4 +208,41 @@ TEST_CASE("logistic rejects bad parameters and data with clear messages") {
     CHECK_THROWS_WITH_AS(loanlens::LogisticRegression::Load(j),
                          "model.coef[0]: expected a finite number", loanlens::Error);
   }
+}
+
+TEST_CASE("logistic reads its --param keys with their defaults and ranges") {
+  using loanlens::LogisticParams;
+  const LogisticParams d = LogisticParams::FromParams({});
+  CHECK(d.c == 1.0);
+  CHECK(d.class_weight == "none");
+  CHECK(d.solver == "auto");
+  CHECK(d.max_iterations == 10000);
+  CHECK(d.tolerance == 1e-10);
+  const LogisticParams p = LogisticParams::FromParams({{"C", "0.25"},
+                                                       {"class_weight", "balanced"},
+                                                       {"solver", "lbfgs"},
+                                                       {"max_iterations", "7"},
+                                                       {"tolerance", "1e-6"}});
+  CHECK(p.c == 0.25);
+  CHECK(p.class_weight == "balanced");
+  CHECK(p.solver == "lbfgs");
+  CHECK(p.max_iterations == 7);
+  CHECK(p.tolerance == 1e-6);
+  // Saved parameters read back the same (Load parses the JSON values as --param text).
+  CHECK(LogisticParams::FromParams({{"C", "1.0"}, {"max_iterations", "10000"}}).c == 1.0);
+
+  const auto fails = [](const ParamMap& m, const std::string& message) {
+    CHECK_THROWS_WITH_AS(LogisticParams::FromParams(m), message.c_str(), loanlens::Error);
+  };
+  fails({{"C", "0"}}, "parameter 'C': expected a positive number, got '0'");
+  fails({{"C", "abc"}}, "parameter 'C': expected a number, got 'abc'");
+  fails({{"C", "inf"}}, "parameter 'C': expected a number, got 'inf'");
+  fails({{"class_weight", "auto"}},
+        "parameter 'class_weight': expected one of none, balanced, got 'auto'");
+  fails({{"solver", "sgd"}}, "parameter 'solver': expected one of auto, newton, lbfgs, got 'sgd'");
+  fails({{"max_iterations", "0"}},
+        "parameter 'max_iterations': expected an integer in [1, 2147483647], got '0'");
+  fails({{"max_iterations", "2.5"}},
+        "parameter 'max_iterations': expected an integer in [1, 2147483647], got '2.5'");
+  fails({{"tolerance", "-1e-9"}}, "parameter 'tolerance': expected a positive number, got '-1e-9'");
 }

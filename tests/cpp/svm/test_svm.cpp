@@ -185,3 +185,86 @@ TEST_CASE("SVM model: Platt margin, JSON round trip, explanations, parameters") 
                          loanlens::Error);
   }
 }
+
+TEST_CASE("SVM reads its --param keys with their defaults and ranges") {
+  using loanlens::ParseSvmParams;
+  using loanlens::SvmKernel;
+  const loanlens::SvmParams d = ParseSvmParams({}, 42);
+  CHECK(d.kernel == SvmKernel::kRbf);
+  CHECK(d.c == 1.0);
+  CHECK(d.gamma == "scale");
+  CHECK(d.degree == 3);
+  CHECK(d.coef0 == 0.0);
+  CHECK_FALSE(d.balanced);
+  CHECK(d.tol == 1e-3);
+  CHECK(d.max_train_rows == 20000);
+  CHECK(d.seed == 42);  // the context's seed unless seed= is given
+  CHECK(d.cache_mb == 100.0);
+  CHECK(d.shrinking);
+  CHECK(d.max_iter == 1000);
+  CHECK(d.platt_folds == 5);
+  CHECK(ParseSvmParams({{"kernel", "linear"}}, 7).tol == 1e-4);  // LinearSVC's default
+
+  const loanlens::SvmParams p = ParseSvmParams({{"kernel", "poly"},
+                                                {"C", "2"},
+                                                {"gamma", "0.5"},
+                                                {"degree", "10"},
+                                                {"coef0", "-1.5"},
+                                                {"class_weight", "balanced"},
+                                                {"tol", "0.01"},
+                                                {"max_train_rows", "10"},
+                                                {"seed", "18446744073709551615"},
+                                                {"cache_mb", "0.5"},
+                                                {"shrinking", "false"},
+                                                {"max_iter", "1"},
+                                                {"platt_folds", "0"}},
+                                               7);
+  CHECK(p.kernel == SvmKernel::kPoly);
+  CHECK(p.c == 2.0);
+  CHECK(p.gamma == "0.5");
+  CHECK(p.degree == 10);
+  CHECK(p.coef0 == -1.5);
+  CHECK(p.balanced);
+  CHECK(p.tol == 0.01);
+  CHECK(p.max_train_rows == 10);
+  CHECK(p.seed == 18446744073709551615ULL);  // all 64 bits
+  CHECK(p.cache_mb == 0.5);
+  CHECK_FALSE(p.shrinking);
+  CHECK(p.max_iter == 1);
+  CHECK(p.platt_folds == 0);
+  CHECK(ParseSvmParams({{"gamma", "auto"}, {"platt_folds", "2"}}, 7).gamma == "auto");
+
+  const auto fails = [](const loanlens::ParamMap& m, const std::string& message) {
+    CHECK_THROWS_WITH_AS(ParseSvmParams(m, 7), message.c_str(), loanlens::Error);
+  };
+  fails({{"kernel", "sigmoid"}},
+        "parameter 'kernel': expected one of linear, rbf, poly, got 'sigmoid'");
+  fails({{"C", "0"}}, "parameter 'C': expected a positive number, got '0'");
+  for (const char* g : {"-1", "0", "abc", "inf", ""}) {
+    CAPTURE(g);
+    fails({{"gamma", g}},
+          std::string("parameter 'gamma': expected scale, auto or a positive number, got '") + g +
+              "'");
+  }
+  fails({{"degree", "0"}}, "parameter 'degree': expected an integer in [1, 10], got '0'");
+  fails({{"degree", "11"}}, "parameter 'degree': expected an integer in [1, 10], got '11'");
+  fails({{"coef0", "x"}}, "parameter 'coef0': expected a number, got 'x'");
+  fails({{"class_weight", "auto"}},
+        "parameter 'class_weight': expected one of none, balanced, got 'auto'");
+  fails({{"tol", "0"}}, "parameter 'tol': expected a positive number, got '0'");
+  fails({{"max_train_rows", "9"}},
+        "parameter 'max_train_rows': expected an integer in [10, 2147483647], got '9'");
+  fails({{"seed", "-1"}},
+        "parameter 'seed': expected an integer in [0, 18446744073709551615], got '-1'");
+  fails({{"cache_mb", "-5"}}, "parameter 'cache_mb': expected a positive number, got '-5'");
+  fails({{"shrinking", "yes"}}, "parameter 'shrinking': expected one of true, false, got 'yes'");
+  fails({{"max_iter", "0"}},
+        "parameter 'max_iter': expected an integer in [1, 2147483647], got '0'");
+  fails({{"platt_folds", "1"}},
+        "parameter 'platt_folds': expected 0 (no cross-validation) or at least 2, got '1'");
+  fails({{"platt_folds", "-1"}},
+        "parameter 'platt_folds': expected an integer in [0, 2147483647], got '-1'");
+  fails({{"kernal", "rbf"}},
+        "parameter 'kernal' is not known for model 'svm' (known: C, cache_mb, class_weight, coef0, "
+        "degree, gamma, kernel, max_iter, max_train_rows, platt_folds, seed, shrinking, tol)");
+}

@@ -25,6 +25,8 @@ class ParamReader {
   /// `owner` names the consumer in errors ("model 'gbdt'", "preprocessing").
   ParamReader(const ParamMap& params, std::string owner);
   double Double(const std::string& key, double fallback, double min, double max);
+  /// A finite number greater than 0 (a cost, a tolerance, a size).
+  double PositiveDouble(const std::string& key, double fallback);
   int Int(const std::string& key, int fallback, int min, int max);
   /// A 64-bit seed (0 to 2^64 - 1).
   std::uint64_t Seed(const std::string& key, std::uint64_t fallback);
@@ -34,6 +36,10 @@ class ParamReader {
                      const std::vector<std::string>& choices);
   /// Throws loanlens::Error for a key no reader method was asked for.
   void Finish() const;
+  /// Throws, in the one format, for a value the consumer checks itself:
+  /// Reject("gamma", "scale, auto or a positive number") ->
+  /// "parameter 'gamma': expected scale, auto or a positive number, got '-1'".
+  [[noreturn]] void Reject(const std::string& key, const std::string& expected) const;
 
  private:
   const std::string* Find(const std::string& key);
@@ -41,6 +47,9 @@ class ParamReader {
   std::string owner_;
   std::set<std::string> known_;
 };
+
+/// Parses `text` as a whole finite number (as the reader's Double does); false if it is not one.
+bool ParseNumber(const std::string& text, double* value);
 
 /// Helpers to read one typed parameter without a range (kept for the families that check their
 /// ranges themselves): throw loanlens::Error("parameter 'C': expected a number, got 'abc'").

@@ -1,4 +1,3 @@
-#include "loanlens/sigmoid.h"
 #include "loanlens/linear/logistic.h"
 
 #include <LBFGS.h>
@@ -12,9 +11,14 @@
 #include "loanlens/error.h"
 #include "loanlens/explain/background.h"
 #include "loanlens/json_util.h"
+#include "loanlens/sigmoid.h"
 
 namespace loanlens {
 namespace {
+
+/// The training rows as a read-only row-major matrix (num_rows x num_inputs).
+using RowMatrixMap =
+    Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>;
 
 /// log(1 + exp(t)) without overflow.
 double Softplus(double t) { return std::max(t, 0.0) + std::log1p(std::exp(-std::abs(t))); }
@@ -23,9 +27,7 @@ double Softplus(double t) { return std::max(t, 0.0) + std::log1p(std::exp(-std::
 /// Scaling does not move the optimum and keeps the gradient tolerance independent of C and n.
 class Objective {
  public:
-  Objective(const Eigen::Map<
-                const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>& x,
-            const Eigen::VectorXd& y, const Eigen::VectorXd& s, double c)
+  Objective(const RowMatrixMap& x, const Eigen::VectorXd& y, const Eigen::VectorXd& s, double c)
       : x_(x), y_(y), s_(s), ridge_(1.0 / (c * x.rows())) {}
 
   /// theta = (w, b); returns f and writes the gradient.
@@ -78,32 +80,100 @@ class Objective {
   Eigen::VectorXd best_theta_;
 
  private:
-  const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>&
-      x_;
+  const RowMatrixMap& x_;
   const Eigen::VectorXd& y_;
   const Eigen::VectorXd& s_;
   double ridge_;
 };
 
+/// Labels y_i and row weights s_i (sample weight times class weight) of the training rows.
+struct LogisticTargets {
+  Eigen::VectorXd y, s;
+};
+
+/// class_weight "balanced" weighs class k by n / (2 n_k), as scikit-learn; throws when the rows
+/// hold one class only.
+LogisticTargets LogisticTargetsOf(const TrainData& data, const std::string& class_weight) {
+  const auto n = static_cast<Eigen::Index>(data.num_rows);
+  LogisticTargets t{Eigen::VectorXd(n), Eigen::VectorXd(n)};
+  double positives = 0;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    t.y[i] = data.y[i];
+    positives += t.y[i];
+    t.s[i] = data.weight ? data.weight[i] : 1.0;
+  }
+  if (positives == 0 || positives == n)
+    throw Error("logistic: the training data has only one class");
+  if (class_weight == "balanced") {
+    const double w1 = n / (2.0 * positives), w0 = n / (2.0 * (n - positives));
+    for (Eigen::Index i = 0; i < n; ++i) t.s[i] *= t.y[i] > 0.5 ? w1 : w0;
+  }
+  return t;
+}
+
+/// Where a solver stands: theta = (w, b), the gradient and objective there, iterations taken.
+struct LogisticFit {
+  Eigen::VectorXd theta, grad;
+  double objective = 0;
+  int iterations = 0;
+};
+
+/// Quasi-Newton (L-BFGS, LBFGSpp) for wide designs, where the Hessian would be costly. Ends at
+/// the best point the objective saw.
+void MinimiseByLbfgs(Objective& objective, const LogisticParams& lp, LogisticFit& fit) {
+  LBFGSpp::LBFGSParam<double> param;
+  param.epsilon = lp.tolerance;
+  param.epsilon_rel = 0;
+  param.max_iterations = lp.max_iterations;
+  param.max_linesearch = 60;
+  LBFGSpp::LBFGSSolver<double> solver(param);
+  try {
+    fit.iterations = solver.minimize(objective, fit.theta, fit.objective);
+  } catch (const std::exception&) {
+    // The line search ran out of floating-point room near the optimum: keep the best point.
+  }
+  fit.theta = objective.best_theta_;
+  fit.objective = objective(fit.theta, fit.grad);
+}
+
+/// Damped Newton with the exact Hessian (positive definite thanks to the L2 term; the loss is
+/// convex, so halving the step until the objective decreases converges from zero). Quadratic
+/// convergence takes the gradient to rounding level in a handful of steps: the answer is the
+/// optimum, not an approximation of it.
+/// At the limit of floating-point resolution the objective stops decreasing: a step is kept only
+/// if it lowers the objective or, at equal objective, the gradient.
+void MinimiseByNewton(Objective& objective, const LogisticParams& lp, LogisticFit& fit) {
+  const int max_newton = std::min(lp.max_iterations, 100);
+  for (; fit.iterations < max_newton && fit.grad.norm() > lp.tolerance; ++fit.iterations) {
+    const Eigen::VectorXd step = objective.Hessian(fit.theta).ldlt().solve(fit.grad);
+    double t = 1.0, ft = 0;
+    Eigen::VectorXd trial, trial_grad;
+    bool improved = false;
+    for (int k = 0; k < 40 && !improved; ++k, t *= 0.5) {
+      trial = fit.theta - t * step;
+      ft = objective(trial, trial_grad);
+      improved =
+          ft < fit.objective || (ft == fit.objective && trial_grad.norm() < 0.5 * fit.grad.norm());
+    }
+    if (!improved) break;
+    fit.theta = trial;
+    fit.grad = trial_grad;
+    fit.objective = ft;
+  }
+}
+
 }  // namespace
 
 LogisticParams LogisticParams::FromParams(const ParamMap& p) {
-  CheckParams(p, {"C", "class_weight", "max_iterations", "tolerance", "solver"}, "logistic");
+  ParamReader r(p, "model 'logistic'");
   LogisticParams out;
-  out.c = ParamDouble(p, "C", out.c);
-  if (!(out.c > 0)) throw Error("parameter 'C': expected a positive number");
-  out.class_weight = ParamString(p, "class_weight", out.class_weight);
-  if (out.class_weight != "none" && out.class_weight != "balanced")
-    throw Error("parameter 'class_weight': expected 'none' or 'balanced', got '" +
-                out.class_weight + "'");
-  out.solver = ParamString(p, "solver", out.solver);
-  if (out.solver != "auto" && out.solver != "newton" && out.solver != "lbfgs")
-    throw Error("parameter 'solver': expected 'auto', 'newton' or 'lbfgs', got '" + out.solver +
-                "'");
-  out.max_iterations = ParamInt(p, "max_iterations", out.max_iterations);
-  out.tolerance = ParamDouble(p, "tolerance", out.tolerance);
-  if (out.max_iterations <= 0 || !(out.tolerance > 0))
-    throw Error("parameters 'max_iterations' and 'tolerance' must be positive");
+  out.c = r.PositiveDouble("C", out.c);
+  out.class_weight = r.Choice("class_weight", out.class_weight, {"none", "balanced"});
+  out.solver = r.Choice("solver", out.solver, {"auto", "newton", "lbfgs"});
+  out.max_iterations =
+      r.Int("max_iterations", out.max_iterations, 1, std::numeric_limits<int>::max());
+  out.tolerance = r.PositiveDouble("tolerance", out.tolerance);
+  r.Finish();
   return out;
 }
 
@@ -130,68 +200,20 @@ std::unique_ptr<Model> LogisticRegression::Train(const TrainData& data, const Pa
   const auto n = static_cast<Eigen::Index>(data.num_rows);
   const auto p = static_cast<Eigen::Index>(data.num_inputs);
   if (n == 0) throw Error("logistic: no training rows");
-  Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> x(data.x,
-                                                                                             n, p);
+  const RowMatrixMap x(data.x, n, p);
   if (!x.allFinite()) throw Error("logistic: inputs must be finite (impute missing values first)");
-  Eigen::VectorXd y(n), s(n);
-  double positives = 0;
-  for (Eigen::Index i = 0; i < n; ++i) {
-    y[i] = data.y[i];
-    positives += y[i];
-    s[i] = data.weight ? data.weight[i] : 1.0;
-  }
-  if (positives == 0 || positives == n)
-    throw Error("logistic: the training data has only one class");
-  if (lp.class_weight == "balanced") {
-    const double w1 = n / (2.0 * positives), w0 = n / (2.0 * (n - positives));
-    for (Eigen::Index i = 0; i < n; ++i) s[i] *= y[i] > 0.5 ? w1 : w0;
-  }
+  const LogisticTargets targets = LogisticTargetsOf(data, lp.class_weight);
 
-  Objective objective(x, y, s, lp.c);
-  Eigen::VectorXd theta = Eigen::VectorXd::Zero(p + 1), grad;
-  double fx = objective(theta, grad);
+  Objective objective(x, targets.y, targets.s, lp.c);
+  LogisticFit fit;
+  fit.theta = Eigen::VectorXd::Zero(p + 1);
+  fit.objective = objective(fit.theta, fit.grad);
   const bool newton = lp.solver == "newton" || (lp.solver == "auto" && p <= kNewtonMaxInputs);
-  int iterations = 0;
-  if (!newton) {
-    // Quasi-Newton (L-BFGS, LBFGSpp) for wide designs, where the Hessian would be costly.
-    LBFGSpp::LBFGSParam<double> param;
-    param.epsilon = lp.tolerance;
-    param.epsilon_rel = 0;
-    param.max_iterations = lp.max_iterations;
-    param.max_linesearch = 60;
-    LBFGSpp::LBFGSSolver<double> solver(param);
-    try {
-      iterations = solver.minimize(objective, theta, fx);
-    } catch (const std::exception&) {
-      // The line search ran out of floating-point room near the optimum: keep the best point.
-    }
-    theta = objective.best_theta_;
-    fx = objective(theta, grad);
-  } else {
-    // Damped Newton with the exact Hessian (positive definite thanks to the L2 term; the loss is
-    // convex, so halving the step until the objective decreases converges from zero). Quadratic
-    // convergence takes the gradient to rounding level in a handful of steps: the answer is the
-    // optimum, not an approximation of it.
-    // At the limit of floating-point resolution the objective stops decreasing: a step is kept
-    // only if it lowers the objective or, at equal objective, the gradient.
-    const int max_newton = std::min(lp.max_iterations, 100);
-    for (; iterations < max_newton && grad.norm() > lp.tolerance; ++iterations) {
-      const Eigen::VectorXd step = objective.Hessian(theta).ldlt().solve(grad);
-      double t = 1.0, ft = 0;
-      Eigen::VectorXd trial, trial_grad;
-      bool improved = false;
-      for (int k = 0; k < 40 && !improved; ++k, t *= 0.5) {
-        trial = theta - t * step;
-        ft = objective(trial, trial_grad);
-        improved = ft < fx || (ft == fx && trial_grad.norm() < 0.5 * grad.norm());
-      }
-      if (!improved) break;
-      theta = trial;
-      grad = trial_grad;
-      fx = ft;
-    }
-  }
-  const double gnorm = grad.norm();
+  if (newton)
+    MinimiseByNewton(objective, lp, fit);
+  else
+    MinimiseByLbfgs(objective, lp, fit);
+  const double gnorm = fit.grad.norm();
   if (!std::isfinite(gnorm) || gnorm > 1e-6)
     throw Error("logistic: the optimiser did not converge (gradient norm " + std::to_string(gnorm) +
                 "); try a smaller C");
@@ -200,10 +222,11 @@ std::unique_ptr<Model> LogisticRegression::Train(const TrainData& data, const Pa
   std::vector<double> mean(p, 0.0);
   for (Eigen::Index j = 0; j < p; ++j) mean[j] = x.col(j).mean();
   nlohmann::json info = {{"solver", newton ? "newton" : "lbfgs"},
-                         {"iterations", iterations},
-                         {"objective", fx},
+                         {"iterations", fit.iterations},
+                         {"objective", fit.objective},
                          {"gradient_norm", gnorm},
                          {"converged", gnorm <= std::max(lp.tolerance, 1e-8)}};
+  const Eigen::VectorXd& theta = fit.theta;
   return std::make_unique<LogisticRegression>(std::vector<double>(theta.data(), theta.data() + p),
                                               theta[p], std::move(mean), lp, std::move(info));
 }

@@ -3,6 +3,7 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <numeric>
@@ -11,9 +12,9 @@
 #include "loanlens/detail/splitmix.h"
 #include "loanlens/error.h"
 #include "loanlens/explain/kernel_shap.h"
-#include "loanlens/svm/rbf_shap.h"
 #include "loanlens/json_util.h"
 #include "loanlens/limits.h"
+#include "loanlens/svm/rbf_shap.h"
 
 namespace loanlens {
 
@@ -36,46 +37,39 @@ SvmKernel SvmKernelFromString(const std::string& s) {
   throw Error("parameter 'kernel': expected linear, rbf or poly, got '" + s + "'");
 }
 
-SvmParams ParseSvmParams(const ParamMap& p, std::uint64_t context_seed) {
-  CheckParams(p,
-              {"kernel", "C", "gamma", "degree", "coef0", "class_weight", "tol", "max_train_rows",
-               "seed", "cache_mb", "shrinking", "max_iter", "platt_folds"},
-              "svm");
+namespace {
+
+/// "scale", "auto" or a positive number, kept as text: TrainSvm resolves it on the data.
+std::string ReadSvmGamma(ParamReader& r) {
+  const std::string gamma = r.String("gamma", "scale");
+  double value = 0;
+  if (gamma != "scale" && gamma != "auto" && !(ParseNumber(gamma, &value) && value > 0))
+    r.Reject("gamma", "scale, auto or a positive number");
+  return gamma;
+}
+
+}  // namespace
+
+SvmParams ParseSvmParams(const ParamMap& params, std::uint64_t context_seed) {
+  constexpr int kMaxInt = std::numeric_limits<int>::max();
+  constexpr double kMaxDouble = std::numeric_limits<double>::max();
+  ParamReader r(params, "model 'svm'");
   SvmParams s;
-  s.kernel = SvmKernelFromString(ParamString(p, "kernel", "rbf"));
-  s.c = ParamDouble(p, "C", 1.0);
-  if (!(s.c > 0)) throw Error("parameter 'C': expected a positive number");
-  s.gamma = ParamString(p, "gamma", "scale");
-  if (s.gamma != "scale" && s.gamma != "auto") {
-    const double g = ParamDouble(p, "gamma", 1.0);
-    if (!(g > 0))
-      throw Error("parameter 'gamma': expected scale, auto or a positive number, got '" + s.gamma +
-                  "'");
-  }
-  s.degree = ParamInt(p, "degree", 3);
-  if (s.degree < 1 || s.degree > 10) throw Error("parameter 'degree': expected 1 to 10");
-  s.coef0 = ParamDouble(p, "coef0", 0.0);
-  const std::string cw = ParamString(p, "class_weight", "none");
-  if (cw != "none" && cw != "balanced")
-    throw Error("parameter 'class_weight': expected none or balanced, got '" + cw + "'");
-  s.balanced = cw == "balanced";
-  s.tol = ParamDouble(p, "tol", s.kernel == SvmKernel::kLinear ? 1e-4 : 1e-3);
-  if (!(s.tol > 0)) throw Error("parameter 'tol': expected a positive number");
-  const int max_rows = ParamInt(p, "max_train_rows", 20000);
-  if (max_rows < 10) throw Error("parameter 'max_train_rows': expected at least 10");
-  s.max_train_rows = static_cast<std::size_t>(max_rows);
-  s.seed = ParamUInt64(p, "seed", context_seed);  // 64 bits, as --seed
-  s.cache_mb = ParamDouble(p, "cache_mb", 100.0);
-  if (!(s.cache_mb > 0)) throw Error("parameter 'cache_mb': expected a positive number");
-  const std::string shrink = ParamString(p, "shrinking", "true");
-  if (shrink != "true" && shrink != "false")
-    throw Error("parameter 'shrinking': expected true or false, got '" + shrink + "'");
-  s.shrinking = shrink == "true";
-  s.max_iter = ParamInt(p, "max_iter", 1000);
-  if (s.max_iter < 1) throw Error("parameter 'max_iter': expected a positive integer");
-  s.platt_folds = ParamInt(p, "platt_folds", 5);
-  if (s.platt_folds < 2 && s.platt_folds != 0)
-    throw Error("parameter 'platt_folds': expected 0 (no cross-validation) or at least 2");
+  s.kernel = SvmKernelFromString(r.Choice("kernel", "rbf", {"linear", "rbf", "poly"}));
+  s.c = r.PositiveDouble("C", 1.0);
+  s.gamma = ReadSvmGamma(r);
+  s.degree = r.Int("degree", 3, 1, static_cast<int>(kMaxPolyDegree));
+  s.coef0 = r.Double("coef0", 0.0, -kMaxDouble, kMaxDouble);
+  s.balanced = r.Choice("class_weight", "none", {"none", "balanced"}) == "balanced";
+  s.tol = r.PositiveDouble("tol", s.kernel == SvmKernel::kLinear ? 1e-4 : 1e-3);
+  s.max_train_rows = static_cast<std::size_t>(r.Int("max_train_rows", 20000, 10, kMaxInt));
+  s.seed = r.Seed("seed", context_seed);  // 64 bits, as --seed
+  s.cache_mb = r.PositiveDouble("cache_mb", 100.0);
+  s.shrinking = r.Choice("shrinking", "true", {"true", "false"}) == "true";
+  s.max_iter = r.Int("max_iter", 1000, 1, kMaxInt);
+  s.platt_folds = r.Int("platt_folds", 5, 0, kMaxInt);
+  if (s.platt_folds == 1) r.Reject("platt_folds", "0 (no cross-validation) or at least 2");
+  r.Finish();
   return s;
 }
 
@@ -301,14 +295,11 @@ double FittedDecision(const Fitted& f, const double* train_x, std::size_t n, std
   return sum;
 }
 
-}  // namespace
-
-std::unique_ptr<Model> TrainSvm(const TrainData& data, const ParamMap& params,
-                                const TrainContext& context) {
-  const SvmParams p = ParseSvmParams(params, context.seed);
+/// Throws unless every label is 0 or 1, every input finite (SVMs need imputed inputs) and both
+/// classes are present.
+void CheckSvmTrainingData(const TrainData& data) {
   const std::size_t d = data.num_inputs;
   if (data.num_rows < 2 || d == 0) throw Error("svm: need at least two rows and one input");
-  // Validate: SVMs need imputed inputs and 0/1 labels.
   std::size_t count[2] = {0, 0};
   for (std::size_t i = 0; i < data.num_rows; ++i) {
     const double yi = data.y[i];
@@ -323,18 +314,30 @@ std::unique_ptr<Model> TrainSvm(const TrainData& data, const ParamMap& params,
                     "' is missing or not finite; SVMs need imputed inputs");
   }
   if (count[0] == 0 || count[1] == 0) throw Error("svm: training data has a single class");
+}
 
-  // Rows used: a stratified subsample above max_train_rows. Rows are grouped
-  // by class (non-default first, original order within a class) as LIBSVM does.
-  detail::SplitMix64 rng(p.seed);
+/// The rows an SVM is trained on, copied out of the training data.
+struct SvmTrainingSet {
+  std::size_t n = 0, d = 0;
+  std::vector<double> x;     ///< row-major n x d
+  std::vector<double> y01;   ///< 1 = default
+  std::vector<double> cost;  ///< C_i = C * class weight * sample weight
+  bool subsampled = false;
+};
+
+/// Indices of the rows used: all of them, or a stratified subsample (drawn with `rng`) when
+/// there are more than max_train_rows. Grouped by class (non-default first, original order within
+/// a class) as LIBSVM does.
+std::vector<std::size_t> SvmRowsUsed(const TrainData& data, std::size_t max_train_rows,
+                                     detail::SplitMix64& rng) {
   std::vector<std::size_t> rows;
-  const bool subsample = data.num_rows > p.max_train_rows;
+  const bool subsample = data.num_rows > max_train_rows;
   for (int cls = 0; cls < 2; ++cls) {
     std::vector<std::size_t> idx;
     for (std::size_t i = 0; i < data.num_rows; ++i)
       if (data.y[i] == cls) idx.push_back(i);
     if (subsample) {
-      const double share = static_cast<double>(p.max_train_rows) / data.num_rows;
+      const double share = static_cast<double>(max_train_rows) / data.num_rows;
       const std::size_t keep = std::max<std::size_t>(1, std::llround(share * idx.size()));
       rng.Shuffle(idx);
       idx.resize(std::min(keep, idx.size()));
@@ -342,28 +345,44 @@ std::unique_ptr<Model> TrainSvm(const TrainData& data, const ParamMap& params,
     }
     rows.insert(rows.end(), idx.begin(), idx.end());
   }
-  const std::size_t n = rows.size();
-  std::vector<double> x(n * d), y01(n), weight(n, 1.0);
+  return rows;
+}
+
+/// Copies `rows` and gives each its cost C_i (class_weight=balanced: n / (2 n_class) over the rows
+/// used, as sklearn).
+SvmTrainingSet GatherSvmRows(const TrainData& data, const std::vector<std::size_t>& rows,
+                             const SvmParams& p) {
+  SvmTrainingSet set;
+  const std::size_t n = set.n = rows.size();
+  const std::size_t d = set.d = data.num_inputs;
+  set.subsampled = data.num_rows > p.max_train_rows;
+  set.x.resize(n * d);
+  set.y01.resize(n);
+  std::vector<double> weight(n, 1.0);
   double used_count[2] = {0, 0};
   for (std::size_t r = 0; r < n; ++r) {
-    std::copy(data.x_row(rows[r]), data.x_row(rows[r]) + d, x.begin() + r * d);
-    y01[r] = data.y[rows[r]];
+    std::copy(data.x_row(rows[r]), data.x_row(rows[r]) + d, set.x.begin() + r * d);
+    set.y01[r] = data.y[rows[r]];
     if (data.weight) weight[r] = data.weight[rows[r]];
-    used_count[static_cast<int>(y01[r])] += 1;
+    used_count[static_cast<int>(set.y01[r])] += 1;
   }
-  // Costs C_i = C * class weight * sample weight (balanced: n / (2 n_class), as sklearn).
-  std::vector<double> cost(n);
+  set.cost.resize(n);
   for (std::size_t r = 0; r < n; ++r) {
-    const int cls = static_cast<int>(y01[r]);
+    const int cls = static_cast<int>(set.y01[r]);
     const double cw = p.balanced ? n / (2.0 * used_count[cls]) : 1.0;
-    cost[r] = p.c * cw * weight[r];
+    set.cost[r] = p.c * cw * weight[r];
   }
+  return set;
+}
+
+/// The kernel with gamma resolved: "scale" 1 / (num_inputs * Var(X)) over all entries of the
+/// training matrix (sklearn), "auto" 1 / num_inputs, or the number given.
+KernelSpec SvmKernelSpec(const SvmParams& p, const std::vector<double>& x, std::size_t d) {
   KernelSpec spec;
   spec.kernel = p.kernel;
   spec.degree = p.degree;
   spec.coef0 = p.coef0;
   if (p.gamma == "scale") {
-    // sklearn: 1 / (num_inputs * Var(X)) over all entries of the training matrix.
     double mean = 0, sq = 0;
     for (double v : x) mean += v;
     mean /= static_cast<double>(x.size());
@@ -375,53 +394,66 @@ std::unique_ptr<Model> TrainSvm(const TrainData& data, const ParamMap& params,
   } else {
     spec.gamma = std::stod(p.gamma);
   }
+  return spec;
+}
 
-  const std::size_t total_work = static_cast<std::size_t>(p.platt_folds) + 1;
-  if (context.progress) context.progress(0, total_work);
-  // Platt scaling on cross-validated decision values (LIBSVM svm_binary_svc_probability).
+/// Cross-validation fold `fold`: trains on the rows outside positions [begin, end) of `perm` and
+/// writes the decision values of the rows inside to cv_decision.
+void SvmFoldDecisions(const SvmParams& p, const KernelSpec& spec, const SvmTrainingSet& set,
+                      const std::vector<std::size_t>& perm, std::size_t begin, std::size_t end,
+                      std::size_t fold, std::vector<double>& cv_decision) {
+  const std::size_t n = set.n, d = set.d;
+  std::vector<std::size_t> train_rows;
+  for (std::size_t k = 0; k < n; ++k)
+    if (k < begin || k >= end) train_rows.push_back(perm[k]);
+  std::sort(train_rows.begin(), train_rows.end());  // keep the class grouping
+  std::vector<double> fx(train_rows.size() * d), fy(train_rows.size()), fc(train_rows.size());
+  std::size_t pos = 0;
+  for (std::size_t t = 0; t < train_rows.size(); ++t) {
+    std::copy(set.x.begin() + train_rows[t] * d, set.x.begin() + (train_rows[t] + 1) * d,
+              fx.begin() + t * d);
+    fy[t] = set.y01[train_rows[t]];
+    fc[t] = set.cost[train_rows[t]];
+    pos += fy[t] == 1;
+  }
+  // A fold whose training part has one class predicts that class with unit confidence.
+  if (pos == 0 || pos == train_rows.size()) {
+    const double v = pos == 0 ? (train_rows.empty() ? 0.0 : -1.0) : 1.0;
+    for (std::size_t k = begin; k < end; ++k) cv_decision[perm[k]] = v;
+    return;
+  }
+  const Fitted f = FitSolver(p, spec, fx.data(), train_rows.size(), d, fy, fc, p.seed + 1 + fold);
+  for (std::size_t k = begin; k < end; ++k)
+    cv_decision[perm[k]] =
+        FittedDecision(f, fx.data(), train_rows.size(), d, set.x.data() + perm[k] * d);
+}
+
+/// Decision values for Platt scaling from platt_folds-fold cross-validation over a permutation
+/// drawn with `rng` (LIBSVM svm_binary_svc_probability); all 0 when platt_folds is 0. Reports
+/// one progress unit per fold.
+std::vector<double> SvmCrossValidatedDecisions(const SvmParams& p, const KernelSpec& spec,
+                                               const SvmTrainingSet& set, detail::SplitMix64& rng,
+                                               const TrainContext& context,
+                                               std::size_t total_work) {
+  const std::size_t n = set.n;
   std::vector<std::size_t> perm(n);
   std::iota(perm.begin(), perm.end(), 0);
   rng.Shuffle(perm);
   std::vector<double> cv_decision(n, 0.0);
   const std::size_t folds = static_cast<std::size_t>(p.platt_folds);
   for (std::size_t fold = 0; fold < folds; ++fold) {
-    const std::size_t begin = fold * n / folds, end = (fold + 1) * n / folds;
-    std::vector<std::size_t> train_rows;
-    for (std::size_t k = 0; k < n; ++k)
-      if (k < begin || k >= end) train_rows.push_back(perm[k]);
-    std::sort(train_rows.begin(), train_rows.end());  // keep the class grouping
-    std::vector<double> fx(train_rows.size() * d), fy(train_rows.size()), fc(train_rows.size());
-    std::size_t pos = 0;
-    for (std::size_t t = 0; t < train_rows.size(); ++t) {
-      std::copy(x.begin() + train_rows[t] * d, x.begin() + (train_rows[t] + 1) * d,
-                fx.begin() + t * d);
-      fy[t] = y01[train_rows[t]];
-      fc[t] = cost[train_rows[t]];
-      pos += fy[t] == 1;
-    }
-    // A fold whose training part has one class predicts that class with unit confidence.
-    if (pos == 0 || pos == train_rows.size()) {
-      const double v = pos == 0 ? (train_rows.empty() ? 0.0 : -1.0) : 1.0;
-      for (std::size_t k = begin; k < end; ++k) cv_decision[perm[k]] = v;
-    } else {
-      const Fitted f =
-          FitSolver(p, spec, fx.data(), train_rows.size(), d, fy, fc, p.seed + 1 + fold);
-      for (std::size_t k = begin; k < end; ++k)
-        cv_decision[perm[k]] =
-            FittedDecision(f, fx.data(), train_rows.size(), d, x.data() + perm[k] * d);
-    }
+    SvmFoldDecisions(p, spec, set, perm, fold * n / folds, (fold + 1) * n / folds, fold,
+                     cv_decision);
     if (context.progress) context.progress(fold + 1, total_work);
   }
-  // Final model on all rows used.
-  const Fitted full = FitSolver(p, spec, x.data(), n, d, y01, cost, p.seed);
-  if (folds == 0) {
-    // platt_folds=0: Platt on the final model's own (optimistic) training decision values; one
-    // solver run instead of folds + 1, for speed comparisons and very large data.
-    for (std::size_t r = 0; r < n; ++r)
-      cv_decision[r] = FittedDecision(full, x.data(), n, d, x.data() + r * d);
-  }
-  const PlattCoefficients platt = FitPlatt(cv_decision, y01, true);
-  if (context.progress) context.progress(total_work, total_work);
+  return cv_decision;
+}
+
+/// The model of the solver trained on all rows used: linear weights and the input means (for
+/// linear SHAP), or the support vectors (rows with a non-zero dual coefficient).
+std::unique_ptr<SvmModel> MakeSvmModel(const KernelSpec& spec, const Fitted& full,
+                                       const PlattCoefficients& platt, const SvmTrainingSet& set) {
+  const std::size_t n = set.n, d = set.d;
   auto model = std::make_unique<SvmModel>();
   model->num_inputs_ = d;
   model->spec_ = spec;
@@ -431,28 +463,64 @@ std::unique_ptr<Model> TrainSvm(const TrainData& data, const ParamMap& params,
     model->w_ = full.solution.coef;
     model->mean_.assign(d, 0.0);
     for (std::size_t r = 0; r < n; ++r)
-      for (std::size_t j = 0; j < d; ++j) model->mean_[j] += x[r * d + j];
+      for (std::size_t j = 0; j < d; ++j) model->mean_[j] += set.x[r * d + j];
     for (double& m : model->mean_) m /= static_cast<double>(n);
   } else {
     for (std::size_t r = 0; r < n; ++r) {
       if (full.solution.coef[r] == 0) continue;
       model->coef_.push_back(full.solution.coef[r]);
-      model->sv_.insert(model->sv_.end(), x.begin() + r * d, x.begin() + (r + 1) * d);
+      model->sv_.insert(model->sv_.end(), set.x.begin() + r * d, set.x.begin() + (r + 1) * d);
     }
   }
   model->Finish();
-  model->training_ = {{"num_rows", data.num_rows},
-                      {"num_rows_used", n},
-                      {"subsampled", subsample},
-                      {"max_train_rows", p.max_train_rows},
-                      {"num_support_vectors", model->coef_.size()},
-                      {"iterations", full.solution.iterations},
-                      {"C", p.c},
-                      {"gamma_param", p.gamma},
-                      {"class_weight", p.balanced ? "balanced" : "none"},
-                      {"tol", p.tol},
-                      {"platt_folds", p.platt_folds},
-                      {"seed", p.seed}};
+  return model;
+}
+
+/// The model's "training" record: rows, solver outcome and the parameters that shaped it.
+nlohmann::json SvmTrainingRecord(const TrainData& data, const SvmTrainingSet& set,
+                                 const SvmParams& p, const SvmModel& model, const Fitted& full) {
+  return {{"num_rows", data.num_rows},
+          {"num_rows_used", set.n},
+          {"subsampled", set.subsampled},
+          {"max_train_rows", p.max_train_rows},
+          {"num_support_vectors", model.coef_.size()},
+          {"iterations", full.solution.iterations},
+          {"C", p.c},
+          {"gamma_param", p.gamma},
+          {"class_weight", p.balanced ? "balanced" : "none"},
+          {"tol", p.tol},
+          {"platt_folds", p.platt_folds},
+          {"seed", p.seed}};
+}
+
+}  // namespace
+
+std::unique_ptr<Model> TrainSvm(const TrainData& data, const ParamMap& params,
+                                const TrainContext& context) {
+  const SvmParams p = ParseSvmParams(params, context.seed);
+  CheckSvmTrainingData(data);
+  // One random stream, in this order: the subsample, then the cross-validation permutation.
+  detail::SplitMix64 rng(p.seed);
+  const SvmTrainingSet set = GatherSvmRows(data, SvmRowsUsed(data, p.max_train_rows, rng), p);
+  const KernelSpec spec = SvmKernelSpec(p, set.x, set.d);
+
+  const std::size_t total_work = static_cast<std::size_t>(p.platt_folds) + 1;
+  if (context.progress) context.progress(0, total_work);
+  std::vector<double> cv_decision =
+      SvmCrossValidatedDecisions(p, spec, set, rng, context, total_work);
+  // Final model on all rows used.
+  const std::size_t n = set.n, d = set.d;
+  const Fitted full = FitSolver(p, spec, set.x.data(), n, d, set.y01, set.cost, p.seed);
+  if (p.platt_folds == 0) {
+    // platt_folds=0: Platt on the final model's own (optimistic) training decision values; one
+    // solver run instead of folds + 1, for speed comparisons and very large data.
+    for (std::size_t r = 0; r < n; ++r)
+      cv_decision[r] = FittedDecision(full, set.x.data(), n, d, set.x.data() + r * d);
+  }
+  const PlattCoefficients platt = FitPlatt(cv_decision, set.y01, true);
+  if (context.progress) context.progress(total_work, total_work);
+  auto model = MakeSvmModel(spec, full, platt, set);
+  model->training_ = SvmTrainingRecord(data, set, p, *model, full);
   return model;
 }
 
@@ -540,6 +608,184 @@ void SvmPredictMarginBatch(const Model& model, const double* x, std::size_t num_
   for (std::size_t r = 0; r < num_rows; ++r) out[r] = svm.platt_.a * out[r] + svm.platt_.b;
 }
 
+namespace {
+
+/// For each coalition, the groups to add to the background row (x's side) or, when that list is
+/// longer than half, the groups to remove from the all-x row (`complement`). `order` visits the
+/// coalitions by (complement, list) so that lists sharing a prefix are neighbours.
+struct SvmCoalitionLists {
+  std::vector<std::size_t> start, groups;  ///< coalition c's list: groups[start[c], start[c + 1])
+  std::vector<unsigned char> complement;
+  std::vector<std::size_t> order;
+  const std::size_t* List(std::size_t c) const { return groups.data() + start[c]; }
+  std::size_t Length(std::size_t c) const { return start[c + 1] - start[c]; }
+};
+
+/// masks: num_coalitions x m bytes (1 = the varying group takes x's values).
+SvmCoalitionLists MakeSvmCoalitionLists(const unsigned char* masks, std::size_t num_coalitions,
+                                        std::size_t m) {
+  SvmCoalitionLists l;
+  l.start.assign(num_coalitions + 1, 0);
+  l.complement.resize(num_coalitions);
+  for (std::size_t c = 0; c < num_coalitions; ++c) {
+    const unsigned char* z = masks + c * m;
+    const std::size_t ones = std::count(z, z + m, 1);
+    l.complement[c] = 2 * ones > m;
+    for (std::size_t g = 0; g < m; ++g)
+      if ((z[g] != 0) != static_cast<bool>(l.complement[c])) l.groups.push_back(g);
+    l.start[c + 1] = l.groups.size();
+  }
+  l.order.resize(num_coalitions);
+  std::iota(l.order.begin(), l.order.end(), 0);
+  std::sort(l.order.begin(), l.order.end(), [&l](std::size_t a, std::size_t b) {
+    if (l.complement[a] != l.complement[b]) return l.complement[a] < l.complement[b];
+    return std::lexicographical_compare(l.List(a), l.List(a) + l.Length(a), l.List(b),
+                                        l.List(b) + l.Length(b));
+  });
+  return l;
+}
+
+/**
+ * Expected margins of the coalitions of one explained row x over a kernel SVM's background. The
+ * kernel argument of a hybrid row is additive over groups: rbf |h - s|^2 and poly h.s equal the
+ * background row's value plus, for each group taken from x, a per-group change. So each
+ * coalition's kernel arguments (or, for rbf, its exp factors) are the background row's updated
+ * group by group, and a prefix shared with the previous coalition is computed once.
+ */
+class SvmCoalitionValues {
+ public:
+  SvmCoalitionValues(const SvmModel& svm, const KernelExplainer& explainer, const double* x,
+                     const std::vector<std::size_t>& varying)
+      : svm_(svm),
+        x_(x),
+        d_(svm.num_inputs_),
+        num_sv_(svm.coef_.size()),
+        m_(varying.size()),
+        rbf_(svm.spec_.kernel == SvmKernel::kRbf),
+        gamma_(svm.spec_.gamma),
+        columns_(m_),
+        base_(num_sv_),
+        full_(num_sv_),
+        delta_(m_ * num_sv_),
+        inverse_(m_ * num_sv_),
+        partial_((m_ / 2 + 2) * num_sv_) {
+    for (std::size_t j = 0; j < d_; ++j)
+      for (std::size_t g = 0; g < m_; ++g)
+        if (static_cast<std::size_t>(explainer.Group()[j]) == varying[g]) columns_[g].push_back(j);
+  }
+
+  /// Adds weight * margin of every coalition, with the other groups from background `row`.
+  void AddBackgroundRow(const double* row, double weight, const SvmCoalitionLists& lists,
+                        double* expected_margin) {
+    KernelArguments(row);
+    std::size_t valid = 0;  // levels of partial_ that hold the previous list's prefix
+    const std::size_t num_coalitions = lists.order.size();
+    for (std::size_t o = 0; o < num_coalitions; ++o) {
+      const std::size_t c = lists.order[o];
+      const bool comp = lists.complement[c];
+      const std::size_t* lc = lists.List(c);
+      const std::size_t len = lists.Length(c);
+      std::size_t shared = 0;
+      if (o > 0 && lists.complement[lists.order[o - 1]] == comp) {
+        const std::size_t prev = lists.order[o - 1];
+        const std::size_t* lp = lists.List(prev);
+        const std::size_t limit = std::min({len, lists.Length(prev), valid});
+        while (shared < limit && lc[shared] == lp[shared]) ++shared;
+      } else {
+        const std::vector<double>& start = comp ? full_ : base_;
+        std::copy(start.begin(), start.end(), partial_.begin());
+      }
+      for (std::size_t level = shared; level < len; ++level) Extend(level, lc[level], comp);
+      valid = len;
+      const double v = KernelSum(partial_.data() + len * num_sv_);
+      expected_margin[c] += weight * (svm_.platt_.a * (v + svm_.bias_) + svm_.platt_.b);
+    }
+  }
+
+ private:
+  /// base_: the kernel argument of the background row for each support vector; delta_ (group x
+  /// support vector): its change when the group takes x's values; full_: the all-x row's. Then,
+  /// for rbf when no intermediate product can leave the normal double range, exp factors instead
+  /// (base_, full_ as kernel values; delta_ and inverse_ as the factors adding or removing a
+  /// group).
+  void KernelArguments(const double* row) {
+    double worst = 0;
+    for (std::size_t s = 0; s < num_sv_; ++s) {
+      const double* sv = svm_.sv_.data() + s * d_;
+      double q = 0;
+      for (std::size_t j = 0; j < d_; ++j)
+        q += rbf_ ? (row[j] - sv[j]) * (row[j] - sv[j]) : row[j] * sv[j];
+      base_[s] = q;
+      double total = q, spread = std::fabs(q);
+      for (std::size_t g = 0; g < m_; ++g) {
+        double dq = 0;
+        for (std::size_t j : columns_[g])
+          dq += rbf_ ? (x_[j] - sv[j]) * (x_[j] - sv[j]) - (row[j] - sv[j]) * (row[j] - sv[j])
+                     : (x_[j] - row[j]) * sv[j];
+        delta_[g * num_sv_ + s] = dq;
+        total += dq;
+        spread += std::fabs(dq);
+      }
+      full_[s] = total;
+      worst = std::max(worst, gamma_ * spread);
+    }
+    products_ = rbf_ && worst < 600;
+    if (!products_) return;
+    for (std::size_t s = 0; s < num_sv_; ++s) {
+      base_[s] = std::exp(-gamma_ * base_[s]);
+      full_[s] = std::exp(-gamma_ * full_[s]);
+    }
+    for (std::size_t t = 0; t < m_ * num_sv_; ++t) {
+      inverse_[t] = std::exp(gamma_ * delta_[t]);
+      delta_[t] = 1.0 / inverse_[t];
+    }
+  }
+
+  /// partial_ level + 1 = level with group g added (or, in a complement list, removed).
+  void Extend(std::size_t level, std::size_t g, bool comp) {
+    const double* in = partial_.data() + level * num_sv_;
+    double* next = partial_.data() + (level + 1) * num_sv_;
+    if (products_) {
+      const double* f = (comp ? inverse_.data() : delta_.data()) + g * num_sv_;
+      for (std::size_t s = 0; s < num_sv_; ++s) next[s] = in[s] * f[s];
+    } else {
+      const double* f = delta_.data() + g * num_sv_;
+      const double sign = comp ? -1.0 : 1.0;
+      for (std::size_t s = 0; s < num_sv_; ++s) next[s] = in[s] + sign * f[s];
+    }
+  }
+
+  /// sum_s coef_s k_s from the kernel values (products) or arguments `k` of one coalition.
+  double KernelSum(const double* k) const {
+    const std::vector<double>& coef = svm_.coef_;
+    double v = 0;
+    if (products_) {
+      for (std::size_t s = 0; s < num_sv_; ++s) v += coef[s] * k[s];
+    } else if (rbf_) {
+      for (std::size_t s = 0; s < num_sv_; ++s) v += coef[s] * std::exp(-gamma_ * k[s]);
+    } else {
+      for (std::size_t s = 0; s < num_sv_; ++s) {
+        const double t = gamma_ * k[s] + svm_.spec_.coef0;
+        double pw = 1;
+        for (int e = 0; e < svm_.spec_.degree; ++e) pw *= t;
+        v += coef[s] * pw;
+      }
+    }
+    return v;
+  }
+
+  const SvmModel& svm_;
+  const double* x_;
+  std::size_t d_, num_sv_, m_;
+  bool rbf_;
+  double gamma_;
+  std::vector<std::vector<std::size_t>> columns_;  ///< design columns of each varying group
+  std::vector<double> base_, full_, delta_, inverse_, partial_;
+  bool products_ = false;
+};
+
+}  // namespace
+
 CoalitionMarginFn SvmCoalitionMargins(const Model& model, const KernelExplainer& explainer) {
   const SvmModel& svm = AsSvm(model);
   if (svm.spec_.kernel == SvmKernel::kLinear) return CoalitionMarginFn();  // generic is cheap
@@ -548,127 +794,13 @@ CoalitionMarginFn SvmCoalitionMargins(const Model& model, const KernelExplainer&
                 " inputs, the svm " + std::to_string(svm.num_inputs_));
   return [&svm, &explainer](const double* x, const unsigned char* masks, std::size_t num_coalitions,
                             const std::vector<std::size_t>& varying, double* expected_margin) {
-    // The kernel argument of a hybrid row is additive over groups: rbf |h - s|^2 and poly h.s
-    // equal the background row's value plus, for each group taken from x, a per-group change.
-    const std::size_t d = svm.num_inputs_, num_sv = svm.coef_.size(), m = varying.size();
-    const std::size_t nb = explainer.NumBackground();
-    const bool rbf = svm.spec_.kernel == SvmKernel::kRbf;
-    const double gamma = svm.spec_.gamma;
-    std::vector<std::vector<std::size_t>> columns(m);
-    for (std::size_t j = 0; j < d; ++j)
-      for (std::size_t g = 0; g < m; ++g)
-        if (static_cast<std::size_t>(explainer.Group()[j]) == varying[g]) columns[g].push_back(j);
-    // Per coalition: the groups to add (x's side) or, when shorter, the groups to remove from
-    // the all-x row (the complement).
-    std::vector<std::size_t> list_start(num_coalitions + 1, 0), list;
-    std::vector<unsigned char> complement(num_coalitions);
-    for (std::size_t c = 0; c < num_coalitions; ++c) {
-      const unsigned char* z = masks + c * m;
-      const std::size_t ones = std::count(z, z + m, 1);
-      complement[c] = 2 * ones > m;
-      for (std::size_t g = 0; g < m; ++g)
-        if ((z[g] != 0) != static_cast<bool>(complement[c])) list.push_back(g);
-      list_start[c + 1] = list.size();
-    }
-    std::vector<std::size_t> order(num_coalitions);
-    std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      if (complement[a] != complement[b]) return complement[a] < complement[b];
-      return std::lexicographical_compare(
-          list.begin() + list_start[a], list.begin() + list_start[a + 1],
-          list.begin() + list_start[b], list.begin() + list_start[b + 1]);
-    });
+    const SvmCoalitionLists lists = MakeSvmCoalitionLists(masks, num_coalitions, varying.size());
+    SvmCoalitionValues values(svm, explainer, x, varying);
     std::fill(expected_margin, expected_margin + num_coalitions, 0.0);
-    std::vector<double> base(num_sv), full(num_sv), delta(m * num_sv), inverse(m * num_sv),
-        partial((m / 2 + 2) * num_sv);
     const double* bg = explainer.Background().data();
-    for (std::size_t b = 0; b < nb; ++b) {
-      const double* row = bg + b * d;
-      // Kernel argument of the background row, and the change per group.
-      double worst = 0;
-      for (std::size_t s = 0; s < num_sv; ++s) {
-        const double* sv = svm.sv_.data() + s * d;
-        double q = 0;
-        for (std::size_t j = 0; j < d; ++j)
-          q += rbf ? (row[j] - sv[j]) * (row[j] - sv[j]) : row[j] * sv[j];
-        base[s] = q;
-        double total = q, spread = std::fabs(q);
-        for (std::size_t g = 0; g < m; ++g) {
-          double dq = 0;
-          for (std::size_t j : columns[g])
-            dq += rbf ? (x[j] - sv[j]) * (x[j] - sv[j]) - (row[j] - sv[j]) * (row[j] - sv[j])
-                      : (x[j] - row[j]) * sv[j];
-          delta[g * num_sv + s] = dq;
-          total += dq;
-          spread += std::fabs(dq);
-        }
-        full[s] = total;
-        worst = std::max(worst, gamma * spread);
-      }
-      // rbf: multiply exp factors instead of one exp per (coalition, support vector) when no
-      // intermediate product can leave the normal double range.
-      const bool products = rbf && worst < 600;
-      if (products) {
-        for (std::size_t s = 0; s < num_sv; ++s) {
-          base[s] = std::exp(-gamma * base[s]);
-          full[s] = std::exp(-gamma * full[s]);
-        }
-        for (std::size_t t = 0; t < m * num_sv; ++t) {
-          inverse[t] = std::exp(gamma * delta[t]);
-          delta[t] = 1.0 / inverse[t];
-        }
-      }
-      const double w = explainer.BackgroundWeight()[b];
-      // Walk the coalitions in (complement, list) order; partial[k] holds the running value after
-      // the first k groups of the current list, so a shared prefix is computed once.
-      std::size_t valid = 0;  // levels of `partial` that hold the previous list's prefix
-      for (std::size_t o = 0; o < num_coalitions; ++o) {
-        const std::size_t c = order[o];
-        const bool comp = complement[c];
-        const std::size_t* lc = list.data() + list_start[c];
-        const std::size_t len = list_start[c + 1] - list_start[c];
-        std::size_t shared = 0;
-        if (o > 0 && complement[order[o - 1]] == comp) {
-          const std::size_t prev = order[o - 1];
-          const std::size_t* lp = list.data() + list_start[prev];
-          const std::size_t prev_len = list_start[prev + 1] - list_start[prev];
-          const std::size_t limit = std::min({len, prev_len, valid});
-          while (shared < limit && lc[shared] == lp[shared]) ++shared;
-        } else {
-          std::copy(comp ? full.begin() : base.begin(), comp ? full.end() : base.end(),
-                    partial.begin());
-        }
-        for (std::size_t level = shared; level < len; ++level) {
-          const double* in = partial.data() + level * num_sv;
-          double* next = partial.data() + (level + 1) * num_sv;
-          const std::size_t g = lc[level];
-          if (products) {
-            const double* f = (comp ? inverse.data() : delta.data()) + g * num_sv;
-            for (std::size_t s = 0; s < num_sv; ++s) next[s] = in[s] * f[s];
-          } else {
-            const double* f = delta.data() + g * num_sv;
-            const double sign = comp ? -1.0 : 1.0;
-            for (std::size_t s = 0; s < num_sv; ++s) next[s] = in[s] + sign * f[s];
-          }
-        }
-        valid = len;
-        const double* k = partial.data() + len * num_sv;
-        double v = 0;
-        if (products) {
-          for (std::size_t s = 0; s < num_sv; ++s) v += svm.coef_[s] * k[s];
-        } else if (rbf) {
-          for (std::size_t s = 0; s < num_sv; ++s) v += svm.coef_[s] * std::exp(-gamma * k[s]);
-        } else {
-          for (std::size_t s = 0; s < num_sv; ++s) {
-            const double t = gamma * k[s] + svm.spec_.coef0;
-            double pw = 1;
-            for (int e = 0; e < svm.spec_.degree; ++e) pw *= t;
-            v += svm.coef_[s] * pw;
-          }
-        }
-        expected_margin[c] += w * (svm.platt_.a * (v + svm.bias_) + svm.platt_.b);
-      }
-    }
+    for (std::size_t b = 0; b < explainer.NumBackground(); ++b)
+      values.AddBackgroundRow(bg + b * svm.num_inputs_, explainer.BackgroundWeight()[b], lists,
+                              expected_margin);
   };
 }
 
