@@ -1,8 +1,15 @@
 #include <doctest/doctest.h>
 
+#include <string>
+#include <tuple>
+#include <vector>
+
 #include "loanlens/error.h"
 #include "loanlens/params.h"
 #include "loanlens/preprocess.h"
+#include "loanlens/svm/svm.h"
+#include "loanlens/tree/gbdt.h"
+#include "loanlens/tree/random_forest.h"
 
 using namespace loanlens;
 
@@ -60,12 +67,76 @@ TEST_CASE("ParamReader::Finish names a key nobody read and lists the known ones"
                        "parameter 'n_tree' is not known for model 'gbdt' (known: n_trees)", Error);
 }
 
-TEST_CASE("ParamUInt64 keeps a 64-bit seed and refuses what is not one") {
-  CHECK(ParamUInt64({{"seed", "4294967297"}}, "seed", 7) == 4294967297ULL);  // 2^32 + 1, not 1
-  CHECK(ParamUInt64({}, "seed", 7) == 7);
-  CHECK_THROWS_AS(ParamUInt64({{"seed", "18446744073709551616"}}, "seed", 7), Error);
-  CHECK_THROWS_AS(ParamUInt64({{"seed", "+3"}}, "seed", 7), Error);
-  CHECK_THROWS_AS(ParamUInt64({{"seed", "3x"}}, "seed", 7), Error);
+TEST_CASE("ParamReader::Seed keeps a 64-bit seed and refuses what is not one") {
+  auto seed = [](const ParamMap& p) { return ParamReader(p, "x").Seed("seed", 7); };
+  CHECK(seed({{"seed", "4294967297"}}) == 4294967297ULL);  // 2^32 + 1, not 1
+  CHECK(seed({{"seed", "18446744073709551615"}}) == 18446744073709551615ULL);
+  CHECK(seed({}) == 7);
+  CHECK_THROWS_WITH_AS(seed({{"seed", "18446744073709551616"}}),
+                       "parameter 'seed': expected an integer in [0, 18446744073709551615], got "
+                       "'18446744073709551616'",
+                       Error);
+  CHECK_THROWS_AS(seed({{"seed", "+3"}}), Error);
+  CHECK_THROWS_AS(seed({{"seed", "3x"}}), Error);
+}
+
+TEST_CASE("ParamReader::NonNegative and Fraction: their ranges in the one format") {
+  auto non_negative = [](const std::string& v) {
+    return ParamReader({{"k", v}}, "x").NonNegative("k", 1);
+  };
+  auto fraction = [](const std::string& v) {
+    return ParamReader({{"k", v}}, "x").Fraction("k", 1);
+  };
+  CHECK(non_negative("0") == 0);
+  CHECK(non_negative("2.5") == 2.5);
+  CHECK_THROWS_WITH_AS(non_negative("-1"), "parameter 'k': expected a number >= 0, got '-1'",
+                       Error);
+  CHECK_THROWS_WITH_AS(non_negative("x"), "parameter 'k': expected a number, got 'x'", Error);
+  CHECK(fraction("1") == 1);
+  CHECK(fraction("0.25") == 0.25);
+  CHECK_THROWS_WITH_AS(fraction("0"), "parameter 'k': expected a number in (0, 1], got '0'", Error);
+  CHECK_THROWS_AS(fraction("1.5"), Error);
+  CHECK_THROWS_AS(fraction("nan"), Error);
+}
+
+TEST_CASE("the families read their keys through ParamReader: ranges and unknown keys") {
+  auto parse = [](const std::string& kind, const ParamMap& p) {
+    if (kind == "gbdt") loanlens::tree::GbdtParams::FromMap(p, 7);
+    if (kind == "random_forest") loanlens::tree::RandomForestParams::FromMap(p, 7);
+    if (kind == "svm") loanlens::ParseSvmParams(p, 7);
+  };
+  for (const auto& [kind, bad, message] :
+       std::vector<std::tuple<std::string, ParamMap, std::string>>{
+           {"gbdt",
+            {{"n_trees", "0"}},
+            "parameter 'n_trees': expected an integer in [1, 100000], got '0'"},
+           {"gbdt",
+            {{"learning_rate", "0"}},
+            "parameter 'learning_rate': expected a number in (0, 1], got '0'"},
+           {"gbdt", {{"lambda", "-1"}}, "parameter 'lambda': expected a number >= 0, got '-1'"},
+           {"gbdt",
+            {{"max_depth", "17"}},
+            "parameter 'max_depth': expected an integer in [1, 16], got '17'"},
+           {"gbdt", {{"n_tree", "5"}}, "parameter 'n_tree' is not known for model 'gbdt'"},
+           {"random_forest",
+            {{"min_samples_leaf", "0"}},
+            "parameter 'min_samples_leaf': expected an integer in [1, 2147483647], got '0'"},
+           {"random_forest",
+            {{"max_bins", "1"}},
+            "parameter 'max_bins': expected an integer in [2, 256], got '1'"},
+           {"random_forest",
+            {{"learning_rate", "0.1"}},
+            "parameter 'learning_rate' is not known for model 'random_forest'"},
+           {"svm",
+            {{"platt_folds", "21"}},
+            "parameter 'platt_folds': expected an integer in [0, 20], got '21'"},
+           {"svm",
+            {{"max_iter", "1000001"}},
+            "parameter 'max_iter': expected an integer in [1, 1000000], got '1000001'"},
+       }) {
+    CAPTURE(kind);
+    CHECK_THROWS_WITH_AS(parse(kind, bad), doctest::Contains(message.c_str()), Error);
+  }
 }
 
 TEST_CASE("preprocessing reads its own --param keys, with ranges") {

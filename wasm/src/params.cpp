@@ -19,6 +19,13 @@ std::string Range(double min, double max) {
   return "[" + FormatNumber(min) + ", " + FormatNumber(max) + "]";
 }
 
+/// `text` as a finite number; throws in the one format if it is not one.
+double NumberOf(const std::string& key, const std::string& text) {
+  double v = 0;
+  if (!ParseNumber(text, &v)) Expected(key, "a number", text);
+  return v;
+}
+
 std::string List(const std::vector<std::string>& items) {
   std::string list;
   for (const auto& k : items) list += (list.empty() ? "" : ", ") + k;
@@ -35,55 +42,6 @@ bool ParseNumber(const std::string& text, double* value) {
   return true;
 }
 
-double ParamDouble(const ParamMap& p, const std::string& key, double fallback) {
-  auto it = p.find(key);
-  if (it == p.end()) return fallback;
-  double v = 0;
-  if (!ParseNumber(it->second, &v)) Expected(key, "a number", it->second);
-  return v;
-}
-
-int ParamInt(const ParamMap& p, const std::string& key, int fallback) {
-  auto it = p.find(key);
-  if (it == p.end()) return fallback;
-  const char* s = it->second.c_str();
-  char* end = nullptr;
-  errno = 0;
-  long long v = std::strtoll(s, &end, 10);
-  if (it->second.empty() || *end != '\0' || errno == ERANGE || v < -2147483647LL ||
-      v > 2147483647LL)
-    Expected(key, "an integer", it->second);
-  return static_cast<int>(v);
-}
-
-std::uint64_t ParamUInt64(const ParamMap& p, const std::string& key, std::uint64_t fallback) {
-  auto it = p.find(key);
-  if (it == p.end()) return fallback;
-  const std::string& s = it->second;
-  char* end = nullptr;
-  errno = 0;
-  const unsigned long long v = std::strtoull(s.c_str(), &end, 10);
-  if (s.empty() || s[0] < '0' || s[0] > '9' || *end != '\0' || errno == ERANGE)
-    Expected(key, "an integer in [0, 18446744073709551615]", s);
-  return static_cast<std::uint64_t>(v);
-}
-
-std::string ParamString(const ParamMap& p, const std::string& key, const std::string& fallback) {
-  auto it = p.find(key);
-  return it == p.end() ? fallback : it->second;
-}
-
-void CheckParams(const ParamMap& p, const std::vector<std::string>& known,
-                 const std::string& kind) {
-  for (const auto& [key, value] : p) {
-    bool ok = false;
-    for (const auto& k : known) ok = ok || k == key;
-    if (!ok)
-      throw Error("parameter '" + key + "' is not known for model '" + kind +
-                  "' (known: " + List(known) + ")");
-  }
-}
-
 ParamReader::ParamReader(const ParamMap& params, std::string owner)
     : params_(params), owner_(std::move(owner)) {}
 
@@ -94,16 +52,34 @@ const std::string* ParamReader::Find(const std::string& key) {
 }
 
 double ParamReader::Double(const std::string& key, double fallback, double min, double max) {
-  if (!Find(key)) return fallback;
-  const double v = ParamDouble(params_, key, fallback);
-  if (!(v >= min && v <= max)) Expected(key, "a number in " + Range(min, max), params_.at(key));
+  const std::string* text = Find(key);
+  if (!text) return fallback;
+  const double v = NumberOf(key, *text);
+  if (!(v >= min && v <= max)) Expected(key, "a number in " + Range(min, max), *text);
   return v;
 }
 
 double ParamReader::PositiveDouble(const std::string& key, double fallback) {
-  if (!Find(key)) return fallback;
-  const double v = ParamDouble(params_, key, fallback);
-  if (!(v > 0)) Expected(key, "a positive number", params_.at(key));
+  const std::string* text = Find(key);
+  if (!text) return fallback;
+  const double v = NumberOf(key, *text);
+  if (!(v > 0)) Expected(key, "a positive number", *text);
+  return v;
+}
+
+double ParamReader::NonNegative(const std::string& key, double fallback) {
+  const std::string* text = Find(key);
+  if (!text) return fallback;
+  const double v = NumberOf(key, *text);
+  if (!(v >= 0)) Expected(key, "a number >= 0", *text);
+  return v;
+}
+
+double ParamReader::Fraction(const std::string& key, double fallback) {
+  const std::string* text = Find(key);
+  if (!text) return fallback;
+  const double v = NumberOf(key, *text);
+  if (!(v > 0 && v <= 1)) Expected(key, "a number in (0, 1]", *text);
   return v;
 }
 
@@ -120,8 +96,15 @@ int ParamReader::Int(const std::string& key, int fallback, int min, int max) {
 }
 
 std::uint64_t ParamReader::Seed(const std::string& key, std::uint64_t fallback) {
-  if (!Find(key)) return fallback;
-  return ParamUInt64(params_, key, fallback);
+  const std::string* text = Find(key);
+  if (!text) return fallback;
+  const std::string& s = *text;
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long v = std::strtoull(s.c_str(), &end, 10);
+  if (s.empty() || s[0] < '0' || s[0] > '9' || *end != '\0' || errno == ERANGE)
+    Expected(key, "an integer in [0, 18446744073709551615]", s);
+  return static_cast<std::uint64_t>(v);
 }
 
 std::string ParamReader::String(const std::string& key, const std::string& fallback) {

@@ -259,11 +259,11 @@ TEST_CASE("SVM reads its --param keys with their defaults and ranges") {
   fails({{"cache_mb", "-5"}}, "parameter 'cache_mb': expected a positive number, got '-5'");
   fails({{"shrinking", "yes"}}, "parameter 'shrinking': expected one of true, false, got 'yes'");
   fails({{"max_iter", "0"}},
-        "parameter 'max_iter': expected an integer in [1, 2147483647], got '0'");
+        "parameter 'max_iter': expected an integer in [1, 1000000], got '0'");
   fails({{"platt_folds", "1"}},
         "parameter 'platt_folds': expected 0 (no cross-validation) or at least 2, got '1'");
   fails({{"platt_folds", "-1"}},
-        "parameter 'platt_folds': expected an integer in [0, 2147483647], got '-1'");
+        "parameter 'platt_folds': expected an integer in [0, 20], got '-1'");
   fails({{"kernal", "rbf"}},
         "parameter 'kernal' is not known for model 'svm' (known: C, cache_mb, class_weight, coef0, "
         "degree, gamma, kernel, max_iter, max_train_rows, platt_folds, seed, shrinking, tol)");

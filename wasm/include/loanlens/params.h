@@ -27,6 +27,10 @@ class ParamReader {
   double Double(const std::string& key, double fallback, double min, double max);
   /// A finite number greater than 0 (a cost, a tolerance, a size).
   double PositiveDouble(const std::string& key, double fallback);
+  /// A finite number >= 0 (a penalty, a minimum weight).
+  double NonNegative(const std::string& key, double fallback);
+  /// A number in (0, 1] (a rate, a share of rows or columns).
+  double Fraction(const std::string& key, double fallback);
   int Int(const std::string& key, int fallback, int min, int max);
   /// A 64-bit seed (0 to 2^64 - 1).
   std::uint64_t Seed(const std::string& key, std::uint64_t fallback);
@@ -50,15 +54,5 @@ class ParamReader {
 
 /// Parses `text` as a whole finite number (as the reader's Double does); false if it is not one.
 bool ParseNumber(const std::string& text, double* value);
-
-/// Helpers to read one typed parameter without a range (kept for the families that check their
-/// ranges themselves): throw loanlens::Error("parameter 'C': expected a number, got 'abc'").
-double ParamDouble(const ParamMap& p, const std::string& key, double fallback);
-int ParamInt(const ParamMap& p, const std::string& key, int fallback);
-/// A 64-bit unsigned integer (seeds): never truncated to 32 bits.
-std::uint64_t ParamUInt64(const ParamMap& p, const std::string& key, std::uint64_t fallback);
-std::string ParamString(const ParamMap& p, const std::string& key, const std::string& fallback);
-/// Throws when `p` has a key not in `known` (naming it and listing the known keys).
-void CheckParams(const ParamMap& p, const std::vector<std::string>& known, const std::string& kind);
 
 }  // namespace loanlens

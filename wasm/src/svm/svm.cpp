@@ -66,8 +66,10 @@ SvmParams ParseSvmParams(const ParamMap& params, std::uint64_t context_seed) {
   s.seed = r.Seed("seed", context_seed);  // 64 bits, as --seed
   s.cache_mb = r.PositiveDouble("cache_mb", 100.0);
   s.shrinking = r.Choice("shrinking", "true", {"true", "false"}) == "true";
-  s.max_iter = r.Int("max_iter", 1000, 1, kMaxInt);
-  s.platt_folds = r.Int("platt_folds", 5, 0, kMaxInt);
+  // Bounded so that no parameter asks for unbounded work: LIBLINEAR's default is 1,000 passes,
+  // LIBSVM's Platt cross-validation 5 folds (each fold trains the model once more).
+  s.max_iter = r.Int("max_iter", 1000, 1, 1000000);
+  s.platt_folds = r.Int("platt_folds", 5, 0, 20);
   if (s.platt_folds == 1) r.Reject("platt_folds", "0 (no cross-validation) or at least 2");
   r.Finish();
   return s;

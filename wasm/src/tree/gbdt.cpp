@@ -17,47 +17,24 @@ namespace loanlens::tree {
 // ---- Parameters ------------------------------------------------------------------------------
 
 GbdtParams GbdtParams::FromMap(const ParamMap& p, std::uint64_t default_seed) {
-  CheckParams(p,
-              {"n_trees", "learning_rate", "max_depth", "max_bins", "min_child_weight", "lambda",
-               "alpha", "gamma", "subsample", "colsample", "scale_pos_weight",
-               "early_stopping_rounds", "seed", "monotone"},
-              "gbdt");
+  constexpr int kMaxInt = 2147483647;
+  ParamReader r(p, "model 'gbdt'");
   GbdtParams g;
-  g.n_trees = ParamInt(p, "n_trees", g.n_trees);
-  g.learning_rate = ParamDouble(p, "learning_rate", g.learning_rate);
-  g.max_depth = ParamInt(p, "max_depth", g.max_depth);
-  g.max_bins = ParamInt(p, "max_bins", g.max_bins);
-  g.min_child_weight = ParamDouble(p, "min_child_weight", g.min_child_weight);
-  g.lambda = ParamDouble(p, "lambda", g.lambda);
-  g.alpha = ParamDouble(p, "alpha", g.alpha);
-  g.gamma = ParamDouble(p, "gamma", g.gamma);
-  g.subsample = ParamDouble(p, "subsample", g.subsample);
-  g.colsample = ParamDouble(p, "colsample", g.colsample);
-  g.scale_pos_weight = ParamDouble(p, "scale_pos_weight", g.scale_pos_weight);
-  g.early_stopping_rounds = ParamInt(p, "early_stopping_rounds", g.early_stopping_rounds);
-  g.seed = ParamUInt64(p, "seed", default_seed);  // 64 bits, as --seed
-  g.monotone = ParamString(p, "monotone", "");
-  auto need = [](bool ok, const std::string& key, const std::string& what, double v) {
-    if (!ok) {
-      std::ostringstream s;
-      s << "parameter '" << key << "': expected " << what << ", got " << v;
-      throw Error(s.str());
-    }
-  };
-  need(g.n_trees >= 1 && g.n_trees <= 100000, "n_trees", "an integer in [1, 100000]", g.n_trees);
-  need(g.learning_rate > 0 && g.learning_rate <= 1, "learning_rate", "a number in (0, 1]",
-       g.learning_rate);
-  need(g.max_depth >= 1 && g.max_depth <= 16, "max_depth", "an integer in [1, 16]", g.max_depth);
-  need(g.max_bins >= 2 && g.max_bins <= 256, "max_bins", "an integer in [2, 256]", g.max_bins);
-  need(g.min_child_weight >= 0, "min_child_weight", "a number >= 0", g.min_child_weight);
-  need(g.lambda >= 0, "lambda", "a number >= 0", g.lambda);
-  need(g.alpha >= 0, "alpha", "a number >= 0", g.alpha);
-  need(g.gamma >= 0, "gamma", "a number >= 0", g.gamma);
-  need(g.subsample > 0 && g.subsample <= 1, "subsample", "a number in (0, 1]", g.subsample);
-  need(g.colsample > 0 && g.colsample <= 1, "colsample", "a number in (0, 1]", g.colsample);
-  need(g.scale_pos_weight > 0, "scale_pos_weight", "a number > 0", g.scale_pos_weight);
-  need(g.early_stopping_rounds >= 0, "early_stopping_rounds", "an integer >= 0",
-       g.early_stopping_rounds);
+  g.n_trees = r.Int("n_trees", g.n_trees, 1, 100000);
+  g.learning_rate = r.Fraction("learning_rate", g.learning_rate);
+  g.max_depth = r.Int("max_depth", g.max_depth, 1, 16);
+  g.max_bins = r.Int("max_bins", g.max_bins, 2, 256);
+  g.min_child_weight = r.NonNegative("min_child_weight", g.min_child_weight);
+  g.lambda = r.NonNegative("lambda", g.lambda);
+  g.alpha = r.NonNegative("alpha", g.alpha);
+  g.gamma = r.NonNegative("gamma", g.gamma);
+  g.subsample = r.Fraction("subsample", g.subsample);
+  g.colsample = r.Fraction("colsample", g.colsample);
+  g.scale_pos_weight = r.PositiveDouble("scale_pos_weight", g.scale_pos_weight);
+  g.early_stopping_rounds = r.Int("early_stopping_rounds", g.early_stopping_rounds, 0, kMaxInt);
+  g.seed = r.Seed("seed", default_seed);  // 64 bits, as --seed
+  g.monotone = r.String("monotone", "");
+  r.Finish();
   return g;
 }
 

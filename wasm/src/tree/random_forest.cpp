@@ -8,37 +8,26 @@
 #include "binned.h"
 #include "loanlens/error.h"
 #include "loanlens/json_util.h"
-#include "loanlens/tree/margin_probe.h"
 #include "loanlens/limits.h"
 #include "loanlens/metrics.h"
 #include "loanlens/tree/interventional_shap.h"
+#include "loanlens/tree/margin_probe.h"
 
 namespace loanlens::tree {
 
 // ---- Parameters ------------------------------------------------------------------------------
 
 RandomForestParams RandomForestParams::FromMap(const ParamMap& p, std::uint64_t default_seed) {
-  CheckParams(p, {"n_trees", "max_features", "min_samples_leaf", "max_depth", "max_bins", "seed"},
-              "random_forest");
+  constexpr int kMaxInt = 2147483647;
+  ParamReader reader(p, "model 'random_forest'");
   RandomForestParams r;
-  r.n_trees = ParamInt(p, "n_trees", r.n_trees);
-  r.max_features = ParamString(p, "max_features", r.max_features);
-  r.min_samples_leaf = ParamInt(p, "min_samples_leaf", r.min_samples_leaf);
-  r.max_depth = ParamInt(p, "max_depth", r.max_depth);
-  r.max_bins = ParamInt(p, "max_bins", r.max_bins);
-  r.seed = ParamUInt64(p, "seed", default_seed);  // 64 bits, as --seed
-  if (r.n_trees < 1 || r.n_trees > 100000)
-    throw Error("parameter 'n_trees': expected an integer in [1, 100000], got " +
-                std::to_string(r.n_trees));
-  if (r.min_samples_leaf < 1)
-    throw Error("parameter 'min_samples_leaf': expected an integer >= 1, got " +
-                std::to_string(r.min_samples_leaf));
-  if (r.max_depth < 0)
-    throw Error("parameter 'max_depth': expected an integer >= 0 (0 = no limit), got " +
-                std::to_string(r.max_depth));
-  if (r.max_bins < 2 || r.max_bins > 256)
-    throw Error("parameter 'max_bins': expected an integer in [2, 256], got " +
-                std::to_string(r.max_bins));
+  r.n_trees = reader.Int("n_trees", r.n_trees, 1, 100000);
+  r.max_features = reader.String("max_features", r.max_features);
+  r.min_samples_leaf = reader.Int("min_samples_leaf", r.min_samples_leaf, 1, kMaxInt);
+  r.max_depth = reader.Int("max_depth", r.max_depth, 0, kMaxInt);  // 0 = no limit
+  r.max_bins = reader.Int("max_bins", r.max_bins, 2, 256);
+  r.seed = reader.Seed("seed", default_seed);  // 64 bits, as --seed
+  reader.Finish();
   r.FeaturesPerSplit(1);  // validates max_features
   return r;
 }
