@@ -6,6 +6,7 @@
 
 #include "loanlens/bundle.h"
 #include "loanlens/data/frame.h"
+#include "loanlens/file.h"
 #include "loanlens/pipeline.h"
 
 namespace loanlens::test {

@@ -8,6 +8,7 @@
 #include "german_credit_test_util.h"
 #include "loanlens/bundle.h"
 #include "loanlens/error.h"
+#include "loanlens/file.h"
 #include "loanlens/pipeline.h"
 #include "loanlens/sha256.h"
 

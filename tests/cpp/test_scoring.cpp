@@ -10,6 +10,7 @@
 #include "german_credit_test_util.h"
 #include "loanlens/bundle.h"
 #include "loanlens/error.h"
+#include "loanlens/file.h"
 #include "loanlens/parallel.h"
 #include "loanlens/scoring.h"
 

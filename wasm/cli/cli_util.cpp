@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "loanlens/error.h"
+#include "loanlens/file.h"
 #include "loanlens/parallel.h"
 #include "loanlens/pipeline.h"
 

@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "loanlens/decision/receipt.h"
 #include "loanlens/error.h"
+#include "loanlens/file.h"
 #include "loanlens/json_util.h"
 #include "loanlens/scoring.h"
 
@@ -16,11 +17,6 @@ struct ExplainOptions {
   std::string model_path, row, receipt_path, applicant_reference;
   bool interactions = false;
 };
-
-std::string BaseName(const std::string& path) {
-  const auto slash = path.find_last_of('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
 
 int ExplainCommand(const ExplainOptions& o) {
   RefuseOverwritingInputs({{"--model", o.model_path}}, {{"--receipt", o.receipt_path}});

@@ -5,6 +5,7 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "loanlens/pipeline.h"
+#include "loanlens/tree/xgboost_bundle.h"
 
 namespace loanlens::cli {
 namespace {

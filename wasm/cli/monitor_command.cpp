@@ -7,6 +7,7 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "loanlens/error.h"
+#include "loanlens/file.h"
 #include "loanlens/pipeline.h"
 #include "review_util.h"
 

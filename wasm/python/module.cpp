@@ -22,6 +22,7 @@
 #include "loanlens/data/csv.h"
 #include "loanlens/data/frame.h"
 #include "loanlens/error.h"
+#include "loanlens/file.h"
 #include "loanlens/pipeline.h"
 #include "loanlens/scoring.h"
 #include "loanlens/version.h"

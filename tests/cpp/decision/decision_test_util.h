@@ -13,6 +13,7 @@
 #include "loanlens/bundle.h"
 #include "loanlens/data/frame.h"
 #include "loanlens/decision/review_rules.h"
+#include "loanlens/file.h"
 #include "loanlens/pipeline.h"
 
 namespace decision_test {

@@ -11,6 +11,8 @@
 #include "loanlens/decision/limit.h"
 #include "loanlens/decision/recourse.h"
 #include "loanlens/error.h"
+#include "loanlens/file.h"
+#include "loanlens/tree/xgboost_bundle.h"
 
 using namespace loanlens;
 using namespace loanlens::decision;

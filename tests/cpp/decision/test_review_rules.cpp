@@ -5,6 +5,7 @@
 
 #include "decision_test_util.h"
 #include "loanlens/decision/decision.h"
+#include "loanlens/file.h"
 
 using namespace loanlens;
 

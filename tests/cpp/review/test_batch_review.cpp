@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "loanlens/error.h"
+#include "loanlens/file.h"
 #include "loanlens/metrics.h"
 #include "loanlens/pipeline.h"
 #include "loanlens/review/batch_review.h"

@@ -50,17 +50,6 @@ struct TrainOptions {
   std::map<std::string, ColumnType> model_columns;
 };
 
-/**
- * Bundles an XGBoost model (JSON from Booster.save_model) with the schema and preprocessing of a
- * labelled sample: the sample's columns are mapped to the model's feature names (numeric columns
- * by name, one-hot columns as "column=level"), and validation metrics are computed on the
- * sample's hold-out rows. `options.model` is ignored. The model is imported as it is: a column it
- * reads is a feature even when it is a protected attribute (age, sex, ...; then listed in
- * training.prohibited_basis, see ProhibitedBasis()) or has no value in the sample (then typed
- * numeric, as the model's float splits read it).
- */
-Bundle ImportXgboostBundle(TrainOptions options, const std::string& xgboost_json_path);
-
 /// The columns listed in the bundle's training.prohibited_basis: model inputs that are, or stand
 /// in for, a prohibited basis for credit decisions (set by import-xgboost for a model that uses
 /// them); empty for every model LoanLens trains itself.
@@ -89,8 +78,5 @@ Bundle TrainBundle(const TrainOptions& options);
  */
 void StratifiedSplit(const std::vector<double>& y, double fraction, std::uint64_t seed,
                      std::vector<std::size_t>& train, std::vector<std::size_t>& valid);
-
-/// Reads a whole file; throws loanlens::Error naming it when it cannot be read.
-std::string ReadFile(const std::string& path);
 
 }  // namespace loanlens
