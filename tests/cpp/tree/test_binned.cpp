@@ -87,10 +87,10 @@ TEST_CASE("BinData: edges, missing bin, quantile cap, histogram layout") {
                          "parameter 'max_bins': expected an integer in [2, 256], got 257",
                          loanlens::Error);
     // Data row 2 is spreadsheet row 3 (the header is row 1).
-    CHECK_THROWS_WITH_AS(
-        BinData(c.data, 16),
-        "row 3, column 'c1': infinite value; tree models expect finite numbers or missing values",
-        loanlens::Error);
+    CHECK_THROWS_WITH_AS(BinData(c.data, 16),
+                         "row 3, column 'c1', value '': infinite value; tree models expect finite "
+                         "numbers or missing values",
+                         loanlens::Error);
   }
 }
 
