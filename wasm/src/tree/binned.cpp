@@ -12,6 +12,143 @@
 
 namespace loanlens::tree {
 
+namespace {
+
+/// The non-missing values of column f, sorted ascending. Throws loanlens::Error (row, column
+/// name) on +-inf.
+std::vector<double> SortedColumnValues(const TrainData& data, std::size_t f) {
+  const std::size_t n = data.num_rows, m = data.num_inputs;
+  std::vector<double> values;
+  for (std::size_t r = 0; r < n; ++r) {
+    const double v = data.x[r * m + f];
+    if (std::isnan(v)) continue;
+    if (!std::isfinite(v))
+      throw Error({"", r + 2, f < data.input_names.size() ? data.input_names[f] : "", ""},
+                  "infinite value; tree models expect finite numbers or missing values");
+    values.push_back(v);
+  }
+  std::sort(values.begin(), values.end());
+  return values;
+}
+
+/// The distinct values of a sorted column and, for each, how many values are <= it.
+struct DistinctValues {
+  std::vector<double> value;
+  std::vector<std::size_t> upto;  ///< number of values <= value[k]
+};
+
+DistinctValues CountDistinct(const std::vector<double>& sorted) {
+  DistinctValues d;
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    if (d.value.empty() || sorted[i] != d.value.back()) {
+      d.value.push_back(sorted[i]);
+      d.upto.push_back(0);
+    }
+    d.upto.back() = i + 1;
+  }
+  return d;
+}
+
+/// A bin edge strictly above lo and at most hi (the midpoint unless it rounds down to lo).
+double EdgeBetween(double lo, double hi) {
+  const double mid = lo + (hi - lo) / 2;
+  return mid > lo ? mid : hi;
+}
+
+/// Edges between consecutive distinct values for at most `cap` bins: all of them when there are
+/// few distinct values, else at the quantiles k/cap of the num_values values.
+std::vector<double> BinEdges(const DistinctValues& d, std::size_t num_values, std::size_t cap) {
+  std::vector<double> edges;
+  const std::vector<double>& distinct = d.value;
+  if (distinct.size() <= std::max<std::size_t>(cap, 1)) {
+    for (std::size_t k = 1; k < distinct.size(); ++k)
+      edges.push_back(EdgeBetween(distinct[k - 1], distinct[k]));
+    return edges;
+  }
+  const double total = static_cast<double>(num_values);
+  std::size_t next = 1;
+  for (std::size_t k = 1; k < distinct.size() && next < cap; ++k) {
+    // Place an edge before distinct[k] once the values below it reach quantile next/cap.
+    if (static_cast<double>(d.upto[k - 1]) >= total * next / cap) {
+      edges.push_back(EdgeBetween(distinct[k - 1], distinct[k]));
+      while (next < cap && static_cast<double>(d.upto[k - 1]) >= total * next / cap) ++next;
+    }
+  }
+  return edges;
+}
+
+/// Bins column f into b->bins (its edges and num_bins already set): missing values get the
+/// missing bin, others the number of edges <= the value.
+void AssignColumnBins(const TrainData& data, std::size_t f, BinnedData* b) {
+  const std::size_t n = data.num_rows, m = data.num_inputs;
+  const std::vector<double>& edges = b->edges[f];
+  std::uint8_t* col = b->bins.data() + f * n;
+  for (std::size_t r = 0; r < n; ++r) {
+    const double v = data.x[r * m + f];
+    col[r] = static_cast<std::uint8_t>(
+        std::isnan(v) ? b->num_bins[f]
+                      : std::upper_bound(edges.begin(), edges.end(), v) - edges.begin());
+  }
+}
+
+/// True when column f holds only 0 and 1 (no missing value): a candidate for bundling.
+bool IsBinaryColumn(const TrainData& data, const BinnedData& b, std::size_t f) {
+  if (b.num_bins[f] != 2 || b.edges[f][0] != 0.5) return false;
+  const std::size_t n = data.num_rows, m = data.num_inputs;
+  bool binary = true;
+  for (std::size_t r = 0; r < n && binary; ++r) {
+    const double v = data.x[r * m + f];
+    binary = v == 0 || v == 1;
+  }
+  return binary;
+}
+
+/// The first bundle with room whose occupied rows never meet a 1 of `col`; bundles.size() when
+/// there is none.
+std::size_t FirstCompatibleBundle(const BinnedData& b, const std::uint8_t* col,
+                                  const std::vector<std::vector<char>>& occupied) {
+  std::size_t k = 0;
+  for (; k < b.bundles.size(); ++k) {
+    if (b.bundles[k].members.size() >= 254) continue;
+    bool clash = false;
+    for (std::size_t r = 0; r < b.num_rows && !clash; ++r) clash = col[r] && occupied[k][r];
+    if (!clash) break;
+  }
+  return k;
+}
+
+/// Greedy bundling of mutually exclusive 0/1 columns without missing values (fills
+/// b->bundles and b->bundle_of); a bundle of one column is no saving and is dropped from
+/// bundle_of.
+void BundleExclusiveColumns(const TrainData& data, BinnedData* b) {
+  const std::size_t n = data.num_rows, m = data.num_inputs;
+  b->bundle_of.assign(m, -1);
+  std::vector<std::vector<char>> occupied;  // per bundle: rows where a member is 1
+  for (std::size_t f = 0; f < m; ++f) {
+    if (!IsBinaryColumn(data, *b, f)) continue;
+    const std::uint8_t* col = b->Column(f);
+    const std::size_t k = FirstCompatibleBundle(*b, col, occupied);
+    if (k == b->bundles.size()) {
+      b->bundles.emplace_back();
+      b->bundles.back().code.assign(n, 0);
+      occupied.emplace_back(n, 0);
+    }
+    auto& bundle = b->bundles[k];
+    bundle.members.push_back(static_cast<int>(f));
+    const auto code = static_cast<std::uint8_t>(bundle.members.size());
+    for (std::size_t r = 0; r < n; ++r)
+      if (col[r]) {
+        bundle.code[r] = code;
+        occupied[k][r] = 1;
+      }
+    b->bundle_of[f] = static_cast<int>(k);
+  }
+  for (std::size_t k = 0; k < b->bundles.size(); ++k)
+    if (b->bundles[k].members.size() == 1) b->bundle_of[b->bundles[k].members[0]] = -1;
+}
+
+}  // namespace
+
 BinnedData BinData(const TrainData& data, int max_bins) {
   if (max_bins < 2 || max_bins > 256)
     throw Error("parameter 'max_bins': expected an integer in [2, 256], got " +
@@ -24,99 +161,19 @@ BinnedData BinData(const TrainData& data, int max_bins) {
   b.edges.resize(m);
   b.num_bins.resize(m);
   b.offset.resize(m);
-  std::vector<double> values;
   for (std::size_t f = 0; f < m; ++f) {
-    // Distinct non-missing values, sorted, with counts.
-    values.clear();
-    for (std::size_t r = 0; r < n; ++r) {
-      const double v = data.x[r * m + f];
-      if (std::isnan(v)) continue;
-      if (!std::isfinite(v))
-        throw Error({"", r + 2, f < data.input_names.size() ? data.input_names[f] : "", ""},
-                    "infinite value; tree models expect finite numbers or missing values");
-      values.push_back(v);
-    }
+    const std::vector<double> values = SortedColumnValues(data, f);
+    // A column with missing values keeps one of the (at most 256) bins for them.
     const bool has_missing = values.size() < n;
     const std::size_t cap = static_cast<std::size_t>(has_missing ? std::min(max_bins - 1, 255)
                                                                  : std::min(max_bins, 256));
-    std::sort(values.begin(), values.end());
-    std::vector<double> distinct;
-    std::vector<std::size_t> upto;  // number of values <= distinct[k]
-    for (std::size_t i = 0; i < values.size(); ++i) {
-      if (distinct.empty() || values[i] != distinct.back()) {
-        distinct.push_back(values[i]);
-        upto.push_back(0);
-      }
-      upto.back() = i + 1;
-    }
-    // Edges between consecutive distinct values: all of them when few, else at quantiles.
-    std::vector<double>& edges = b.edges[f];
-    auto edge_between = [](double lo, double hi) {
-      const double mid = lo + (hi - lo) / 2;
-      return mid > lo ? mid : hi;
-    };
-    if (distinct.size() <= std::max<std::size_t>(cap, 1)) {
-      for (std::size_t k = 1; k < distinct.size(); ++k)
-        edges.push_back(edge_between(distinct[k - 1], distinct[k]));
-    } else {
-      const double total = static_cast<double>(values.size());
-      std::size_t next = 1;
-      for (std::size_t k = 1; k < distinct.size() && next < cap; ++k) {
-        // Place an edge before distinct[k] once the values below it reach quantile next/cap.
-        if (static_cast<double>(upto[k - 1]) >= total * next / cap) {
-          edges.push_back(edge_between(distinct[k - 1], distinct[k]));
-          while (next < cap && static_cast<double>(upto[k - 1]) >= total * next / cap) ++next;
-        }
-      }
-    }
-    b.num_bins[f] = static_cast<int>(edges.size()) + 1;
-    std::uint8_t* col = b.bins.data() + f * n;
-    for (std::size_t r = 0; r < n; ++r) {
-      const double v = data.x[r * m + f];
-      col[r] = static_cast<std::uint8_t>(
-          std::isnan(v) ? b.num_bins[f]
-                        : std::upper_bound(edges.begin(), edges.end(), v) - edges.begin());
-    }
+    b.edges[f] = BinEdges(CountDistinct(values), values.size(), cap);
+    b.num_bins[f] = static_cast<int>(b.edges[f].size()) + 1;
+    AssignColumnBins(data, f, &b);
     b.offset[f] = b.hist_size;
     b.hist_size += b.num_bins[f] + 1;
   }
-  // Greedy bundling of mutually exclusive 0/1 columns without missing values.
-  b.bundle_of.assign(m, -1);
-  std::vector<std::vector<char>> occupied;
-  for (std::size_t f = 0; f < m; ++f) {
-    if (b.num_bins[f] != 2 || b.edges[f][0] != 0.5) continue;
-    bool binary = true;
-    for (std::size_t r = 0; r < n && binary; ++r) {
-      const double v = data.x[r * m + f];
-      binary = v == 0 || v == 1;
-    }
-    if (!binary) continue;
-    const std::uint8_t* col = b.Column(f);
-    std::size_t k = 0;
-    for (; k < b.bundles.size(); ++k) {
-      if (b.bundles[k].members.size() >= 254) continue;
-      bool clash = false;
-      for (std::size_t r = 0; r < n && !clash; ++r) clash = col[r] && occupied[k][r];
-      if (!clash) break;
-    }
-    if (k == b.bundles.size()) {
-      b.bundles.emplace_back();
-      b.bundles.back().code.assign(n, 0);
-      occupied.emplace_back(n, 0);
-    }
-    auto& bundle = b.bundles[k];
-    bundle.members.push_back(static_cast<int>(f));
-    const auto code = static_cast<std::uint8_t>(bundle.members.size());
-    for (std::size_t r = 0; r < n; ++r)
-      if (col[r]) {
-        bundle.code[r] = code;
-        occupied[k][r] = 1;
-      }
-    b.bundle_of[f] = static_cast<int>(k);
-  }
-  // A bundle of one column is no saving; leave it alone.
-  for (std::size_t k = 0; k < b.bundles.size(); ++k)
-    if (b.bundles[k].members.size() == 1) b.bundle_of[b.bundles[k].members[0]] = -1;
+  BundleExclusiveColumns(data, &b);
   return b;
 }
 

@@ -2,7 +2,7 @@
 /// \file
 /// Training-time internals shared by gbdt and random_forest (not public API): quantile binning
 /// of the design matrix into a column-major uint8 bin matrix, a small deterministic RNG, and a
-/// parallel-for over features (native only; WebAssembly stays single-threaded).
+/// parallel-for over features (threads only when the build option LOANLENS_THREADS is on).
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -53,7 +53,8 @@ std::size_t PartitionRows(const BinnedData& binned, int feature, int bin, bool d
                           std::uint32_t* rows, std::size_t begin, std::size_t end,
                           std::uint32_t* tmp);
 
-/// Runs body(begin, end) over [0, n) split across `threads` (1 = inline; WebAssembly: inline).
+/// Runs body(begin, end) over [0, n) split across `threads` (1, or a build without
+/// LOANLENS_THREADS such as the WebAssembly one: inline).
 void ParallelFor(std::size_t n, int threads,
                  const std::function<void(std::size_t, std::size_t)>& body);
 

@@ -53,14 +53,9 @@ float Float32(const nlohmann::json& a, std::size_t i, const std::string& where) 
   return static_cast<float>(v);
 }
 
-}  // namespace
-
-std::unique_ptr<GbdtModel> ImportXgboostJson(const nlohmann::json& xgb_model,
-                                             const std::vector<std::string>& input_names) {
-  if (!xgb_model.is_object() || !xgb_model.contains("learner"))
-    throw Error(
-        "xgboost model: expected a JSON object with 'learner' (Booster.save_model with a "
-        ".json file name)");
+/// The "version" array as text ("2.1.4"; "unknown" when absent). Throws unless the major
+/// version is 1 to 3.
+std::string CheckedXgboostVersion(const nlohmann::json& xgb_model) {
   std::string version = "unknown";
   if (xgb_model.contains("version") && xgb_model["version"].is_array() &&
       !xgb_model["version"].empty()) {
@@ -73,29 +68,51 @@ std::unique_ptr<GbdtModel> ImportXgboostJson(const nlohmann::json& xgb_model,
     if (major < 1 || major > 3)
       throw Error("xgboost model: version " + version + " is not supported (1.x to 3.x)");
   }
-  const auto& learner = xgb_model["learner"];
+  return version;
+}
+
+/// Throws unless the learner's objective is binary:logistic.
+void CheckBinaryLogistic(const nlohmann::json& learner) {
   const auto& objective = Get(Get(learner, "objective", "learner"), "name", "learner.objective");
   if (!objective.is_string() || objective.get<std::string>() != "binary:logistic")
     throw Error("xgboost model: objective " + objective.dump() +
                 " is not supported (only binary:logistic)");
-  const auto& mparam = Get(learner, "learner_model_param", "learner");
+}
+
+/// Throws when learner_model_param declares several classes or targets.
+void CheckSingleTarget(const nlohmann::json& mparam) {
   if (mparam.contains("num_class") &&
       NumberField(mparam["num_class"], "learner_model_param.num_class") > 1)
     throw Error("xgboost model: multi-class models are not supported");
   if (mparam.contains("num_target") &&
       NumberField(mparam["num_target"], "learner_model_param.num_target") > 1)
     throw Error("xgboost model: multi-target models are not supported");
-  const double base_prob = NumberField(Get(mparam, "base_score", "learner.learner_model_param"),
-                                       "learner.learner_model_param.base_score");
+}
+
+/// XGBoost's base_score (a probability) and the base margin it stands for.
+struct XgboostBase {
+  double probability = 0;
+  double margin = 0;
+};
+
+XgboostBase ImportBaseScore(const nlohmann::json& mparam) {
+  XgboostBase base;
+  base.probability = NumberField(Get(mparam, "base_score", "learner.learner_model_param"),
+                                 "learner.learner_model_param.base_score");
+  const double base_prob = base.probability;
   // XGBoost's ProbToMargin in float: a base_score that is 0 or 1 in float32 (1e-50, 0.9999999999)
   // gives an infinite margin, so it is refused, not only 0 and 1 themselves.
   const float base_f = base_prob > 0 && base_prob < 1 ? static_cast<float>(base_prob) : 0.0f;
-  const double base_score = -std::log(1.0f / base_f - 1.0f);
-  if (!(base_f > 0.0f && base_f < 1.0f) || !std::isfinite(base_score))
+  base.margin = -std::log(1.0f / base_f - 1.0f);
+  if (!(base_f > 0.0f && base_f < 1.0f) || !std::isfinite(base.margin))
     throw Error("xgboost model: learner.learner_model_param.base_score " + FormatNumber(base_prob) +
                 " is not a probability strictly between 0 and 1 in float32 (XGBoost computes "
                 "the base margin log(p / (1 - p)) in float32; it would be infinite)");
+  return base;
+}
 
+/// The gbtree booster's "trees" array (at most kMaxTrees trees).
+const nlohmann::json& GbtreeTrees(const nlohmann::json& learner) {
   const auto& booster = Get(learner, "gradient_booster", "learner");
   const std::string booster_name =
       booster.is_object() && booster.contains("name") && booster["name"].is_string()
@@ -109,8 +126,13 @@ std::unique_ptr<GbdtModel> ImportXgboostJson(const nlohmann::json& xgb_model,
   if (trees_json.size() > kMaxTrees)
     throw Error("xgboost model: " + std::to_string(trees_json.size()) + " trees; at most " +
                 std::to_string(kMaxTrees) + " are supported");
+  return trees_json;
+}
 
-  // Feature i of the XGBoost model -> design column.
+/// Feature i of the XGBoost model -> design column: by name when the model names its features
+/// (each name once), else feature i is column i.
+std::vector<int> FeatureColumns(const nlohmann::json& learner, const nlohmann::json& mparam,
+                                const std::vector<std::string>& input_names) {
   std::vector<int> column;
   if (learner.contains("feature_names") && learner["feature_names"].is_array() &&
       !learner["feature_names"].empty()) {
@@ -134,71 +156,124 @@ std::unique_ptr<GbdtModel> ImportXgboostJson(const nlohmann::json& xgb_model,
                   std::to_string(input_names.size()) + " inputs given");
     for (int i = 0; i < static_cast<int>(nf); ++i) column.push_back(i);
   }
+  return column;
+}
 
-  std::vector<Tree> trees;
-  for (std::size_t t = 0; t < trees_json.size(); ++t) {
-    const std::string path = "trees[" + std::to_string(t) + "]";
-    const auto& tj = trees_json[t];
-    const auto& left = Get(tj, "left_children", path);
-    const auto& right = Get(tj, "right_children", path);
-    const auto& index = Get(tj, "split_indices", path);
-    const auto& cond = Get(tj, "split_conditions", path);
-    const auto& dleft = Get(tj, "default_left", path);
-    const auto& hess = Get(tj, "sum_hessian", path);
-    if (!left.is_array())
-      throw Error("xgboost model: " + path + ".left_children: expected an array");
-    const std::size_t n = left.size();
-    if (n == 0 || n > kMaxTreeNodes)
-      throw Error("xgboost model: " + path + ": " + std::to_string(n) + " nodes; a tree has 1 to " +
-                  std::to_string(kMaxTreeNodes));
-    for (const auto* a : {&right, &index, &cond, &dleft, &hess})
-      if (!a->is_array() || a->size() != n)
-        throw Error("xgboost model: " + path + ": node arrays differ in length");
-    if (tj.contains("split_type"))
-      for (const auto& s : tj["split_type"])
-        if (!s.is_number() || s.get<double>() != 0)
-          throw Error("xgboost model: " + path + " has categorical splits (not supported)");
-    const nlohmann::json* loss = tj.contains("loss_changes") ? &tj["loss_changes"] : nullptr;
-    Tree tree;
-    tree.nodes.resize(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      Node& node = tree.nodes[i];
-      const std::string at = "[" + std::to_string(i) + "]";
-      const auto last = static_cast<long long>(n) - 1;
-      // Indices are range-checked as 64-bit values: 2^32 + k is refused, never read as k.
-      node.left = static_cast<int>(
-          JsonInteger(left[i], -1, last, "xgboost model: " + path + ".left_children" + at));
-      node.right = static_cast<int>(
-          JsonInteger(right[i], -1, last, "xgboost model: " + path + ".right_children" + at));
-      node.cover = Num(hess, i, path + ".sum_hessian");
-      if (!(node.cover >= 0 && std::isfinite(node.cover)))
-        throw Error("xgboost model: " + path + ".sum_hessian[" + std::to_string(i) +
-                    "]: " + FormatNumber(node.cover) + " is not a finite non-negative number");
-      // Thresholds and leaf values are float32 in XGBoost.
-      const float c = Float32(cond, i, path + ".split_conditions");
-      if (node.left == -1) {
-        node.value = c;
-        continue;
-      }
-      if (column.empty()) throw Error("xgboost model: " + path + ": the model has no features");
-      const auto f = JsonInteger(index[i], 0, static_cast<long long>(column.size()) - 1,
-                                 "xgboost model: " + path + ".split_indices" + at);
-      node.feature = column[f];
-      node.threshold = c;
-      node.default_left =
-          dleft[i].is_boolean()
-              ? dleft[i].get<bool>()
-              : JsonInteger(dleft[i], 0, 1, "xgboost model: " + path + ".default_left" + at) == 1;
-      if (loss && loss->size() == n && (*loss)[i].is_number())
-        node.loss_change = (*loss)[i].get<double>();
-    }
-    // Validate structure the same way saved models are validated.
-    tree = Tree::FromJson(tree.ToJson(), "xgboost model: " + path, input_names.size());
-    trees.push_back(std::move(tree));
+/// One XGBoost tree's node arrays (structure of arrays, checked to have num_nodes entries).
+struct XgboostTreeArrays {
+  std::string path;  ///< "trees[t]", for messages
+  std::size_t num_nodes = 0;
+  const nlohmann::json* left = nullptr;
+  const nlohmann::json* right = nullptr;
+  const nlohmann::json* index = nullptr;
+  const nlohmann::json* cond = nullptr;
+  const nlohmann::json* dleft = nullptr;
+  const nlohmann::json* hess = nullptr;
+  const nlohmann::json* loss = nullptr;  ///< loss_changes, optional
+};
+
+/// The node arrays of tree `tj`; throws on missing or unequal arrays, a node count outside
+/// 1..kMaxTreeNodes and categorical splits.
+XgboostTreeArrays TreeArrays(const nlohmann::json& tj, const std::string& path) {
+  XgboostTreeArrays a;
+  a.path = path;
+  a.left = &Get(tj, "left_children", path);
+  a.right = &Get(tj, "right_children", path);
+  a.index = &Get(tj, "split_indices", path);
+  a.cond = &Get(tj, "split_conditions", path);
+  a.dleft = &Get(tj, "default_left", path);
+  a.hess = &Get(tj, "sum_hessian", path);
+  if (!a.left->is_array())
+    throw Error("xgboost model: " + path + ".left_children: expected an array");
+  const std::size_t n = a.left->size();
+  if (n == 0 || n > kMaxTreeNodes)
+    throw Error("xgboost model: " + path + ": " + std::to_string(n) + " nodes; a tree has 1 to " +
+                std::to_string(kMaxTreeNodes));
+  for (const auto* arr : {a.right, a.index, a.cond, a.dleft, a.hess})
+    if (!arr->is_array() || arr->size() != n)
+      throw Error("xgboost model: " + path + ": node arrays differ in length");
+  if (tj.contains("split_type"))
+    for (const auto& s : tj["split_type"])
+      if (!s.is_number() || s.get<double>() != 0)
+        throw Error("xgboost model: " + path + " has categorical splits (not supported)");
+  a.num_nodes = n;
+  a.loss = tj.contains("loss_changes") ? &tj["loss_changes"] : nullptr;
+  return a;
+}
+
+/// Node i of a tree: children, cover = sum_hessian, and either the leaf value or the split
+/// (feature mapped to its design column, float32 threshold, default direction, gain).
+Node ImportNode(const XgboostTreeArrays& a, std::size_t i, const std::vector<int>& column) {
+  const std::string& path = a.path;
+  const std::size_t n = a.num_nodes;
+  Node node;
+  const std::string at = "[" + std::to_string(i) + "]";
+  const auto last = static_cast<long long>(n) - 1;
+  // Indices are range-checked as 64-bit values: 2^32 + k is refused, never read as k.
+  node.left = static_cast<int>(
+      JsonInteger((*a.left)[i], -1, last, "xgboost model: " + path + ".left_children" + at));
+  node.right = static_cast<int>(
+      JsonInteger((*a.right)[i], -1, last, "xgboost model: " + path + ".right_children" + at));
+  node.cover = Num(*a.hess, i, path + ".sum_hessian");
+  if (!(node.cover >= 0 && std::isfinite(node.cover)))
+    throw Error("xgboost model: " + path + ".sum_hessian[" + std::to_string(i) +
+                "]: " + FormatNumber(node.cover) + " is not a finite non-negative number");
+  // Thresholds and leaf values are float32 in XGBoost.
+  const float c = Float32(*a.cond, i, path + ".split_conditions");
+  if (node.left == -1) {
+    node.value = c;
+    return node;
   }
-  nlohmann::json info = {
-      {"source", "xgboost"}, {"xgboost_version", version}, {"xgboost_base_score", base_prob}};
-  return std::make_unique<GbdtModel>(std::move(trees), base_score, input_names, true, info);
+  if (column.empty()) throw Error("xgboost model: " + path + ": the model has no features");
+  const auto f = JsonInteger((*a.index)[i], 0, static_cast<long long>(column.size()) - 1,
+                             "xgboost model: " + path + ".split_indices" + at);
+  node.feature = column[f];
+  node.threshold = c;
+  const nlohmann::json& dleft = (*a.dleft)[i];
+  node.default_left =
+      dleft.is_boolean()
+          ? dleft.get<bool>()
+          : JsonInteger(dleft, 0, 1, "xgboost model: " + path + ".default_left" + at) == 1;
+  if (a.loss && a.loss->size() == n && (*a.loss)[i].is_number())
+    node.loss_change = (*a.loss)[i].get<double>();
+  return node;
+}
+
+/// Tree t of the XGBoost model, validated the same way saved models are validated.
+Tree ImportTree(const nlohmann::json& tj, std::size_t t, const std::vector<int>& column,
+                std::size_t num_inputs) {
+  const XgboostTreeArrays arrays = TreeArrays(tj, "trees[" + std::to_string(t) + "]");
+  Tree tree;
+  tree.nodes.reserve(arrays.num_nodes);
+  for (std::size_t i = 0; i < arrays.num_nodes; ++i)
+    tree.nodes.push_back(ImportNode(arrays, i, column));
+  return Tree::FromJson(tree.ToJson(), "xgboost model: " + arrays.path, num_inputs);
+}
+
+}  // namespace
+
+std::unique_ptr<GbdtModel> ImportXgboostJson(const nlohmann::json& xgb_model,
+                                             const std::vector<std::string>& input_names) {
+  if (!xgb_model.is_object() || !xgb_model.contains("learner"))
+    throw Error(
+        "xgboost model: expected a JSON object with 'learner' (Booster.save_model with a "
+        ".json file name)");
+  const std::string version = CheckedXgboostVersion(xgb_model);
+  // The checks run in this order: a model with several problems is refused for the first one.
+  const auto& learner = xgb_model["learner"];
+  CheckBinaryLogistic(learner);
+  const auto& mparam = Get(learner, "learner_model_param", "learner");
+  CheckSingleTarget(mparam);
+  const XgboostBase base = ImportBaseScore(mparam);
+  const auto& trees_json = GbtreeTrees(learner);
+  const std::vector<int> column = FeatureColumns(learner, mparam, input_names);
+  std::vector<Tree> trees;
+  for (std::size_t t = 0; t < trees_json.size(); ++t)
+    trees.push_back(ImportTree(trees_json[t], t, column, input_names.size()));
+  nlohmann::json info = {{"source", "xgboost"},
+                         {"xgboost_version", version},
+                         {"xgboost_base_score", base.probability}};
+  return std::make_unique<GbdtModel>(std::move(trees), base.margin, input_names, true, info);
 }
 
 }  // namespace loanlens::tree
