@@ -137,23 +137,32 @@ void FitCategoryLevels(const TrainingColumn& col, const ColumnSpec& spec, std::s
   f.has_missing_column = col.missing > 0;
 }
 
-/// WoE of a categorical feature: one value per kept level, then __other__; missing has its own.
-void FitCategoryWoe(const TrainingColumn& col, const std::vector<double>& y,
-                    const WoeTotals& totals, FeatureTransform& f) {
-  const int other = static_cast<int>(f.kept_levels.size());
-  std::vector<double> good(f.kept_levels.size() + 1, 0), bad(good.size(), 0);
-  double mg = 0, mb = 0;
+/// Counts goods and bads per bin (bin_of(v), in [0, bins), for a present value) and among the
+/// missing values of one training column, then fits the WoE values (FitWoe).
+template <typename BinOf>
+void CountWoe(const TrainingColumn& col, const std::vector<double>& y, std::size_t bins,
+              const WoeTotals& totals, FeatureTransform& f, BinOf bin_of) {
+  std::vector<double> good(bins, 0), bad(bins, 0);
+  double missing_good = 0, missing_bad = 0;
   for (std::size_t i = 0; i < col.values.size(); ++i) {
     const double v = col.values[i];
     const bool is_bad = y[i] > 0.5;
-    if (std::isnan(v)) {
-      (is_bad ? mb : mg) += 1;
-      continue;
-    }
-    const std::size_t slot = v >= 0 ? f.level_column[static_cast<std::size_t>(v)] : other;
-    (is_bad ? bad : good)[slot] += 1;
+    if (std::isnan(v))
+      (is_bad ? missing_bad : missing_good) += 1;
+    else
+      (is_bad ? bad : good)[bin_of(v)] += 1;
   }
-  FitWoe(good, bad, totals, f, mg, mb, col.missing > 0);
+  FitWoe(good, bad, totals, f, missing_good, missing_bad, col.missing > 0);
+}
+
+/// WoE of a categorical feature: one value per kept level, then __other__; missing has its own.
+void FitCategoryWoe(const TrainingColumn& col, const std::vector<double>& y,
+                    const WoeTotals& totals, FeatureTransform& f) {
+  const std::size_t other = f.kept_levels.size();
+  // Level codes map to their kept slot; rare and unseen levels (negative codes) to __other__.
+  CountWoe(col, y, other + 1, totals, f, [&f, other](double v) {
+    return v >= 0 ? static_cast<std::size_t>(f.level_column[static_cast<std::size_t>(v)]) : other;
+  });
 }
 
 /// Imputation value (median; the mode for booleans) and, when asked, the clip quantiles of a
@@ -195,18 +204,8 @@ void FitNumericWoe(const TrainingColumn& col, const std::vector<double>& y, cons
   }
   if (!edges.empty() && edges.back() >= present.back()) edges.pop_back();
   f.woe_edges = edges;
-  std::vector<double> good(edges.size() + 1, 0), bad(edges.size() + 1, 0);
-  double mg = 0, mb = 0;
-  for (std::size_t i = 0; i < col.values.size(); ++i) {
-    const double v = col.values[i];
-    const bool is_bad = y[i] > 0.5;
-    if (std::isnan(v)) {
-      (is_bad ? mb : mg) += 1;
-    } else {
-      (is_bad ? bad : good)[WoeBin(edges, v)] += 1;
-    }
-  }
-  FitWoe(good, bad, totals, f, mg, mb, col.missing > 0);
+  CountWoe(col, y, edges.size() + 1, totals, f,
+           [&edges](double v) { return static_cast<std::size_t>(WoeBin(edges, v)); });
 }
 
 /// Standardises the imputed (and clipped) column with the population standard deviation.
