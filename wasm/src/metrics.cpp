@@ -184,18 +184,6 @@ KsResult KsFromCurve(const CumulativeCurve& c, double num_positive, double num_n
   return r;
 }
 
-nlohmann::json ToJson(const Confusion& c) {
-  return {{"tp", c.tp},
-          {"fp", c.fp},
-          {"tn", c.tn},
-          {"fn", c.fn},
-          {"tpr", c.tpr},
-          {"fpr", c.fpr},
-          {"precision", c.precision},
-          {"accuracy", c.accuracy},
-          {"f1", c.f1}};
-}
-
 }  // namespace
 
 double RocAuc(const std::vector<double>& y, const std::vector<double>& score) {
@@ -308,6 +296,18 @@ Confusion ConfusionAt(const std::vector<double>& y, const std::vector<double>& s
   c.accuracy = ratio(tp + tn, tp + tn + fp + fn);
   c.f1 = ratio(2 * tp, 2 * tp + fp + fn);
   return c;
+}
+
+nlohmann::json ConfusionJson(const Confusion& c) {
+  return {{"tp", c.tp},
+          {"fp", c.fp},
+          {"tn", c.tn},
+          {"fn", c.fn},
+          {"tpr", c.tpr},
+          {"fpr", c.fpr},
+          {"precision", c.precision},
+          {"accuracy", c.accuracy},
+          {"f1", c.f1}};
 }
 
 std::vector<CalibrationBin> CalibrationTable(const std::vector<double>& y,
@@ -468,7 +468,7 @@ nlohmann::json EvaluateBinary(const std::vector<double>& y, const std::vector<do
   out["log_loss"] = LogLoss(y, pd);
   out["brier"] = BrierScore(y, pd);
   out["threshold"] = options.threshold;
-  out["confusion"] = ToJson(ConfusionAt(y, pd, options.threshold));
+  out["confusion"] = ConfusionJson(ConfusionAt(y, pd, options.threshold));
   out["confusion_grid"] = ConfusionGridJson(y, pd, options.confusion_grid_steps);
 
   const RocCurve roc = ComputeRocCurve(y, pd, options.roc_max_points);

@@ -53,6 +53,8 @@ struct Confusion {
   std::size_t tp = 0, fp = 0, tn = 0, fn = 0;
   double tpr = 0, fpr = 0, precision = 0, accuracy = 0, f1 = 0;
 };
+/// {"tp","fp","tn","fn","tpr","fpr","precision","accuracy","f1"}.
+nlohmann::json ConfusionJson(const Confusion& c);
 
 /// One calibration bin (quantile bins of predicted pd, ties kept together; empty bins dropped).
 struct CalibrationBin {

@@ -706,8 +706,7 @@ std::unique_ptr<GbdtModel> TrainGbdt(const TrainData& data, const GbdtParams& pa
   }
   auto model = std::make_unique<GbdtModel>(std::move(trees), base_score, DefaultInputNames(data),
                                            false, info);
-  if (!data.group_names.empty() && data.group.size() == m)
-    model->SetGroups(data.group, data.group_names);
+  model->SetGroupsFrom(data);
   return model;
 }
 

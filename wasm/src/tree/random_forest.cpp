@@ -473,8 +473,7 @@ std::unique_ptr<RandomForestModel> TrainRandomForest(const TrainData& data,
                          {"features_per_split", params.FeaturesPerSplit(m)},
                          {"oob_rows", score.size()}};
   auto model = std::make_unique<RandomForestModel>(std::move(trees), names, oob_auc, info);
-  if (!data.group_names.empty() && data.group.size() == m)
-    model->SetGroups(data.group, data.group_names);
+  model->SetGroupsFrom(data);
   return model;
 }
 

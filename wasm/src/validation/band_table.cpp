@@ -89,18 +89,11 @@ nlohmann::json ConfusionAtCutoffs(const Policy& policy, const std::vector<double
         std::string(name) == "approve_below"
             ? "flagged = not approved (" + policy.Band(cutoff) + " or worse)"
             : "flagged = " + policy.Band(cutoff);
-    out.push_back({{"cutoff_name", name},
-                   {"cutoff", cutoff},
-                   {"meaning", meaning},
-                   {"tp", c.tp},
-                   {"fp", c.fp},
-                   {"tn", c.tn},
-                   {"fn", c.fn},
-                   {"tpr", c.tpr},
-                   {"fpr", c.fpr},
-                   {"precision", c.precision},
-                   {"accuracy", c.accuracy},
-                   {"f1", c.f1}});
+    nlohmann::json j = ConfusionJson(c);
+    j["cutoff_name"] = name;
+    j["cutoff"] = cutoff;
+    j["meaning"] = meaning;
+    out.push_back(std::move(j));
   }
   return out;
 }

@@ -89,6 +89,8 @@ class GbdtModel : public Model {
   void SetGroups(std::vector<int> group, std::vector<std::string> group_names) {
     ensemble_.SetGroups(std::move(group), std::move(group_names));
   }
+  /// The training data's feature groups, when it has one per input (TreeEnsemble::SetGroupsFrom).
+  void SetGroupsFrom(const TrainData& data) { ensemble_.SetGroupsFrom(data); }
 
  private:
   TreeEnsemble ensemble_;
