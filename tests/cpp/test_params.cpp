@@ -105,8 +105,7 @@ TEST_CASE("the families read their keys through ParamReader: ranges and unknown 
     if (kind == "random_forest") loanlens::tree::RandomForestParams::FromMap(p, 7);
     if (kind == "svm") loanlens::ParseSvmParams(p, 7);
   };
-  for (const auto& [kind, bad, message] :
-       std::vector<std::tuple<std::string, ParamMap, std::string>>{
+  for (const auto& c : std::vector<std::tuple<std::string, ParamMap, std::string>>{
            {"gbdt",
             {{"n_trees", "0"}},
             "parameter 'n_trees': expected an integer in [1, 100000], got '0'"},
@@ -134,6 +133,11 @@ TEST_CASE("the families read their keys through ParamReader: ranges and unknown 
             {{"max_iter", "1000001"}},
             "parameter 'max_iter': expected an integer in [1, 1000000], got '1000001'"},
        }) {
+    // Named copies: clang 14 (C++17) does not let a lambda (doctest's) capture a structured
+    // binding.
+    const std::string& kind = std::get<0>(c);
+    const ParamMap& bad = std::get<1>(c);
+    const std::string& message = std::get<2>(c);
     CAPTURE(kind);
     CHECK_THROWS_WITH_AS(parse(kind, bad), doctest::Contains(message.c_str()), Error);
   }

@@ -13,6 +13,7 @@
 #include "fuzz_util.h"
 #include "loanlens/bundle.h"
 #include "loanlens/bundle_summary.h"
+#include "loanlens/decision/applicant.h"
 #include "loanlens/error.h"
 #include "loanlens/scoring.h"
 

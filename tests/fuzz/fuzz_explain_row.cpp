@@ -10,6 +10,7 @@
 
 #include "fuzz_util.h"
 #include "loanlens/bundle.h"
+#include "loanlens/decision/applicant.h"
 #include "loanlens/error.h"
 #include "loanlens/scoring.h"
 

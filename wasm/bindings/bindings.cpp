@@ -10,6 +10,7 @@
 #include "loanlens/bundle.h"
 #include "loanlens/bundle_summary.h"
 #include "loanlens/data/csv_safe.h"
+#include "loanlens/decision/applicant.h"
 #include "loanlens/decision/receipt.h"
 #include "loanlens/error.h"
 #include "loanlens/json_util.h"

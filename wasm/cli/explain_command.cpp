@@ -4,6 +4,7 @@
 
 #include "cli_util.h"
 #include "commands.h"
+#include "loanlens/decision/applicant.h"
 #include "loanlens/decision/receipt.h"
 #include "loanlens/error.h"
 #include "loanlens/file.h"

@@ -21,6 +21,7 @@
 #include "loanlens/bundle.h"
 #include "loanlens/data/csv.h"
 #include "loanlens/data/frame.h"
+#include "loanlens/decision/applicant.h"
 #include "loanlens/error.h"
 #include "loanlens/file.h"
 #include "loanlens/pipeline.h"

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "decision_test_util.h"
+#include "loanlens/decision/applicant.h"
 #include "loanlens/decision/receipt.h"
 #include "loanlens/error.h"
 #include "loanlens/scoring.h"
