@@ -51,15 +51,6 @@ void AddThreadsOption(CLI::App* cmd, int& threads, const std::string& what) {
 
 int ThreadsToUse(int option) { return option > 0 ? option : DefaultThreads(); }
 
-std::vector<std::string> SplitList(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream in(s);
-  std::string item;
-  while (std::getline(in, item, ','))
-    if (!item.empty()) out.push_back(item);
-  return out;
-}
-
 ParamMap ParseParams(const std::vector<std::string>& items) {
   ParamMap out;
   for (const auto& kv : items) {

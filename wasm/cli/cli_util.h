@@ -34,8 +34,6 @@ Bundle LoadBundle(const std::string& path);
 void AddThreadsOption(CLI::App* cmd, int& threads, const std::string& what);
 /// The number of threads a `--threads` value means: 0 = DefaultThreads().
 int ThreadsToUse(int option);
-/// "a,b,,c" -> {"a", "b", "c"}.
-std::vector<std::string> SplitList(const std::string& s);
 /// `--param key=value` items -> map; throws CLI::ValidationError for an item without '='.
 ParamMap ParseParams(const std::vector<std::string>& items);
 /**

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <sstream>
 
 #include "loanlens/data/csv.h"
 #include "loanlens/error.h"
@@ -33,6 +34,15 @@ std::string List(const std::vector<std::string>& items) {
 }
 
 }  // namespace
+
+std::vector<std::string> SplitList(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  std::string item;
+  while (std::getline(in, item, ','))
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
 
 bool ParseNumber(const std::string& text, double* value) {
   char* end = nullptr;

@@ -52,6 +52,9 @@ class ParamReader {
   std::set<std::string> known_;
 };
 
+/// A comma-separated list value ("a,b,,c" -> {"a", "b", "c"}): `--exclude`, `key_fields` ...
+std::vector<std::string> SplitList(const std::string& s);
+
 /// Parses `text` as a whole finite number (as the reader's Double does); false if it is not one.
 bool ParseNumber(const std::string& text, double* value);
 

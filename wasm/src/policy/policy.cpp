@@ -9,6 +9,7 @@
 #include "loanlens/error.h"
 #include "loanlens/json_util.h"
 #include "loanlens/limits.h"
+#include "loanlens/params.h"
 
 namespace loanlens {
 namespace {
@@ -65,19 +66,10 @@ Error SetError(const std::string& key, const std::string& value, const std::stri
   return Error("policy '" + key + "': expected " + expected + ", got '" + value + "'");
 }
 
-std::vector<std::string> SplitComma(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream in(s);
-  std::string item;
-  while (std::getline(in, item, ','))
-    if (!item.empty()) out.push_back(item);
-  return out;
-}
-
 /// "approve:0.08,review:0.12" -> {approve: 0.08, review: 0.12}.
 std::map<std::string, double> ParseGrid(const std::string& key, const std::string& value) {
   std::map<std::string, double> grid;
-  for (const auto& item : SplitComma(value)) {
+  for (const auto& item : SplitList(value)) {
     const auto colon = item.find(':');
     const auto number = colon == std::string::npos ? std::nullopt
                                                    : ParseNumber(item.substr(colon + 1));
@@ -109,7 +101,7 @@ struct Assign {
     p.*m = *v;
   }
   void operator()(std::string Policy::*m) const { p.*m = value; }
-  void operator()(std::vector<std::string> Policy::*m) const { p.*m = SplitComma(value); }
+  void operator()(std::vector<std::string> Policy::*m) const { p.*m = SplitList(value); }
   void operator()(std::map<std::string, double> Policy::*m) const {
     p.*m = ParseGrid(key, value);
   }
