@@ -162,6 +162,9 @@ Bundle::Bundle(Schema schema, Preprocessor preprocess, std::unique_ptr<Model> mo
     features_.push_back(schema_.columns[c].name);
     feature_columns_.push_back(c);
   }
+  // Schema::Find builds its name index on first use, which is not thread-safe: build it now, so
+  // that a bundle (whose schema never changes) can be read from any number of threads.
+  if (!schema_.columns.empty()) schema_.Find(schema_.columns.front().name);
   if (model_->NumInputs() != preprocess_.NumInputs())
     throw Error("bundle: the model expects " + std::to_string(model_->NumInputs()) +
                 " inputs but preprocessing produces " + std::to_string(preprocess_.NumInputs()));

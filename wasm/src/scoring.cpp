@@ -91,12 +91,7 @@ BatchScorer::BatchScorer(const Bundle& bundle, std::string source_name, bool exp
       explain_(explain),
       threads_(ThreadsAvailable() ? std::max(threads, 1) : 1),
       options_(bundle.Csv()),
-      parser_(source_, options_) {
-  // Schema::Find builds its name index on first use (not thread-safe while it is built): build
-  // it here, before any row is decided on another thread.
-  const Schema& schema = bundle.GetSchema();
-  if (!schema.columns.empty()) schema.Find(schema.columns.front().name);
-}
+      parser_(source_, options_) {}
 
 void BatchScorer::Feed(std::string_view chunk) {
   parser_.Feed(chunk, [this](CsvRecord&& r) { OnRecord(std::move(r)); });

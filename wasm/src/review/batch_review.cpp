@@ -37,12 +37,7 @@ BatchReview::BatchReview(const Bundle& bundle, std::string source_name, ReviewOp
       options_(std::move(options)),
       reference_(BundleDriftReference(bundle)),
       drift_(std::make_unique<DriftAccumulator>(reference_)),
-      parser_(source_, bundle.Csv()) {
-  // Schema::Find builds its name index on first use (not thread-safe while it is built): build
-  // it here, before any row is reviewed on another thread.
-  const Schema& schema = bundle.GetSchema();
-  if (!schema.columns.empty()) schema.Find(schema.columns.front().name);
-}
+      parser_(source_, bundle.Csv()) {}
 
 BatchReview::~BatchReview() = default;
 
