@@ -68,7 +68,8 @@ Tree Chain(int depth) {
 }
 
 /// Rows with the values comparisons are sensitive to: thresholds exactly, their float
-/// neighbours, signed zeros, infinities and NaN.
+/// neighbours, signed zeros, infinities and NaN; a quarter of the rows have a missing value (the
+/// level-order walk takes rows with and without one on different paths).
 std::vector<double> HardRows(const std::vector<Tree>& trees, std::mt19937_64& rng,
                              std::size_t num_rows, int num_features) {
   std::vector<double> thresholds = {0.0, -0.0, std::numeric_limits<double>::infinity(),
@@ -86,7 +87,30 @@ std::vector<double> HardRows(const std::vector<Tree>& trees, std::mt19937_64& rn
     v = tree_test::Unit(rng) < 0.5
             ? thresholds[static_cast<std::size_t>(tree_test::Unit(rng) * thresholds.size())]
             : tree_test::Unit(rng) * 2.4 - 1.2;
+  for (std::size_t r = 0; r < num_rows; r += 4)
+    x[r * num_features + static_cast<std::size_t>(tree_test::Unit(rng) * num_features)] = NAN;
   return x;
+}
+
+/// Checks PackedForest's one-row and batch sums against the loop over Tree::Predict, bit for bit,
+/// with and without float32 comparisons. Returns the number of differing sums.
+std::size_t CountDifferences(const std::vector<Tree>& trees, const std::vector<double>& x,
+                             std::size_t num_rows, int num_features) {
+  std::size_t differ = 0;
+  for (const bool float32 : {false, true}) {
+    const PackedForest packed(trees, float32);
+    CHECK(packed.NumTrees() == trees.size());
+    std::vector<double> batch(num_rows);
+    packed.SumBatch(x.data(), num_rows, num_features, 0.5, batch.data());
+    for (std::size_t r = 0; r < num_rows; ++r) {
+      double expected = 0.5;
+      for (const Tree& t : trees) expected += t.Predict(x.data() + r * num_features, float32);
+      const double one = packed.Sum(x.data() + r * num_features, 0.5);
+      differ += std::memcmp(&expected, &one, sizeof(double)) != 0;
+      differ += std::memcmp(&expected, &batch[r], sizeof(double)) != 0;
+    }
+  }
+  return differ;
 }
 
 }  // namespace
@@ -94,31 +118,27 @@ std::vector<double> HardRows(const std::vector<Tree>& trees, std::mt19937_64& rn
 TEST_CASE("PackedForest: every sum equals the loop over Tree::Predict bit for bit") {
   std::mt19937_64 rng(11);
   constexpr int kFeatures = 5;
-  std::vector<Tree> trees;
+  std::vector<Tree> shallow;  // level order; depth 8 is the deepest laid out so
   for (int t = 0; t < 40; ++t)
-    trees.push_back(BreadthFirst(tree_test::RandomTree(rng, 6, kFeatures)));
-  trees.push_back(Chain(40));  // deeper than the lock-step levels
+    shallow.push_back(BreadthFirst(tree_test::RandomTree(rng, 1 + t % 8, kFeatures)));
   Tree leaf;
   leaf.nodes.resize(1);
   leaf.nodes[0].value = 0.75;
-  trees.push_back(leaf);              // a single leaf
+  shallow.push_back(leaf);            // a single leaf (depth 0)
+  shallow.push_back(Chain(8));        // one long edge, padded to a complete tree of depth 8
   constexpr std::size_t kRows = 203;  // three full blocks of 64 and a partial one
-  const std::vector<double> x = HardRows(trees, rng, kRows, kFeatures);
-  for (const bool float32 : {false, true}) {
-    CAPTURE(float32);
-    const PackedForest packed(trees, float32);
-    CHECK(packed.NumTrees() == trees.size());
-    std::vector<double> batch(kRows);
-    packed.SumBatch(x.data(), kRows, kFeatures, 0.5, batch.data());
-    std::size_t differ = 0;
-    for (std::size_t r = 0; r < kRows; ++r) {
-      double expected = 0.5;
-      for (const Tree& t : trees) expected += t.Predict(x.data() + r * kFeatures, float32);
-      const double one = packed.Sum(x.data() + r * kFeatures, 0.5);
-      differ += std::memcmp(&expected, &one, sizeof(double)) != 0;
-      differ += std::memcmp(&expected, &batch[r], sizeof(double)) != 0;
-    }
-    CHECK(differ == 0);
+  const std::vector<double> x = HardRows(shallow, rng, kRows, kFeatures);
+  SUBCASE("trees of depth <= 8 (level order)") {
+    CHECK(CountDifferences(shallow, x, kRows, kFeatures) == 0);
+  }
+  SUBCASE("with deeper trees (depth first)") {
+    std::vector<Tree> mixed = shallow;
+    mixed.push_back(Chain(9));
+    mixed.push_back(Chain(40));  // deeper than the lock-step levels
+    for (int t = 0; t < 10; ++t)
+      mixed.push_back(BreadthFirst(tree_test::RandomTree(rng, 12, kFeatures)));
+    const std::vector<double> rows = HardRows(mixed, rng, 1500, kFeatures);  // a block of 1024
+    CHECK(CountDifferences(mixed, rows, 1500, kFeatures) == 0);
   }
 }
 

@@ -1,11 +1,17 @@
 #pragma once
 /// \file
 /// The inference layout of a tree ensemble, built at load time from its trees (the bundle and its
-/// JSON are unchanged): 16-byte nodes of all trees in one array, each tree depth first (pre-order)
-/// so the left child of node i is node i + 1, leaf values in a separate array. A leaf is a node
-/// that loops to itself (threshold NaN, no default-left): stepping from it stays on it, so a block
-/// of rows can walk a shallow tree in lock-step, one level per pass, without a branch per row
-/// (the rows' walks are independent, and the CPU overlaps them).
+/// JSON are unchanged). Each tree gets one of two layouts:
+/// - **Level order**, for trees of depth <= kLevelOrderDepth (gbdt, imported XGBoost models):
+///   the tree padded to a complete tree of its depth D, slot k's children at 2k + 1 and 2k + 2,
+///   the 2^D leaf values in their own array. A leaf above the bottom becomes a slot that always
+///   goes right (threshold NaN, no default-left) down to the bottom, where its value sits. A row
+///   takes exactly D steps, with no child index to load and no test for a leaf, and the steps of
+///   the rows of a block overlap in the CPU.
+/// - **Depth first** (pre-order), for deeper trees (random forests): 16-byte nodes, the left
+///   child of node i is node i + 1. A leaf is a node that loops to itself (threshold NaN, no
+///   default-left), so a block of rows walks the top levels in lock-step, one level per pass,
+///   and the rows still inside the tree finish in further passes over a compact list.
 ///
 /// Exactness: every comparison is today's `Tree::LeafIndex` comparison. Thresholds stay double;
 /// float32 models store float(threshold) as a double and compare double(float(x)) against it,
@@ -20,14 +26,26 @@
 
 namespace loanlens::tree {
 
-/// One node (16 bytes). Internal: go left (node + 1) when x[feature] < threshold, or when x is
-/// missing and default_left; else to `right`. Leaf: threshold NaN, right = its own index.
+/// Trees up to this depth are laid out in level order (2^D - 1 slots and 2^D leaves).
+constexpr int kLevelOrderDepth = 8;
+
+/// One node of the depth-first layout (16 bytes). Internal: go left (node + 1) when
+/// x[feature] < threshold, or when x is missing and default_left; else to `right`. Leaf:
+/// threshold NaN, right = its own index.
 struct PackedNode {
   double threshold = 0;
-  std::uint32_t right = 0;    ///< index of the right child in PackedForest::Nodes()
+  std::uint32_t right = 0;    ///< index of the right child in the forest's depth-first nodes
   std::uint32_t feature = 0;  ///< split feature, bit 31 = default_left
 };
 static_assert(sizeof(PackedNode) == 16, "PackedNode is 16 bytes");
+
+/// One slot of the level-order layout (16 bytes): go left when x[feature] < threshold, or when x
+/// is missing and default_left is 1.
+struct LevelSlot {
+  double threshold = 0;
+  std::uint32_t feature = 0;
+  std::uint32_t default_left = 0;
+};
 
 class PackedForest {
  public:
@@ -35,7 +53,7 @@ class PackedForest {
   /// Lays out `trees`; `float32` as GbdtModel's flag (compare as float).
   PackedForest(const std::vector<Tree>& trees, bool float32);
 
-  std::size_t NumTrees() const { return roots_.size(); }
+  std::size_t NumTrees() const { return trees_.size(); }
   /// Sum of the trees' leaf values for one row (added in tree order to `init`).
   double Sum(const double* x, double init) const;
   /**
@@ -48,19 +66,34 @@ class PackedForest {
    */
   void SumBatch(const double* x, std::size_t num_rows, std::size_t stride, double init,
                 double* out) const;
-  const std::vector<PackedNode>& Nodes() const { return nodes_; }
 
  private:
+  /// Where tree t lives: level order (depth <= kLevelOrderDepth) or depth first.
+  struct TreeLayout {
+    std::uint32_t first = 0;   ///< first slot (level order) or node (depth first)
+    std::uint32_t leaves = 0;  ///< level order: first leaf value in level_leaf_
+    std::uint16_t depth = 0;   ///< level order: D; depth first: levels walked in lock-step
+    bool level_order = false;
+    bool lockstep_to_bottom = false;  ///< depth first: the lock-step levels reach every leaf
+  };
+  struct Scratch;  // the buffers of one SumBatch call
+  void AddLevelOrder(const Tree& t);
+  void AddDepthFirst(const Tree& t);
   template <bool kFloat32>
   double SumT(const double* x, double init) const;
   template <bool kFloat32>
-  void SumBlock(const double* x, std::size_t num_rows, std::size_t stride, double* out) const;
+  void SumBlock(const double* x, std::size_t num_rows, std::size_t stride, Scratch& scratch,
+                double* out) const;
+  template <bool kFloat32>
+  void DepthFirstBlock(const TreeLayout& t, const double* x, std::size_t num_rows,
+                       std::size_t stride, Scratch& scratch, double* out) const;
 
+  std::vector<TreeLayout> trees_;
+  std::vector<LevelSlot> level_slot_;
+  std::vector<double> level_leaf_;
   std::vector<PackedNode> nodes_;
-  std::vector<double> leaf_value_;      ///< per node (0 for internal nodes)
-  std::vector<std::uint32_t> roots_;    ///< first node of each tree
-  std::vector<std::uint16_t> steps_;    ///< levels of each tree walked in lock-step by a block
-  std::vector<std::uint8_t> complete_;  ///< steps_ reach the tree's deepest leaf
+  std::vector<double> leaf_value_;  ///< per depth-first node (0 for internal nodes)
+  std::size_t block_rows_ = 0;      ///< rows walked together by SumBatch
   bool float32_ = false;
 };
 
