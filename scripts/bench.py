@@ -55,6 +55,10 @@ DATASETS = {
     "default_of_credit_card_clients": ("default payment next month", "1", ["ID"]),
 }
 MAX_SVM_TRAIN = 10000
+# gbdt's reference: the same trees as OUR_PARAMS["gbdt"] (300 trees, depth 4, eta 0.05, 256 bins).
+XGB_PARAMS = {"objective": "binary:logistic", "tree_method": "hist", "max_depth": 4,
+              "eta": 0.05, "max_bin": 256, "nthread": 1, "verbosity": 0}
+XGB_ROUNDS = 300
 NA = ["", "NA", "N/A", "NaN", "NULL", "?"]
 
 
@@ -70,6 +74,23 @@ def best_of(repeat, fn):
         out = fn()
         best = min(best, time.perf_counter() - t0)
     return best, out
+
+
+def one_hot_design(train, features):
+    """The reference libraries' design: numeric columns as they are (NaN kept), then one 0/1
+    column per level (seen in `train`) of each other column. Returns df -> numpy matrix."""
+    num = [c for c in features if pd.api.types.is_numeric_dtype(train[c])]
+    cat = [c for c in features if c not in num]
+    levels = {c: sorted(train[c].dropna().astype(str).unique()) for c in cat}
+
+    def design(df):
+        parts = [df[num].astype(float).to_numpy()]
+        for c in cat:
+            v = df[c].astype(str)
+            parts.append(np.stack([(v == lv).to_numpy(float) for lv in levels[c]], axis=1))
+        return np.hstack(parts)
+
+    return design
 
 
 class Split:
@@ -95,18 +116,7 @@ class Split:
         va = pd.read_csv(self.valid_csv, keep_default_na=False, na_values=NA)
         self.y_tr = (tr[self.target].astype(str) == self.positive).astype(int).to_numpy()
         self.y_va = (va[self.target].astype(str) == self.positive).astype(int).to_numpy()
-        feats = [c for c in header if c != self.target and c not in self.ids]
-        num = [c for c in feats if pd.api.types.is_numeric_dtype(tr[c])]
-        cat = [c for c in feats if c not in num]
-        levels = {c: sorted(tr[c].dropna().astype(str).unique()) for c in cat}
-
-        def design(df):
-            parts = [df[num].astype(float).to_numpy()]
-            for c in cat:
-                v = df[c].astype(str)
-                parts.append(np.stack([(v == lv).to_numpy(float) for lv in levels[c]], axis=1))
-            return np.hstack(parts)
-
+        design = one_hot_design(tr, [c for c in header if c != self.target and c not in self.ids])
         self.x_tr, self.x_va = design(tr), design(va)  # NaN kept (XGBoost)
         med = np.nanmedian(self.x_tr, axis=0)
         self.xi_tr = np.where(np.isnan(self.x_tr), med, self.x_tr)
@@ -141,7 +151,7 @@ def tree_cost(model, a, r, test_rows):
         return {}
     with open(a["bundle"]) as f:
         trees = len(json.load(f)["model"]["trees"])
-    trees_ref = 300  # XGBoost num_boost_round / scikit-learn n_estimators above
+    trees_ref = XGB_ROUNDS  # = scikit-learn's n_estimators below
     per = lambda t, n: None if t is None else t / (test_rows * n) * 1e9  # noqa: E731
     return {"trees": trees, "trees_ref": trees_ref,
             "ns_row_tree": per(a["predict"], trees), "ns_row_tree_ref": per(r["predict"], trees_ref),
@@ -151,12 +161,9 @@ def tree_cost(model, a, r, test_rows):
 
 def reference(split, model, repeat):
     if model == "gbdt":
-        params = {"objective": "binary:logistic", "tree_method": "hist", "max_depth": 4,
-                  "eta": 0.05, "max_bin": 256, "nthread": 1, "verbosity": 0}
-
         def fit():
             d = xgb.DMatrix(split.x_tr, label=split.y_tr, nthread=1)
-            return xgb.train(params, d, num_boost_round=300)
+            return xgb.train(XGB_PARAMS, d, num_boost_round=XGB_ROUNDS)
 
         t_fit, booster = best_of(repeat, fit)
         # A fresh DMatrix per call: XGBoost caches predictions per DMatrix object.

@@ -41,8 +41,10 @@ def tree_cost_section(native, w):
         return
     w("## Tree inference on one core")
     w("")
-    w("Margins of every test row as one batch (LoanLens `Model::PredictMargins`: 16-byte nodes laid")
-    w("out depth first, rows in blocks of 256 walked tree by tree) against XGBoost's")
+    w("Margins of every test row as one batch (LoanLens `Model::PredictMargins`: trees of depth")
+    w("<= 8 in level order, padded to complete trees, 8 rows walked at once without branches;")
+    w("deeper trees as 16-byte nodes depth first, all rows of the batch walked in lock-step, tree")
+    w("by tree) against XGBoost's")
     w("`predict(output_margin=True)` and scikit-learn's `predict_proba`, best of 3. Cost per row per")
     w("tree = predict time / (rows x trees). One row = the same rows scored one at a time")
     w("(`PredictMargin`, the path of a single applicant); mismatches = rows whose batch margin")

@@ -1,4 +1,5 @@
 // loanlens train: CSV -> bundle.
+#include <chrono>
 #include <iostream>
 #include <memory>
 
@@ -61,8 +62,13 @@ int TrainCommand(TrainCommandOptions& o) {
   nlohmann::json phase_seconds;
   if (o.timings) o.train.timings = &phase_seconds;
   const Bundle bundle = TrainBundle(o.train);
+  const auto save_start = std::chrono::steady_clock::now();
   WriteBundle(bundle, o.out);
-  if (o.timings) std::cerr << phase_seconds.dump() << "\n";
+  if (o.timings) {
+    phase_seconds["save_seconds"] =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - save_start).count();
+    std::cerr << phase_seconds.dump() << "\n";
+  }
   PrintTrainSummary(bundle, o.out);
   return 0;
 }
@@ -101,8 +107,9 @@ void AddTrainCommand(CLI::App& app, int& rc) {
   cmd->add_option("--threads", o->train.threads, "Threads for training (native only)")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
-  cmd->add_flag("--timings", o->timings,
-                "Print seconds per phase (read, preprocess, fit, evaluate) as JSON on stderr");
+  cmd->add_flag(
+      "--timings", o->timings,
+      "Print seconds per phase (read, preprocess, fit, evaluate, save) as JSON on stderr");
   cmd->callback([o, &rc] { rc = TrainCommand(*o); });
 }
 

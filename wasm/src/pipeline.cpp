@@ -489,8 +489,9 @@ HeldOutScores ExplainHeldOut(Bundle& bundle, const Frame& ef,
 
 /// Validation metrics (with the uncalibrated ones beside calibrated), training-sample evidence,
 /// fairness summary and the model card.
-void AddEvidence(Bundle& bundle, const SplitRows& rows, const HeldOutScores& scores,
-                 const TrainOptions& options, CalibrationKind calibration) {
+void AddEvidence(Bundle& bundle, const SplitRows& rows, const std::vector<double>& train_margins,
+                 const HeldOutScores& scores, const TrainOptions& options,
+                 CalibrationKind calibration) {
   auto& m = bundle.Meta();
   if (rows.valid.num_rows > 0) {
     m["metrics"]["validation"] = ValidationEvidence(bundle, rows.valid.target, scores.pd);
@@ -501,7 +502,11 @@ void AddEvidence(Bundle& bundle, const SplitRows& rows, const HeldOutScores& sco
           EvaluateBinary(rows.valid.target, scores.raw_pd, EvalOptions());
     }
   }
-  AddTrainingEvidence(bundle, rows.train, rows.valid, scores.pd, options.fairness_attribute);
+  std::vector<double> train_pd(train_margins.size());
+  for (std::size_t i = 0; i < train_pd.size(); ++i)
+    train_pd[i] = bundle.MarginToPd(train_margins[i]);
+  AddTrainingEvidence(bundle, rows.train, train_pd, rows.valid, scores.pd,
+                      options.fairness_attribute);
   bundle.Meta()["card"] = BuildModelCard(bundle);
 }
 
@@ -575,14 +580,15 @@ Bundle TrainBundle(const TrainOptions& options) {
   const std::vector<double> crossfit_pd =
       Calibrate(meta, Margins(*model, x_valid, rows.valid.num_rows, pre.NumInputs()),
                 rows.valid.target, settings.calibration);
+  const std::vector<double> train_margins =
+      Margins(*model, x_train, rows.train.num_rows, pre.NumInputs());
   meta["explain"]["reference_pool"] =
-      ReferencePool(rows.train, Margins(*model, x_train, rows.train.num_rows, pre.NumInputs()),
-                    settings.reference_pool_rows);
+      ReferencePool(rows.train, train_margins, settings.reference_pool_rows);
   Bundle bundle(std::move(schema), pre, std::move(model), std::move(meta));
   const Frame& ef = rows.valid.num_rows > 0 ? rows.valid : rows.train;
   const HeldOutScores scores = ExplainHeldOut(bundle, ef, crossfit_pd, options, settings,
                                               !pipeline_params.count("key_fields"));
-  AddEvidence(bundle, rows, scores, options, settings.calibration);
+  AddEvidence(bundle, rows, train_margins, scores, options, settings.calibration);
   timer.Done("evaluate_seconds");
   if (options.timings) *options.timings = timings;
   return bundle;

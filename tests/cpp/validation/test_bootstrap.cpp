@@ -1,6 +1,9 @@
 #include <doctest/doctest.h>
 
-#include <random>
+#include <algorithm>
+#include <cstdlib>
+#include <numeric>
+#include <vector>
 
 #include "loanlens/error.h"
 #include "loanlens/metrics.h"
@@ -10,7 +13,7 @@ using namespace loanlens;
 
 namespace {
 void Sample(std::vector<double>& y, std::vector<double>& s, std::size_t n) {
-  std::mt19937_64 rng(99);
+  BootstrapRng rng(99);
   for (std::size_t i = 0; i < n; ++i) {
     y.push_back(UniformBelow(rng, 3) == 0 ? 1.0 : 0.0);
     // Scores on a coarse grid so that there are ties.
@@ -19,13 +22,23 @@ void Sample(std::vector<double>& y, std::vector<double>& s, std::size_t n) {
 }
 }  // namespace
 
-TEST_CASE("the generator is the standard's mt19937_64 and UniformBelow stays in range") {
-  std::mt19937_64 rng;  // default seed: the standard fixes the 10000th output
-  rng.discard(9999);
-  CHECK(rng() == 9981545732273789042ULL);
-  std::mt19937_64 r(7);
-  for (int k = 0; k < 1000; ++k) CHECK(UniformBelow(r, 7) < 7);
+TEST_CASE("the generator is SplitMix64 and UniformBelow is uniform over its range") {
+  BootstrapRng rng(0);  // the reference implementation's first output for seed 0
+  CHECK(rng.Next() == 0xe220a8397b1dcdafULL);
+  BootstrapRng r(7);
+  std::vector<int> count(7, 0);
+  for (int k = 0; k < 70000; ++k) {
+    const std::size_t v = UniformBelow(r, 7);
+    REQUIRE(v < 7);
+    ++count[v];
+  }
+  for (int c : count) CHECK(std::abs(c - 10000) < 500);  // 5 standard deviations
   CHECK(UniformBelow(r, 1) == 0);
+  // A range above 2^63 (64-bit indices): draws reach its upper half too.
+  const std::size_t big = (std::size_t{1} << 63) + 12345;
+  bool above_half = false;
+  for (int k = 0; k < 64; ++k) above_half |= UniformBelow(r, big) >= big / 2;
+  CHECK(above_half);
 }
 
 TEST_CASE("percentiles interpolate like numpy") {
@@ -44,6 +57,46 @@ TEST_CASE("weighted AUC and KS with unit weights equal RocAuc and KsStatistic") 
   CHECK(r.auc.lower == r.auc.estimate);  // no replicates: no interval
 }
 
+TEST_CASE("weighted AUC and KS of one resample equal RocAuc and KsStatistic of the rows drawn") {
+  std::vector<double> y, s;
+  Sample(y, s, 300);
+  // Rows in score order (stable), the ends of the tied groups, and the rows' classes.
+  std::vector<std::size_t> order(y.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return s[a] < s[b]; });
+  std::vector<std::uint8_t> positive;
+  std::vector<std::uint32_t> group_pos, group_neg;
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    positive.push_back(y[order[k]] > 0.5);
+    if (k == 0 || s[order[k]] != s[order[k - 1]]) {
+      group_pos.push_back(0);
+      group_neg.push_back(0);
+    }
+    ++(positive.back() ? group_pos : group_neg).back();
+  }
+  const std::size_t num_pos = std::count(positive.begin(), positive.end(), 1);
+  std::vector<std::uint32_t> pos(num_pos), neg(y.size() - num_pos);
+  BootstrapRng rng(5);
+  DrawCounts(rng, pos);
+  DrawCounts(rng, neg);
+  CHECK(std::accumulate(pos.begin(), pos.end(), 0u) == num_pos);
+  // The drawn rows written out: the k-th default in score order pos[k] times, and so on.
+  std::vector<double> y_drawn, s_drawn;
+  std::size_t next_pos = 0, next_neg = 0;
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    const std::uint32_t times = positive[k] ? pos[next_pos++] : neg[next_neg++];
+    for (std::uint32_t t = 0; t < times; ++t) {
+      y_drawn.push_back(y[order[k]]);
+      s_drawn.push_back(s[order[k]]);
+    }
+  }
+  double auc = 0, ks = 0;
+  WeightedAucKs(group_pos, group_neg, pos, neg, auc, ks);
+  CHECK(auc == doctest::Approx(RocAuc(y_drawn, s_drawn)).epsilon(1e-12));
+  CHECK(ks == doctest::Approx(KsStatistic(y_drawn, s_drawn).ks).epsilon(1e-12));
+}
+
 TEST_CASE("bootstrap intervals are reproducible by seed, the same natively and in WebAssembly") {
   std::vector<double> y, s;
   Sample(y, s, 400);
@@ -56,17 +109,17 @@ TEST_CASE("bootstrap intervals are reproducible by seed, the same natively and i
   CHECK(a.auc.lower < a.auc.estimate);
   CHECK(a.auc.estimate < a.auc.upper);
   CHECK(a.gini.lower == doctest::Approx(2 * a.auc.lower - 1).epsilon(1e-12));
-  // Golden values from this implementation (std::mt19937_64 and our own index mapping only), so
+  // Golden values from this implementation (SplitMix64 and our own index mapping only), so
   // the WebAssembly run of this suite checks it reproduces the native numbers.
-  CHECK(a.auc.lower == doctest::Approx(0.8947993367).epsilon(1e-9));
-  CHECK(a.auc.upper == doctest::Approx(0.9419862523).epsilon(1e-9));
-  CHECK(a.ks.lower == doctest::Approx(0.6159420290).epsilon(1e-9));
+  CHECK(a.auc.lower == doctest::Approx(0.8840010302).epsilon(1e-9));
+  CHECK(a.auc.upper == doctest::Approx(0.9404089973).epsilon(1e-9));
+  CHECK(a.ks.lower == doctest::Approx(0.5763324176).epsilon(1e-9));
   const auto c = BootstrapRankMetrics(y, s, BootstrapOptions{200, 8, 0.95});
   CHECK((c.auc.lower != a.auc.lower || c.auc.upper != a.auc.upper));
 }
 
 TEST_CASE("stratified draws keep each stratum's size") {
-  std::mt19937_64 rng(3);
+  BootstrapRng rng(3);
   std::vector<double> w(6);
   DrawStratified({{0, 1, 2}, {3, 4, 5}}, rng, w);
   CHECK(w[0] + w[1] + w[2] == 3);

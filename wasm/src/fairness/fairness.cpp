@@ -138,7 +138,7 @@ void BootstrapRates(const GroupedAttribute& groups, const std::vector<bool>& app
   const std::size_t ng = groups.labels.size();
   rate_rep.assign(ng, {});
   air_rep.assign(ng, {});
-  std::mt19937_64 rng(options.seed);
+  BootstrapRng rng(options.seed);
   std::vector<double> w(approved.size(), 1.0);
   for (std::size_t r = 0; r < options.replicates; ++r) {
     DrawStratified(strata, rng, w);

@@ -38,12 +38,9 @@ nlohmann::json ValidationEvidence(const Bundle& bundle, const std::vector<double
   return Backtest(y, pd, bundle.GetPolicy());
 }
 
-void AddTrainingEvidence(Bundle& bundle, const Frame& train, const Frame& valid,
-                         const std::vector<double>& valid_pd,
+void AddTrainingEvidence(Bundle& bundle, const Frame& train, const std::vector<double>& train_pd,
+                         const Frame& valid, const std::vector<double>& valid_pd,
                          const std::string& fairness_attribute) {
-  std::vector<double> train_pd(train.num_rows);
-  for (std::size_t i = 0; i < train.num_rows; ++i)
-    train_pd[i] = bundle.ScoreRow(train.Row(i), false).pd;
   auto& m = bundle.Meta();
   m["metrics"]["training"] = Backtest(train.target, train_pd, bundle.GetPolicy());
   m["metrics"]["training"]["sample"] = "training sample (the rows the model was fitted on)";

@@ -18,13 +18,14 @@ nlohmann::json ValidationEvidence(const Bundle& bundle, const std::vector<double
                                   const std::vector<double>& pd);
 
 /**
- * Scores the training rows and stores metrics.training (Backtest) and metrics.comparison
+ * From the training rows and their PDs (`train_pd`, the bundle's PD of each row) stores
+ * metrics.training (Backtest) and metrics.comparison
  * (CompareTrainingValidation, when metrics.validation exists); drift_reference (score deciles of
  * the training sample and per-feature bins); and, when `fairness_attribute` is set, fairness:
  * FairnessReport + proxies on the validation rows (the training rows without a validation set).
  */
-void AddTrainingEvidence(Bundle& bundle, const Frame& train, const Frame& valid,
-                         const std::vector<double>& valid_pd,
+void AddTrainingEvidence(Bundle& bundle, const Frame& train, const std::vector<double>& train_pd,
+                         const Frame& valid, const std::vector<double>& valid_pd,
                          const std::string& fairness_attribute);
 
 /// Makes `column` the fairness attribute: it must exist and not be a model input (role feature
