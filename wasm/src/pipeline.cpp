@@ -471,8 +471,8 @@ HeldOutScores ExplainHeldOut(Bundle& bundle, const Frame& ef,
   for (std::size_t j = 0; j < mean_abs.size(); ++j)
     mas[pre.Features()[j].name] = explained ? mean_abs[j] / explained : 0.0;
   if (default_key_fields) SetDefaultKeyFields(bundle, mean_abs);
+  bundle.SetBaseValue(base);
   auto& m = bundle.Meta();
-  m["explain"]["base_value"] = base;
   m["explain"]["method"] = bundle.ExplainMethod();
   m["explain"]["rows"] = explained;
   m["explain"]["mean_abs_shap"] = mas;

@@ -5,6 +5,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "loanlens/calibration.h"
@@ -62,6 +63,18 @@ class Bundle {
   const ColumnSpec& Feature(std::size_t j) const { return schema_.columns[feature_columns_[j]]; }
   /// The position of feature `name` in a parsed row; -1 when it is not a feature (or empty).
   int FeatureIndex(const std::string& name) const;
+  /// The positions of the features the policy and the schema name, resolved once (the decision
+  /// layer reads them for every candidate it re-scores); -1 when a name is not a feature.
+  struct FieldPositions {
+    int amount = -1;                                      ///< policy.amount_feature
+    int exposure = -1;                                    ///< policy.ead_feature, else the amount
+    std::vector<int> key_fields;                          ///< policy.key_fields, in order
+    std::vector<int> ratio_numerator, ratio_denominator;  ///< per feature: its derived_ratio
+  };
+  const FieldPositions& Fields() const { return fields_; }
+  /// explain.base_value of the metadata (set by training through SetBaseValue).
+  double BaseValue() const { return base_value_; }
+  void SetBaseValue(double base);
   std::string TargetName() const;
   /// How the training file was read (missing tokens); scoring reads files the same way.
   const CsvOptions& Csv() const { return csv_; }
@@ -88,7 +101,11 @@ class Bundle {
 
  private:
   Schema schema_;
-  std::vector<std::string> features_;         ///< schema_.FeatureNames(), computed once
+  std::vector<std::string> features_;                   ///< schema_.FeatureNames(), computed once
+  std::unordered_map<std::string, int> feature_index_;  ///< name -> position in features_
+  FieldPositions fields_;
+  double base_value_ = 0;
+  void ResolveFields();                       ///< fields_ from the policy and the schema
   std::vector<std::size_t> feature_columns_;  ///< feature j = schema_.columns[feature_columns_[j]]
   Preprocessor preprocess_;
   std::unique_ptr<Model> model_;

@@ -61,7 +61,7 @@ Decision Decide(const Bundle& bundle, const double* raw, const std::vector<RowWa
                     std::accumulate(d.points_by_feature.begin(), d.points_by_feature.end(), 0.0);
   }
   d.price = PriceOf(bundle, raw, d.score);
-  const int amount = bundle.FeatureIndex(bundle.GetPolicy().amount_feature);
+  const int amount = bundle.Fields().amount;
   if (options.limit && amount >= 0)
     d.limit = decision::FindLimit(bundle, raw, static_cast<std::size_t>(amount));
   if (options.recourse && d.score.band != "approve")

@@ -13,7 +13,7 @@ Price PriceOf(const Bundle& bundle, const double* raw, const Score& score) {
   const auto grid = p.rate_grid.find(score.band);
   price.rate =
       grid != p.rate_grid.end() ? grid->second : p.cost_of_funds + score.pd * p.lgd + p.rate_margin;
-  const int ead = bundle.FeatureIndex(p.ead_feature.empty() ? p.amount_feature : p.ead_feature);
+  const int ead = bundle.Fields().exposure;
   if (ead >= 0 && !std::isnan(raw[ead])) {
     price.has_expected_loss = true;
     price.ead = raw[ead];

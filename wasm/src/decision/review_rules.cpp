@@ -9,19 +9,33 @@
 namespace loanlens {
 namespace {
 
-void NearCutoff(const Policy& p, const Score& s, std::vector<FiredRule>& out) {
+/// Where the rules report: every fired rule with its sentence, or (text = false) only its id,
+/// for searches that re-score many candidates and need only whether a rule fired.
+struct RuleSink {
+  std::vector<FiredRule>& rules;
+  bool text;
+  /// Records rule `id`; `sentence()` is only called when the sentence is wanted.
+  template <typename Sentence>
+  void Fire(const char* id, Sentence&& sentence) {
+    rules.push_back({id, text ? sentence() : std::string()});
+  }
+};
+
+void NearCutoff(const Policy& p, const Score& s, RuleSink& out) {
   const double near = p.review_near_cutoff_points;
   if (!(near > 0)) return;
-  for (const auto& [name, cut] :
+  // (A pair, not a structured binding: clang 14 cannot capture one in the sentence's lambda.)
+  for (const auto& cutoff :
        {std::pair{"approval", p.ApprovePoints()}, std::pair{"decline", p.DeclinePoints()}}) {
-    if (std::abs(s.points - cut) < near)
-      out.push_back({"near_cutoff", "Score " + Rounded(s.points, 0) + " is within " +
-                                        Rounded(near, 0) + " points of the " + name + " cut-off " +
-                                        Rounded(cut, 0)});
+    if (std::abs(s.points - cutoff.second) < near)
+      out.Fire("near_cutoff", [&] {
+        return "Score " + Rounded(s.points, 0) + " is within " + Rounded(near, 0) +
+               " points of the " + cutoff.first + " cut-off " + Rounded(cutoff.second, 0);
+      });
   }
 }
 
-void OutOfRange(const Bundle& b, const double* raw, std::vector<FiredRule>& out) {
+void OutOfRange(const Bundle& b, const double* raw, RuleSink& out) {
   const auto& features = b.FeatureNames();
   for (std::size_t j = 0; j < features.size(); ++j) {
     const ColumnSpec& c = b.Feature(j);
@@ -30,29 +44,33 @@ void OutOfRange(const Bundle& b, const double* raw, std::vector<FiredRule>& out)
     const double low = f.clip ? f.clip_low : c.min, high = f.clip ? f.clip_high : c.max;
     const char* what = f.clip ? "clipping bound" : "training";
     if (raw[j] > high)
-      out.push_back({"out_of_range", Label(c) + " " + Rounded(raw[j], 2) + " is above the " + what +
-                                         (f.clip ? " " : " maximum ") + Rounded(high, 2)});
+      out.Fire("out_of_range", [&] {
+        return Label(c) + " " + Rounded(raw[j], 2) + " is above the " + what +
+               (f.clip ? " " : " maximum ") + Rounded(high, 2);
+      });
     else if (raw[j] < low)
-      out.push_back({"out_of_range", Label(c) + " " + Rounded(raw[j], 2) + " is below the " + what +
-                                         (f.clip ? " " : " minimum ") + Rounded(low, 2)});
+      out.Fire("out_of_range", [&] {
+        return Label(c) + " " + Rounded(raw[j], 2) + " is below the " + what +
+               (f.clip ? " " : " minimum ") + Rounded(low, 2);
+      });
   }
 }
 
-void KeyFieldMissing(const Bundle& b, const double* raw, std::vector<FiredRule>& out) {
-  for (const auto& key : b.GetPolicy().key_fields) {
-    const int j = b.FeatureIndex(key);
+void KeyFieldMissing(const Bundle& b, const double* raw, RuleSink& out) {
+  for (const int j : b.Fields().key_fields) {
     if (j < 0 || !std::isnan(raw[j])) continue;
     const auto& f = b.GetPreprocessor().Features()[j];
     const bool imputed = b.GetPreprocessor().Options().impute && f.type != ColumnType::kCategorical;
-    out.push_back({"key_field_missing",
-                   "Key field " + Label(b.Feature(j)) + " is missing" +
-                       (imputed ? " (imputed with the training median " + Rounded(f.median, 2) + ")"
-                                : " (scored as missing)")});
+    out.Fire("key_field_missing", [&] {
+      return "Key field " + Label(b.Feature(j)) + " is missing" +
+             (imputed ? " (imputed with the training median " + Rounded(f.median, 2) + ")"
+                      : " (scored as missing)");
+    });
   }
 }
 
 void UnseenCategory(const Bundle& b, const double* raw, const std::vector<RowWarning>& warnings,
-                    std::vector<FiredRule>& out) {
+                    RuleSink& out) {
   const auto& features = b.FeatureNames();
   for (std::size_t j = 0; j < features.size(); ++j) {
     if (raw[j] != kUnseenLevel) continue;
@@ -61,54 +79,61 @@ void UnseenCategory(const Bundle& b, const double* raw, const std::vector<RowWar
     std::string value;
     for (const auto& w : warnings)
       if (w.column == features[j]) value = w.value;
-    out.push_back({"unseen_category", Label(c) + " '" + Quoted(value) +
-                                          "' was not seen in training (scored as other)"});
+    out.Fire("unseen_category", [&] {
+      return Label(c) + " '" + Quoted(value) + "' was not seen in training (scored as other)";
+    });
   }
 }
 
-void AmountAboveMax(const Bundle& b, const double* raw, std::vector<FiredRule>& out) {
+void AmountAboveMax(const Bundle& b, const double* raw, RuleSink& out) {
   const Policy& p = b.GetPolicy();
-  const int a = b.FeatureIndex(p.amount_feature);
+  const int a = b.Fields().amount;
   if (a < 0 || !(p.max_amount > 0) || std::isnan(raw[a]) || raw[a] <= p.max_amount) return;
-  out.push_back({"amount_above_max", Label(b.Feature(a)) + " " + Rounded(raw[a], 2) +
-                                         " is above the policy maximum " +
-                                         Rounded(p.max_amount, 2)});
+  out.Fire("amount_above_max", [&] {
+    return Label(b.Feature(a)) + " " + Rounded(raw[a], 2) + " is above the policy maximum " +
+           Rounded(p.max_amount, 2);
+  });
 }
 
-void DerivedMismatch(const Bundle& b, const double* raw, std::vector<FiredRule>& out) {
+void DerivedMismatch(const Bundle& b, const double* raw, RuleSink& out) {
   const auto& features = b.FeatureNames();
   const double tol = b.GetPolicy().derived_tolerance;
   for (std::size_t j = 0; j < features.size(); ++j) {
     const ColumnSpec& c = b.Feature(j);
     if (c.derived_ratio.empty() || std::isnan(raw[j])) continue;
-    const int n = b.FeatureIndex(c.derived_ratio[0]), d = b.FeatureIndex(c.derived_ratio[1]);
+    const int n = b.Fields().ratio_numerator[j], d = b.Fields().ratio_denominator[j];
     if (n < 0 || d < 0 || std::isnan(raw[n]) || std::isnan(raw[d]) || raw[d] == 0) continue;
     const double expected = raw[n] / raw[d];
     if (std::abs(raw[j] - expected) <= tol) continue;
-    out.push_back({"derived_mismatch", Label(c) + " " + Rounded(raw[j], 4) + " disagrees with " +
-                                           c.derived_ratio[0] + " / " + c.derived_ratio[1] + " = " +
-                                           Rounded(expected, 4)});
+    out.Fire("derived_mismatch", [&] {
+      return Label(c) + " " + Rounded(raw[j], 4) + " disagrees with " + c.derived_ratio[0] + " / " +
+             c.derived_ratio[1] + " = " + Rounded(expected, 4);
+    });
   }
 }
 
-void AboveBudget(const Bundle& b, const double* raw, const Score& s, std::vector<FiredRule>& out) {
+void AboveBudget(const Bundle& b, const double* raw, const Score& s, RuleSink& out) {
   const Policy& p = b.GetPolicy();
   if (p.max_pd > 0 && s.pd > p.max_pd)
-    out.push_back({"above_budget", "PD " + Rounded(100 * s.pd, 2) + "% is above the policy's " +
-                                       Rounded(100 * p.max_pd, 2) + "% budget"});
+    out.Fire("above_budget", [&] {
+      return "PD " + Rounded(100 * s.pd, 2) + "% is above the policy's " +
+             Rounded(100 * p.max_pd, 2) + "% budget";
+    });
   const Price price = PriceOf(b, raw, s);
   if (p.max_expected_loss > 0 && price.has_expected_loss &&
       price.expected_loss > p.max_expected_loss)
-    out.push_back({"above_budget", "Expected loss " + Rounded(price.expected_loss, 2) +
-                                       " is above the policy's budget " +
-                                       Rounded(p.max_expected_loss, 2)});
+    out.Fire("above_budget", [&] {
+      return "Expected loss " + Rounded(price.expected_loss, 2) + " is above the policy's budget " +
+             Rounded(p.max_expected_loss, 2);
+    });
 }
 
 }  // namespace
 
-std::vector<FiredRule> ReviewRules(const Bundle& bundle, const double* raw,
-                                   const std::vector<RowWarning>& warnings, const Score& score) {
-  std::vector<FiredRule> out;
+namespace {
+
+void RunRules(const Bundle& bundle, const double* raw, const std::vector<RowWarning>& warnings,
+              const Score& score, RuleSink& out) {
   const Policy& p = bundle.GetPolicy();
   NearCutoff(p, score, out);
   if (p.review_out_of_range) OutOfRange(bundle, raw, out);
@@ -117,7 +142,23 @@ std::vector<FiredRule> ReviewRules(const Bundle& bundle, const double* raw,
   AmountAboveMax(bundle, raw, out);
   DerivedMismatch(bundle, raw, out);
   AboveBudget(bundle, raw, score, out);
-  return out;
+}
+
+}  // namespace
+
+std::vector<FiredRule> ReviewRules(const Bundle& bundle, const double* raw,
+                                   const std::vector<RowWarning>& warnings, const Score& score) {
+  std::vector<FiredRule> rules;
+  RuleSink out{rules, true};
+  RunRules(bundle, raw, warnings, score, out);
+  return rules;
+}
+
+bool AnyReviewRuleFires(const Bundle& bundle, const double* raw, const Score& score) {
+  std::vector<FiredRule> rules;
+  RuleSink out{rules, false};
+  RunRules(bundle, raw, {}, score, out);
+  return !rules.empty();
 }
 
 std::string DecisionOf(const std::string& score_band, const std::vector<FiredRule>& rules) {

@@ -31,8 +31,9 @@ Score Rescorer::Evaluate(const std::vector<Change>& changes) {
   const std::vector<double> row = Apply(changes);
   Score s = bundle_.ScoreRowWith(row.data(), *probe_);
   // The decision, not only the score: an approvable amount or option must not land near a
-  // cut-off, above the maximum amount or the budget (review rules on the changed values).
-  s.band = DecisionOf(s.band, ReviewRules(bundle_, row.data(), {}, s));
+  // cut-off, above the maximum amount or the budget (review rules on the changed values). Rules
+  // only turn an approval into a review, so they are not asked otherwise.
+  if (s.band == "approve" && AnyReviewRuleFires(bundle_, row.data(), s)) s.band = "review";
   return s;
 }
 

@@ -27,6 +27,10 @@ struct FiredRule {
 std::vector<FiredRule> ReviewRules(const Bundle& bundle, const double* raw,
                                    const std::vector<RowWarning>& warnings, const Score& score);
 
+/// Whether any rule fires for the row (no parser warnings), without writing the sentences: for
+/// searches that re-score many candidate rows.
+bool AnyReviewRuleFires(const Bundle& bundle, const double* raw, const Score& score);
+
 /// "approve" with any fired rule -> "review"; otherwise the score's band.
 std::string DecisionOf(const std::string& score_band, const std::vector<FiredRule>& rules);
 
