@@ -75,7 +75,7 @@ async function workersScaleSection() {
     const data = await makeFile(c.rows);
     const nativeOut = join(work, `native_${c.name}.csv`);
     const t0 = performance.now();
-    execFileSync(cli, ['score', '--model', c.bundle, '--data', data, '--out', nativeOut, '--explain'], { stdio: ['ignore', 'ignore', 'ignore'] });
+    execFileSync(cli, ['score', '--model', c.bundle, '--data', data, '--out', nativeOut, '--explain', '--threads', '1'], { stdio: ['ignore', 'ignore', 'ignore'] });
     const nativeSeconds = (performance.now() - t0) / 1000;
     const nativeBytes = (await stat(nativeOut)).size;
     log(`${c.name}: native ${nativeSeconds.toFixed(1)} s for ${c.rows} rows`);
@@ -225,7 +225,7 @@ if (bundle.model.trees.length !== 300) throw new Error(`bundle has ${bundle.mode
 // 3. Native: wall time of the whole CLI run (read, parse, score, SHAP, write).
 const nativeOut = join(work, 'native_scored.csv');
 const t0 = process.hrtime.bigint();
-const r = spawnSync(cli, ['score', '--model', bundlePath, '--data', bigPath, '--out', nativeOut, '--explain'], { stdio: ['ignore', 'ignore', 'pipe'] });
+const r = spawnSync(cli, ['score', '--model', bundlePath, '--data', bigPath, '--out', nativeOut, '--explain', '--threads', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });
 const nativeSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
 if (r.status !== 0) throw new Error(`native score failed: ${r.stderr}`);
 const nativeRows = (await readFile(nativeOut, 'utf8')).split('\n').filter((l) => l !== '').length - 1;

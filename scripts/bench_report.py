@@ -62,9 +62,49 @@ def tree_cost_section(native, w):
     w("")
 
 
+WORKER_TARGET_HEAP = 300e6  # issue 12: page JS heap under 300 MB with a million rows
+
+
+def workers_section(runs, w):
+    """The Batch screen on 1, 2, 4 engine workers (bench-web.mjs --workers-scale JSON files)."""
+    results = [r for doc in runs for r in doc["results"]]
+    if not results:
+        return
+    w("## Browser: engine workers and a million rows")
+    w("")
+    w("The built app in headless Chromium %s on %d cores: upload to table and charts shown, SHAP "
+      "on, the file scored in slices by N Web Workers (one engine each). Page heap = JS heap "
+      "plus ArrayBuffers (where the scored columns live), peak sampled every 0.5 s; worker = "
+      "each worker's WebAssembly memory. Native = `loanlens score --explain` on one thread, same "
+      "file. Target: every row downloaded, page heap under 300 MB, wall time with all workers no "
+      "more than native on one thread." % (runs[0]["chromium"], runs[0]["cores"]))
+    w("")
+    w("| model | rows | workers | seconds | rows / s | speed-up | vs native 1 thread | page heap "
+      "peak | worker memory | rows downloaded |")
+    w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for r in results:
+        nat = r["native_one_thread"]["seconds"]
+        for b in r["browser"]:
+            heap = b["page_heap_with_array_buffers_peak_bytes"]
+            w("| %s | %d | %d | %.1f | %d | %s | %.2fx%s | %.0f MB%s | %s | %d%s |" % (
+                r["model"], r["rows"], b["workers"], b["wall_seconds"], b["rows_per_second"],
+                "–" if b["speedup_over_one_worker"] is None else "%.2fx" % b["speedup_over_one_worker"],
+                b["wall_seconds"] / nat, verdict(b["wall_seconds"] <= nat), heap / 1e6,
+                verdict(heap < WORKER_TARGET_HEAP),
+                ", ".join("%.0f MB" % (x / 1e6) for x in b["worker_wasm_heap_bytes"]),
+                b["download_rows"], verdict(b["download_rows"] == r["rows"])))
+    w("")
+    for r in results:
+        w("Native `loanlens score --explain`, one thread, %s on %d rows: %.1f s (%d rows/s)." % (
+            r["model"], r["rows"], r["native_one_thread"]["seconds"],
+            r["native_one_thread"]["rows_per_second"]))
+    w("")
+
+
 def main():
     native = json.load(open(sys.argv[1]))
     web = json.load(open(sys.argv[2])) if len(sys.argv) > 2 else None
+    worker_runs = [json.load(open(f)) for f in sys.argv[3:]]
     out = []
     w = out.append
     w("# Benchmarks")
@@ -175,6 +215,7 @@ def main():
         for f in st["files"]:
             w("| `%s` | %d | %d |" % (f["path"], f["bytes"], f["gzip_bytes"]))
         w("")
+    workers_section(worker_runs, w)
     print("\n".join(out))
 
 
