@@ -119,25 +119,32 @@ TEST_CASE("PackedForest: every sum equals the loop over Tree::Predict bit for bi
   std::mt19937_64 rng(11);
   constexpr int kFeatures = 5;
   std::vector<Tree> shallow;  // level order; depth 8 is the deepest laid out so
-  for (int t = 0; t < 40; ++t)
-    shallow.push_back(BreadthFirst(tree_test::RandomTree(rng, 1 + t % 8, kFeatures)));
+  for (int t = 0; t < 40; ++t) {
+    Tree tree = BreadthFirst(tree_test::RandomTree(rng, 1 + t % 8, kFeatures));
+    // Kept only when dense enough to be padded (a sparse one goes to the mixed forest below).
+    if (PackedForest({tree}, false).NumLevelOrderTrees() == 1) shallow.push_back(tree);
+  }
+  REQUIRE(shallow.size() >= 20);
   Tree leaf;
   leaf.nodes.resize(1);
   leaf.nodes[0].value = 0.75;
   shallow.push_back(leaf);            // a single leaf (depth 0)
-  shallow.push_back(Chain(8));        // one long edge, padded to a complete tree of depth 8
+  shallow.push_back(Chain(3));        // one edge, padded to a complete tree of depth 3
   constexpr std::size_t kRows = 203;  // three full blocks of 64 and a partial one
   const std::vector<double> x = HardRows(shallow, rng, kRows, kFeatures);
+  REQUIRE(PackedForest(shallow, false).NumLevelOrderTrees() == shallow.size());
   SUBCASE("trees of depth <= 8 (level order)") {
     CHECK(CountDifferences(shallow, x, kRows, kFeatures) == 0);
   }
   SUBCASE("with deeper trees (depth first)") {
     std::vector<Tree> mixed = shallow;
+    mixed.push_back(Chain(8));  // depth 8 but too sparse to pad: depth first
     mixed.push_back(Chain(9));
     mixed.push_back(Chain(40));  // deeper than the lock-step levels
     for (int t = 0; t < 10; ++t)
       mixed.push_back(BreadthFirst(tree_test::RandomTree(rng, 12, kFeatures)));
     const std::vector<double> rows = HardRows(mixed, rng, 1500, kFeatures);  // a block of 1024
+    CHECK(PackedForest(mixed, false).NumLevelOrderTrees() == shallow.size());
     CHECK(CountDifferences(mixed, rows, 1500, kFeatures) == 0);
   }
 }

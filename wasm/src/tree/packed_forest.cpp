@@ -146,12 +146,24 @@ int LockstepLevels(const Tree& t) {
   return std::min(max_depth, static_cast<int>(std::ceil(mean)));
 }
 
+/// Level order pads a tree to 2^(D+1) - 1 slots; a sparse tree (a long chain) would grow many
+/// times over, so a tree is laid out so only when the padding stays within this factor of its
+/// nodes (memory stays proportional to the bundle, which is untrusted input).
+constexpr std::size_t kMaxLevelOrderPadding = 4;
+
+bool FitsLevelOrder(const Tree& t) {
+  const int depth = t.MaxDepth();
+  if (depth > kLevelOrderDepth) return false;
+  const std::size_t slots = (std::size_t{2} << depth) - 1;
+  return slots <= kMaxLevelOrderPadding * t.nodes.size() + 16;
+}
+
 }  // namespace
 
 PackedForest::PackedForest(const std::vector<Tree>& trees, bool float32) : float32_(float32) {
   bool all_shallow = true;
   for (const Tree& t : trees) {
-    if (t.MaxDepth() <= kLevelOrderDepth) {
+    if (FitsLevelOrder(t)) {
       AddLevelOrder(t);
     } else {
       AddDepthFirst(t);
@@ -159,6 +171,11 @@ PackedForest::PackedForest(const std::vector<Tree>& trees, bool float32) : float
     }
   }
   block_rows_ = all_shallow ? kShallowBlockRows : kDeepBlockRows;
+}
+
+std::size_t PackedForest::NumLevelOrderTrees() const {
+  return static_cast<std::size_t>(std::count_if(trees_.begin(), trees_.end(),
+                                                [](const TreeLayout& t) { return t.level_order; }));
 }
 
 void PackedForest::AddLevelOrder(const Tree& t) {

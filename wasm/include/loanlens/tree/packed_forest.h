@@ -2,7 +2,8 @@
 /// \file
 /// The inference layout of a tree ensemble, built at load time from its trees (the bundle and its
 /// JSON are unchanged). Each tree gets one of two layouts:
-/// - **Level order**, for trees of depth <= kLevelOrderDepth (gbdt, imported XGBoost models):
+/// - **Level order**, for trees of depth <= kLevelOrderDepth (gbdt, imported XGBoost models) whose
+///   padding stays within 4 times their nodes:
 ///   the tree padded to a complete tree of its depth D, slot k's children at 2k + 1 and 2k + 2,
 ///   the 2^D leaf values in their own array. A leaf above the bottom becomes a slot that always
 ///   goes right (threshold NaN, no default-left) down to the bottom, where its value sits. A row
@@ -26,7 +27,8 @@
 
 namespace loanlens::tree {
 
-/// Trees up to this depth are laid out in level order (2^D - 1 slots and 2^D leaves).
+/// Trees up to this depth (and not too sparse) are laid out in level order (2^D - 1 slots and
+/// 2^D leaves).
 constexpr int kLevelOrderDepth = 8;
 
 /// One node of the depth-first layout (16 bytes). Internal: go left (node + 1) when
@@ -54,6 +56,8 @@ class PackedForest {
   PackedForest(const std::vector<Tree>& trees, bool float32);
 
   std::size_t NumTrees() const { return trees_.size(); }
+  /// How many of the trees are laid out in level order (the others depth first).
+  std::size_t NumLevelOrderTrees() const;
   /// Sum of the trees' leaf values for one row (added in tree order to `init`).
   double Sum(const double* x, double init) const;
   /**
