@@ -72,8 +72,7 @@ class Bundle {
     std::vector<int> ratio_numerator, ratio_denominator;  ///< per feature: its derived_ratio
   };
   const FieldPositions& Fields() const { return fields_; }
-  /// explain.base_value of the metadata (set by training through SetBaseValue).
-  double BaseValue() const { return base_value_; }
+  /// Sets explain.base_value of the metadata (training, once explanations are computed).
   void SetBaseValue(double base);
   std::string TargetName() const;
   /// How the training file was read (missing tokens); scoring reads files the same way.
@@ -104,8 +103,8 @@ class Bundle {
   std::vector<std::string> features_;                   ///< schema_.FeatureNames(), computed once
   std::unordered_map<std::string, int> feature_index_;  ///< name -> position in features_
   FieldPositions fields_;
-  double base_value_ = 0;
-  void ResolveFields();                       ///< fields_ from the policy and the schema
+  double base_value_ = 0;  ///< explain.base_value, read once (every Score carries it)
+  void ResolveFields();    ///< fields_ from the policy and the schema
   std::vector<std::size_t> feature_columns_;  ///< feature j = schema_.columns[feature_columns_[j]]
   Preprocessor preprocess_;
   std::unique_ptr<Model> model_;

@@ -128,10 +128,6 @@ void AboveBudget(const Bundle& b, const double* raw, const Score& s, RuleSink& o
     });
 }
 
-}  // namespace
-
-namespace {
-
 void RunRules(const Bundle& bundle, const double* raw, const std::vector<RowWarning>& warnings,
               const Score& score, RuleSink& out) {
   const Policy& p = bundle.GetPolicy();
