@@ -1,6 +1,5 @@
 #include <doctest/doctest.h>
 
-#include <atomic>
 #include <cmath>
 #include <numeric>
 #include <string>
@@ -148,15 +147,5 @@ TEST_CASE("PartitionRows is a stable partition of a range by a binned split") {
         loanlens::tree::PartitionRows(b, 0, 2, true, rows.data(), 2, 8, tmp.data());
     CHECK(mid == 6);
     CHECK(rows == std::vector<std::uint32_t>{0, 1, 3, 4, 6, 7, 2, 5});
-  }
-}
-
-TEST_CASE("ParallelFor calls the body on every index exactly once") {
-  for (int threads : {1, 3}) {
-    std::vector<std::atomic<int>> seen(101);
-    loanlens::tree::ParallelFor(101, threads, [&](std::size_t begin, std::size_t end) {
-      for (std::size_t i = begin; i < end; ++i) ++seen[i];
-    });
-    for (const auto& s : seen) CHECK(s.load() == 1);
   }
 }

@@ -4,9 +4,6 @@
 #include <cmath>
 #include <numeric>
 #include <string>
-#if LOANLENS_THREADS
-#include <thread>
-#endif
 
 #include "loanlens/error.h"
 
@@ -193,25 +190,6 @@ std::size_t PartitionRows(const BinnedData& binned, int feature, int bin, bool d
   }
   std::copy(tmp, tmp + nr, rows + nl);
   return nl;
-}
-
-void ParallelFor(std::size_t n, int threads,
-                 const std::function<void(std::size_t, std::size_t)>& body) {
-#if LOANLENS_THREADS
-  if (threads > 1 && n > 1) {
-    const std::size_t parts = std::min<std::size_t>(threads, n);
-    std::vector<std::thread> pool;
-    pool.reserve(parts - 1);
-    for (std::size_t p = 1; p < parts; ++p)
-      pool.emplace_back(body, p * n / parts, (p + 1) * n / parts);
-    body(0, n / parts);
-    for (auto& t : pool) t.join();
-    return;
-  }
-#else
-  (void)threads;
-#endif
-  body(0, n);
 }
 
 }  // namespace loanlens::tree

@@ -1,11 +1,10 @@
 #pragma once
 /// \file
 /// Training-time internals shared by gbdt and random_forest (not public API): quantile binning
-/// of the design matrix into a column-major uint8 bin matrix, a small deterministic RNG, and a
-/// parallel-for over features (threads only when the build option LOANLENS_THREADS is on).
+/// of the design matrix into a column-major uint8 bin matrix, a small deterministic RNG and the
+/// stable row partition of a split. (Training threads use loanlens/parallel.h's ParallelRows.)
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <vector>
 
 #include "loanlens/detail/splitmix.h"
@@ -52,10 +51,5 @@ using Rng = detail::SplitMix64;
 std::size_t PartitionRows(const BinnedData& binned, int feature, int bin, bool default_left,
                           std::uint32_t* rows, std::size_t begin, std::size_t end,
                           std::uint32_t* tmp);
-
-/// Runs body(begin, end) over [0, n) split across `threads` (1, or a build without
-/// LOANLENS_THREADS such as the WebAssembly one: inline).
-void ParallelFor(std::size_t n, int threads,
-                 const std::function<void(std::size_t, std::size_t)>& body);
 
 }  // namespace loanlens::tree

@@ -8,6 +8,7 @@
 #include "binned.h"
 #include "loanlens/error.h"
 #include "loanlens/json_util.h"
+#include "loanlens/parallel.h"
 #include "loanlens/sigmoid.h"
 #include "loanlens/tree/interventional_shap.h"
 #include "loanlens/tree/margin_probe.h"
@@ -417,34 +418,36 @@ class HistTreeGrower {
     const int threads = count * work_.size() >= 65536 ? threads_ : 1;
     // The root of an unsampled tree holds every row in order: read the columns directly.
     const bool identity = count == binned_.num_rows;
-    ParallelFor(work_.size(), threads, [&](std::size_t wb, std::size_t we) {
-      GradPair bundle_hist[256];
-      for (std::size_t w = wb; w < we; ++w) {
-        const int item = work_[w];
-        if (item >= 0) {
-          const int slots = binned_.num_bins[item] + 1;
-          Accumulate(binned_.Column(item), rows, ordered, count, slots, identity,
-                     hist + binned_.offset[item]);
-          continue;
-        }
-        // A bundle: one pass over its code column, then each member's two bins.
-        const auto& bundle = binned_.bundles[-item - 1];
-        const int slots = static_cast<int>(bundle.members.size()) + 1;
-        std::fill(bundle_hist, bundle_hist + slots, GradPair{});
-        Accumulate(bundle.code.data(), rows, ordered, count, slots, identity, bundle_hist);
-        GradPair total;
-        for (int s = 0; s < slots; ++s) {
-          total.g += bundle_hist[s].g;
-          total.h += bundle_hist[s].h;
-        }
-        for (int q = 1; q < slots; ++q) {
-          GradPair* hf = hist + binned_.offset[bundle.members[q - 1]];
-          hf[1] = bundle_hist[q];
-          hf[0].g = total.g - bundle_hist[q].g;
-          hf[0].h = total.h - bundle_hist[q].h;
-        }
-      }
-    });
+    ParallelRows(work_.size(), threads,
+                 [&](std::size_t w) { HistItem(work_[w], rows, ordered, count, identity, hist); });
+  }
+
+  /// The histogram of one work item (BuildHist): a feature (item >= 0) into its slots of `hist`,
+  /// or a bundle (-1 - index): one pass over its code column, then each member's two bins.
+  void HistItem(int item, const std::uint32_t* rows, const GradPair* ordered, std::size_t count,
+                bool identity, GradPair* hist) const {
+    if (item >= 0) {
+      const int slots = binned_.num_bins[item] + 1;
+      Accumulate(binned_.Column(item), rows, ordered, count, slots, identity,
+                 hist + binned_.offset[item]);
+      return;
+    }
+    const auto& bundle = binned_.bundles[-item - 1];
+    const int slots = static_cast<int>(bundle.members.size()) + 1;
+    GradPair bundle_hist[256];
+    std::fill(bundle_hist, bundle_hist + slots, GradPair{});
+    Accumulate(bundle.code.data(), rows, ordered, count, slots, identity, bundle_hist);
+    GradPair total;
+    for (int s = 0; s < slots; ++s) {
+      total.g += bundle_hist[s].g;
+      total.h += bundle_hist[s].h;
+    }
+    for (int q = 1; q < slots; ++q) {
+      GradPair* hf = hist + binned_.offset[bundle.members[q - 1]];
+      hf[1] = bundle_hist[q];
+      hf[0].g = total.g - bundle_hist[q].g;
+      hf[0].h = total.h - bundle_hist[q].h;
+    }
   }
 
   static void Accumulate(const std::uint8_t* col, const std::uint32_t* rows,

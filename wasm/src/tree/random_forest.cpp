@@ -10,6 +10,7 @@
 #include "loanlens/json_util.h"
 #include "loanlens/limits.h"
 #include "loanlens/metrics.h"
+#include "loanlens/parallel.h"
 #include "loanlens/tree/interventional_shap.h"
 #include "loanlens/tree/margin_probe.h"
 
@@ -438,9 +439,8 @@ std::unique_ptr<RandomForestModel> TrainRandomForest(const TrainData& data,
   // Each tree has its own seed, so the forest is the same for any number of threads.
   const int threads = std::max(1, context.threads);
   if (threads > 1) {
-    ParallelFor(trees.size(), threads, [&](std::size_t b, std::size_t e) {
-      for (std::size_t t = b; t < e; ++t) trees[t] = grower.Grow(static_cast<int>(t));
-    });
+    ParallelRows(trees.size(), threads,
+                 [&](std::size_t t) { trees[t] = grower.Grow(static_cast<int>(t)); });
     if (context.progress) context.progress(trees.size(), trees.size());
   } else {
     for (std::size_t t = 0; t < trees.size(); ++t) {
