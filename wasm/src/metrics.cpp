@@ -184,14 +184,9 @@ KsResult KsFromCurve(const CumulativeCurve& c, double num_positive, double num_n
   return r;
 }
 
-}  // namespace
-
-double RocAuc(const std::vector<double>& y, const std::vector<double>& score) {
-  const std::size_t num_positive = Validate(y, score, ScoreKind::kScore, "ROC AUC");
-  RequireBothClasses(num_positive, y.size(), "ROC AUC");
+double AucOf(const ScoreGroups& g) {
   // Mann-Whitney U: for each negative, count the positives scored above it plus half of those
   // tied with it. All counts are (half-)integers, so the sum is exact in double.
-  const ScoreGroups g = GroupByScore(y, score);
   double positives_above = 0, u = 0;
   for (std::size_t k = 0; k < g.score.size(); ++k) {
     u += g.negatives[k] * (positives_above + 0.5 * g.positives[k]);
@@ -200,11 +195,7 @@ double RocAuc(const std::vector<double>& y, const std::vector<double>& score) {
   return u / (g.num_positive * g.num_negative);
 }
 
-RocCurve ComputeRocCurve(const std::vector<double>& y, const std::vector<double>& score,
-                         std::size_t max_points) {
-  const std::size_t num_positive = Validate(y, score, ScoreKind::kScore, "ROC curve");
-  RequireBothClasses(num_positive, y.size(), "ROC curve");
-  const ScoreGroups g = GroupByScore(y, score);
+RocCurve RocOf(const ScoreGroups& g, std::size_t max_points) {
   const CumulativeCurve c = Cumulate(g);
   // Drop points where both counts keep the same step as before (sklearn drop_intermediate; the
   // leading (0, 0) point is added after the drop there, so index 1 is the first real point).
@@ -227,6 +218,122 @@ RocCurve ComputeRocCurve(const std::vector<double>& y, const std::vector<double>
   return {Pick(full.fpr, idx), Pick(full.tpr, idx), Pick(full.threshold, idx)};
 }
 
+/// AP = sum_k (R_k - R_{k-1}) P_k over distinct thresholds, highest first.
+double AveragePrecisionOf(const ScoreGroups& g) {
+  double tp = 0, fp = 0, prev_recall = 0;
+  Sum ap;
+  for (std::size_t k = 0; k < g.score.size(); ++k) {
+    tp += g.positives[k];
+    fp += g.negatives[k];
+    const double recall = tp / g.num_positive;
+    ap.Add((recall - prev_recall) * (tp / (tp + fp)));
+    prev_recall = recall;
+  }
+  return ap.Value();
+}
+
+std::vector<GainsRow> GainsOf(const ScoreGroups& g, std::size_t slices) {
+  if (slices == 0) throw Error("gains table: the number of slices must be at least 1");
+  const std::size_t n = g.sorted.size();
+  // Cumulative positives among the first r rows, tied groups shared pro rata.
+  std::vector<double> rows_before(g.score.size() + 1, 0), pos_before(g.score.size() + 1, 0);
+  for (std::size_t k = 0; k < g.score.size(); ++k) {
+    rows_before[k + 1] = rows_before[k] + g.positives[k] + g.negatives[k];
+    pos_before[k + 1] = pos_before[k] + g.positives[k];
+  }
+  auto cum_positives = [&](std::size_t r) {
+    if (r == 0) return 0.0;
+    // group k holding row r - 1 (0-based): rows_before[k] < r <= rows_before[k + 1]
+    const std::size_t k =
+        std::lower_bound(rows_before.begin() + 1, rows_before.end(), static_cast<double>(r)) -
+        (rows_before.begin() + 1);
+    const double group_rows = rows_before[k + 1] - rows_before[k];
+    return pos_before[k] + (static_cast<double>(r) - rows_before[k]) * g.positives[k] / group_rows;
+  };
+  const double base_rate = g.num_positive / static_cast<double>(n);
+  std::vector<GainsRow> out;
+  std::size_t prev_end = 0;
+  double prev_cum = 0;
+  for (std::size_t s = 1; s <= slices; ++s) {
+    const std::size_t end = s * n / slices;
+    const double cum = cum_positives(end);
+    GainsRow row;
+    row.slice = s;
+    row.n = end - prev_end;
+    row.positives = cum - prev_cum;
+    row.cum_population = static_cast<double>(end) / static_cast<double>(n);
+    row.cum_gain = cum / g.num_positive;
+    row.lift = row.n > 0 ? row.positives / static_cast<double>(row.n) / base_rate : 0.0;
+    row.cum_lift = end > 0 ? row.cum_gain / row.cum_population : 0.0;
+    if (row.n > 0) {
+      row.max_score = g.sorted[prev_end];
+      row.min_score = g.sorted[end - 1];
+    }
+    out.push_back(row);
+    prev_end = end;
+    prev_cum = cum;
+  }
+  return out;
+}
+
+/// The rates of a confusion matrix from its four counts.
+Confusion WithRates(Confusion c) {
+  auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
+  const double tp = static_cast<double>(c.tp), fp = static_cast<double>(c.fp);
+  const double tn = static_cast<double>(c.tn), fn = static_cast<double>(c.fn);
+  c.tpr = ratio(tp, tp + fn);
+  c.fpr = ratio(fp, fp + tn);
+  c.precision = ratio(tp, tp + fp);
+  c.accuracy = ratio(tp + tn, tp + tn + fp + fn);
+  c.f1 = ratio(2 * tp, 2 * tp + fp + fn);
+  return c;
+}
+
+/// One pass down the groups (highest score first) while the threshold steps down from 1 to 0:
+/// the groups at or above a threshold are the rows with score >= it.
+nlohmann::json ConfusionGridOf(const ScoreGroups& g, std::size_t steps) {
+  if (steps == 0) throw Error("confusion grid: the number of steps must be at least 1");
+  std::vector<double> threshold(steps + 1), tpr(steps + 1), fpr(steps + 1);
+  const auto num_positive = static_cast<std::size_t>(g.num_positive);
+  const auto num_negative = static_cast<std::size_t>(g.num_negative);
+  std::size_t k = 0, tp = 0, fp = 0;
+  for (std::size_t i = steps + 1; i-- > 0;) {
+    const double t = static_cast<double>(i) / static_cast<double>(steps);
+    for (; k < g.score.size() && g.score[k] >= t; ++k) {
+      tp += static_cast<std::size_t>(g.positives[k]);
+      fp += static_cast<std::size_t>(g.negatives[k]);
+    }
+    Confusion c;
+    c.tp = tp;
+    c.fp = fp;
+    c.fn = num_positive - tp;
+    c.tn = num_negative - fp;
+    c = WithRates(c);
+    threshold[i] = t;
+    tpr[i] = c.tpr;
+    fpr[i] = c.fpr;
+  }
+  return {{"step", 1.0 / static_cast<double>(steps)},
+          {"threshold", threshold},
+          {"tpr", tpr},
+          {"fpr", fpr}};
+}
+
+}  // namespace
+
+double RocAuc(const std::vector<double>& y, const std::vector<double>& score) {
+  const std::size_t num_positive = Validate(y, score, ScoreKind::kScore, "ROC AUC");
+  RequireBothClasses(num_positive, y.size(), "ROC AUC");
+  return AucOf(GroupByScore(y, score));
+}
+
+RocCurve ComputeRocCurve(const std::vector<double>& y, const std::vector<double>& score,
+                         std::size_t max_points) {
+  const std::size_t num_positive = Validate(y, score, ScoreKind::kScore, "ROC curve");
+  RequireBothClasses(num_positive, y.size(), "ROC curve");
+  return RocOf(GroupByScore(y, score), max_points);
+}
+
 KsResult KsStatistic(const std::vector<double>& y, const std::vector<double>& score) {
   const std::size_t num_positive = Validate(y, score, ScoreKind::kScore, "KS statistic");
   RequireBothClasses(num_positive, y.size(), "KS statistic");
@@ -240,18 +347,7 @@ double AveragePrecision(const std::vector<double>& y, const std::vector<double>&
     throw Error("average precision is undefined when there are no positives (all " +
                 std::to_string(y.size()) + " rows have y = 0)");
   }
-  // AP = sum_k (R_k - R_{k-1}) P_k over distinct thresholds, highest first.
-  const ScoreGroups g = GroupByScore(y, score);
-  double tp = 0, fp = 0, prev_recall = 0;
-  Sum ap;
-  for (std::size_t k = 0; k < g.score.size(); ++k) {
-    tp += g.positives[k];
-    fp += g.negatives[k];
-    const double recall = tp / g.num_positive;
-    ap.Add((recall - prev_recall) * (tp / (tp + fp)));
-    prev_recall = recall;
-  }
-  return ap.Value();
+  return AveragePrecisionOf(GroupByScore(y, score));
 }
 
 double LogLoss(const std::vector<double>& y, const std::vector<double>& pd, double eps) {
@@ -287,15 +383,7 @@ Confusion ConfusionAt(const std::vector<double>& y, const std::vector<double>& s
       ++(predicted ? c.fp : c.tn);
     }
   }
-  auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
-  const double tp = static_cast<double>(c.tp), fp = static_cast<double>(c.fp);
-  const double tn = static_cast<double>(c.tn), fn = static_cast<double>(c.fn);
-  c.tpr = ratio(tp, tp + fn);
-  c.fpr = ratio(fp, fp + tn);
-  c.precision = ratio(tp, tp + fp);
-  c.accuracy = ratio(tp + tn, tp + tn + fp + fn);
-  c.f1 = ratio(2 * tp, 2 * tp + fp + fn);
-  return c;
+  return WithRates(c);
 }
 
 nlohmann::json ConfusionJson(const Confusion& c) {
@@ -363,48 +451,7 @@ std::vector<GainsRow> GainsTable(const std::vector<double>& y, const std::vector
     throw Error("gains table is undefined when there are no positives (all " +
                 std::to_string(y.size()) + " rows have y = 0)");
   }
-  if (slices == 0) throw Error("gains table: the number of slices must be at least 1");
-  const ScoreGroups g = GroupByScore(y, score);
-  const std::size_t n = y.size();
-  // Cumulative positives among the first r rows, tied groups shared pro rata.
-  std::vector<double> rows_before(g.score.size() + 1, 0), pos_before(g.score.size() + 1, 0);
-  for (std::size_t k = 0; k < g.score.size(); ++k) {
-    rows_before[k + 1] = rows_before[k] + g.positives[k] + g.negatives[k];
-    pos_before[k + 1] = pos_before[k] + g.positives[k];
-  }
-  auto cum_positives = [&](std::size_t r) {
-    if (r == 0) return 0.0;
-    // group k holding row r - 1 (0-based): rows_before[k] < r <= rows_before[k + 1]
-    const std::size_t k =
-        std::lower_bound(rows_before.begin() + 1, rows_before.end(), static_cast<double>(r)) -
-        (rows_before.begin() + 1);
-    const double group_rows = rows_before[k + 1] - rows_before[k];
-    return pos_before[k] + (static_cast<double>(r) - rows_before[k]) * g.positives[k] / group_rows;
-  };
-  const double base_rate = g.num_positive / static_cast<double>(n);
-  std::vector<GainsRow> out;
-  std::size_t prev_end = 0;
-  double prev_cum = 0;
-  for (std::size_t s = 1; s <= slices; ++s) {
-    const std::size_t end = s * n / slices;
-    const double cum = cum_positives(end);
-    GainsRow row;
-    row.slice = s;
-    row.n = end - prev_end;
-    row.positives = cum - prev_cum;
-    row.cum_population = static_cast<double>(end) / static_cast<double>(n);
-    row.cum_gain = cum / g.num_positive;
-    row.lift = row.n > 0 ? row.positives / static_cast<double>(row.n) / base_rate : 0.0;
-    row.cum_lift = end > 0 ? row.cum_gain / row.cum_population : 0.0;
-    if (row.n > 0) {
-      row.max_score = g.sorted[prev_end];
-      row.min_score = g.sorted[end - 1];
-    }
-    out.push_back(row);
-    prev_end = end;
-    prev_cum = cum;
-  }
-  return out;
+  return GainsOf(GroupByScore(y, score), slices);
 }
 
 ScoreDistribution ScoreHistogram(const std::vector<double>& y, const std::vector<double>& pd,
@@ -429,19 +476,8 @@ ScoreDistribution ScoreHistogram(const std::vector<double>& y, const std::vector
 
 nlohmann::json ConfusionGridJson(const std::vector<double>& y, const std::vector<double>& pd,
                                  std::size_t steps) {
-  if (steps == 0) throw Error("confusion grid: the number of steps must be at least 1");
-  std::vector<double> threshold, tpr, fpr;
-  for (std::size_t i = 0; i <= steps; ++i) {
-    const double t = static_cast<double>(i) / static_cast<double>(steps);
-    const Confusion c = ConfusionAt(y, pd, t);
-    threshold.push_back(t);
-    tpr.push_back(c.tpr);
-    fpr.push_back(c.fpr);
-  }
-  return {{"step", 1.0 / static_cast<double>(steps)},
-          {"threshold", threshold},
-          {"tpr", tpr},
-          {"fpr", fpr}};
+  Validate(y, pd, ScoreKind::kScore, "confusion grid");
+  return ConfusionGridOf(GroupByScore(y, pd), steps);
 }
 
 nlohmann::json EvaluateBinary(const std::vector<double>& y, const std::vector<double>& pd,
@@ -453,25 +489,26 @@ nlohmann::json EvaluateBinary(const std::vector<double>& y, const std::vector<do
   out["n_rows"] = y.size();
   out["n_positive"] = num_positive;
   out["positive_rate"] = static_cast<double>(num_positive) / n;
-  const double auc = RocAuc(y, pd);
+  // Every rank metric reads the rows grouped by score once.
+  const ScoreGroups g = GroupByScore(y, pd);
+  const double auc = AucOf(g);
   out["auc"] = auc;
   out["gini"] = 2 * auc - 1;
 
   // KS and its curve share the cumulative counts.
-  const ScoreGroups g = GroupByScore(y, pd);
   const CumulativeCurve c = Cumulate(g);
   std::size_t ks_at = 0;
   const KsResult ks = KsFromCurve(c, g.num_positive, g.num_negative, &ks_at);
   out["ks"] = ks.ks;
   out["ks_threshold"] = ks.threshold;
-  out["pr_auc"] = AveragePrecision(y, pd);
+  out["pr_auc"] = AveragePrecisionOf(g);
   out["log_loss"] = LogLoss(y, pd);
   out["brier"] = BrierScore(y, pd);
   out["threshold"] = options.threshold;
   out["confusion"] = ConfusionJson(ConfusionAt(y, pd, options.threshold));
-  out["confusion_grid"] = ConfusionGridJson(y, pd, options.confusion_grid_steps);
+  out["confusion_grid"] = ConfusionGridOf(g, options.confusion_grid_steps);
 
-  const RocCurve roc = ComputeRocCurve(y, pd, options.roc_max_points);
+  const RocCurve roc = RocOf(g, options.roc_max_points);
   out["roc"] = {{"fpr", roc.fpr}, {"tpr", roc.tpr}, {"threshold", roc.threshold}};
 
   std::vector<double> cum_bad, cum_good, population;
@@ -498,7 +535,7 @@ nlohmann::json EvaluateBinary(const std::vector<double>& y, const std::vector<do
   out["calibration"] = calibration;
 
   nlohmann::json gains = nlohmann::json::array();
-  for (const auto& r : GainsTable(y, pd, options.gains_bins)) {
+  for (const auto& r : GainsOf(g, options.gains_bins)) {
     gains.push_back({{"slice", r.slice},
                      {"n", r.n},
                      {"positives", r.positives},

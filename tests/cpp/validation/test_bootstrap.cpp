@@ -57,44 +57,44 @@ TEST_CASE("weighted AUC and KS with unit weights equal RocAuc and KsStatistic") 
   CHECK(r.auc.lower == r.auc.estimate);  // no replicates: no interval
 }
 
-TEST_CASE("weighted AUC and KS of one resample equal RocAuc and KsStatistic of the rows drawn") {
+TEST_CASE("AUC and KS of one resample counted per tied group equal RocAuc and KsStatistic of "
+          "the rows drawn") {
   std::vector<double> y, s;
   Sample(y, s, 300);
-  // Rows in score order (stable), the ends of the tied groups, and the rows' classes.
+  // Rows in score order (stable), their tied-score groups, and each class's rows by group.
   std::vector<std::size_t> order(y.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return s[a] < s[b]; });
-  std::vector<std::uint8_t> positive;
-  std::vector<std::uint32_t> group_pos, group_neg;
+  std::vector<double> group_score;
+  std::vector<std::uint32_t> pos_group, neg_group;
   for (std::size_t k = 0; k < order.size(); ++k) {
-    positive.push_back(y[order[k]] > 0.5);
-    if (k == 0 || s[order[k]] != s[order[k - 1]]) {
-      group_pos.push_back(0);
-      group_neg.push_back(0);
-    }
-    ++(positive.back() ? group_pos : group_neg).back();
+    if (k == 0 || s[order[k]] != s[order[k - 1]]) group_score.push_back(s[order[k]]);
+    const auto g = static_cast<std::uint32_t>(group_score.size() - 1);
+    (y[order[k]] > 0.5 ? pos_group : neg_group).push_back(g);
   }
-  const std::size_t num_pos = std::count(positive.begin(), positive.end(), 1);
-  std::vector<std::uint32_t> pos(num_pos), neg(y.size() - num_pos);
+  REQUIRE(group_score.size() < order.size());  // the sample has ties
+  std::vector<std::uint32_t> pos(group_score.size()), neg(group_score.size());
   BootstrapRng rng(5);
-  DrawCounts(rng, pos);
-  DrawCounts(rng, neg);
-  CHECK(std::accumulate(pos.begin(), pos.end(), 0u) == num_pos);
-  // The drawn rows written out: the k-th default in score order pos[k] times, and so on.
+  DrawGroupCounts(rng, pos_group, pos);
+  DrawGroupCounts(rng, neg_group, neg);
+  CHECK(std::accumulate(pos.begin(), pos.end(), 0u) == pos_group.size());
+  CHECK(std::accumulate(neg.begin(), neg.end(), 0u) == neg_group.size());
+  // The drawn rows written out: group g's score pos[g] times as a default, neg[g] times not.
   std::vector<double> y_drawn, s_drawn;
-  std::size_t next_pos = 0, next_neg = 0;
-  for (std::size_t k = 0; k < order.size(); ++k) {
-    const std::uint32_t times = positive[k] ? pos[next_pos++] : neg[next_neg++];
-    for (std::uint32_t t = 0; t < times; ++t) {
-      y_drawn.push_back(y[order[k]]);
-      s_drawn.push_back(s[order[k]]);
-    }
+  for (std::size_t g = 0; g < group_score.size(); ++g) {
+    y_drawn.insert(y_drawn.end(), pos[g], 1.0);
+    y_drawn.insert(y_drawn.end(), neg[g], 0.0);
+    s_drawn.insert(s_drawn.end(), pos[g] + neg[g], group_score[g]);
   }
   double auc = 0, ks = 0;
-  WeightedAucKs(group_pos, group_neg, pos, neg, auc, ks);
+  GroupAucKs(pos, neg, auc, ks);
   CHECK(auc == doctest::Approx(RocAuc(y_drawn, s_drawn)).epsilon(1e-12));
   CHECK(ks == doctest::Approx(KsStatistic(y_drawn, s_drawn).ks).epsilon(1e-12));
+  // A row's draws go to its own group: a class held in one group draws every row there.
+  std::vector<std::uint32_t> one(3);
+  DrawGroupCounts(rng, {1, 1, 1, 1}, one);
+  CHECK(one == std::vector<std::uint32_t>{0, 4, 0});
 }
 
 TEST_CASE("bootstrap intervals are reproducible by seed, the same natively and in WebAssembly") {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "loanlens/error.h"
@@ -46,19 +47,42 @@ void DrawStratified(const std::vector<std::vector<std::size_t>>& strata, Bootstr
     for (std::size_t k = 0; k < s.size(); ++k) weights[s[UniformBelow(rng, s.size())]] += 1;
 }
 
-void DrawCounts(BootstrapRng& rng, std::vector<std::uint32_t>& counts) {
-  const std::size_t n = counts.size();
-  std::fill(counts.begin(), counts.end(), 0u);
-  for (std::size_t k = 0; k < n; ++k) ++counts[UniformBelow(rng, n)];
+void DrawGroupCounts(BootstrapRng& rng, const std::vector<std::uint32_t>& row_group,
+                     std::vector<std::uint32_t>& group_counts) {
+  std::fill(group_counts.begin(), group_counts.end(), 0u);
+  const std::size_t n = row_group.size();
+  for (std::size_t k = 0; k < n; ++k) ++group_counts[row_group[UniformBelow(rng, n)]];
+}
+
+void GroupAucKs(const std::vector<std::uint32_t>& group_pos,
+                const std::vector<std::uint32_t>& group_neg, double& auc, double& ks) {
+  std::uint64_t total_pos = 0, total_neg = 0;
+  for (std::uint32_t c : group_pos) total_pos += c;
+  for (std::uint32_t c : group_neg) total_neg += c;
+  const double pos = static_cast<double>(total_pos), neg = static_cast<double>(total_neg);
+  // Ascending pass: each default beats the non-defaults below it, ties count 1/2.
+  double neg_below = 0, pairs = 0;
+  ks = 0;
+  double pos_above = pos, neg_above = neg;  // rows with score >= the current group's score
+  for (std::size_t g = 0; g < group_pos.size(); ++g) {
+    const double gp = group_pos[g], gn = group_neg[g];
+    pairs += gp * (neg_below + 0.5 * gn);
+    neg_below += gn;
+    // "score >= this group's score" flags pos_above of the defaults, neg_above of the others.
+    ks = std::max(ks, pos_above / pos - neg_above / neg);
+    pos_above -= gp;
+    neg_above -= gn;
+  }
+  auc = pairs / (pos * neg);
 }
 
 namespace {
 
-/// Rows sorted once by score, as groups of tied scores: how many defaults and non-defaults each
-/// group holds (ascending score).
+/// Rows sorted once by score into groups of tied scores (ascending): the group of each default
+/// and of each non-default, and how many of each class every group holds.
 struct RankedRows {
-  std::vector<std::uint32_t> group_pos, group_neg;
-  std::size_t num_positive = 0;
+  std::vector<std::uint32_t> pos_group, neg_group;  ///< group of the k-th row of the class
+  std::vector<std::uint32_t> group_pos, group_neg;  ///< rows of each class per group
 };
 
 RankedRows RankRows(const std::vector<double>& y, const std::vector<double>& score) {
@@ -72,63 +96,36 @@ RankedRows RankRows(const std::vector<double>& y, const std::vector<double>& sco
       r.group_pos.push_back(0);
       r.group_neg.push_back(0);
     }
+    const auto group = static_cast<std::uint32_t>(r.group_pos.size() - 1);
     const bool positive = y[order[k]] > 0.5;
     ++(positive ? r.group_pos : r.group_neg).back();
-    r.num_positive += positive;
+    (positive ? r.pos_group : r.neg_group).push_back(group);
   }
   return r;
 }
 
 }  // namespace
 
-void WeightedAucKs(const std::vector<std::uint32_t>& group_pos,
-                   const std::vector<std::uint32_t>& group_neg,
-                   const std::vector<std::uint32_t>& weight_pos,
-                   const std::vector<std::uint32_t>& weight_neg, double& auc, double& ks) {
-  std::uint64_t total_pos = 0, total_neg = 0;
-  for (std::uint32_t w : weight_pos) total_pos += w;
-  for (std::uint32_t w : weight_neg) total_neg += w;
-  const double pos = static_cast<double>(total_pos), neg = static_cast<double>(total_neg);
-  // Ascending pass for AUC: each positive beats the negatives below it, ties count 1/2. A
-  // group's defaults are the next group_pos[g] defaults in score order: one contiguous run of
-  // weight_pos (and likewise for the non-defaults).
-  double neg_below = 0, pairs = 0;
-  ks = 0;
-  double pos_above = pos, neg_above = neg;  // rows with score >= the current group's score
-  const std::uint32_t* wp = weight_pos.data();
-  const std::uint32_t* wn = weight_neg.data();
-  for (std::size_t g = 0; g < group_pos.size(); ++g) {
-    std::uint64_t gp = 0, gn = 0;
-    for (std::uint32_t k = 0; k < group_pos[g]; ++k) gp += *wp++;
-    for (std::uint32_t k = 0; k < group_neg[g]; ++k) gn += *wn++;
-    pairs += static_cast<double>(gp) * (neg_below + 0.5 * static_cast<double>(gn));
-    neg_below += static_cast<double>(gn);
-    // "score >= this group's score" flags pos_above of the positives, neg_above of the negatives.
-    ks = std::max(ks, pos_above / pos - neg_above / neg);
-    pos_above -= static_cast<double>(gp);
-    neg_above -= static_cast<double>(gn);
-  }
-  auc = pairs / (pos * neg);
-}
-
 RankIntervals BootstrapRankMetrics(const std::vector<double>& y, const std::vector<double>& score,
                                    const BootstrapOptions& options) {
   if (y.size() != score.size()) throw Error("bootstrap: y and score differ in length");
+  if (y.size() > std::numeric_limits<std::uint32_t>::max())
+    throw Error("bootstrap: more than 2^32 - 1 rows");
   const RankedRows ranked = RankRows(y, score);
-  if (ranked.num_positive == 0 || ranked.num_positive == y.size())
+  if (ranked.pos_group.empty() || ranked.neg_group.empty())
     throw Error("bootstrap: AUC and KS need both defaults and non-defaults");
-  // Each replicate resamples the defaults and the non-defaults separately: draw counts per rank
-  // within the class, so the pass in score order reads them in order.
-  std::vector<std::uint32_t> pos(ranked.num_positive, 1), neg(y.size() - ranked.num_positive, 1);
   double auc = 0, ks = 0;
-  WeightedAucKs(ranked.group_pos, ranked.group_neg, pos, neg, auc, ks);
+  GroupAucKs(ranked.group_pos, ranked.group_neg, auc, ks);
+  // Each replicate resamples the defaults and the non-defaults separately; only how many draws
+  // land in each tied group matters to AUC and KS.
+  std::vector<std::uint32_t> pos(ranked.group_pos.size()), neg(ranked.group_neg.size());
   std::vector<double> aucs, kss, ginis;
   BootstrapRng rng(options.seed);
   for (std::size_t r = 0; r < options.replicates; ++r) {
-    DrawCounts(rng, neg);
-    DrawCounts(rng, pos);
+    DrawGroupCounts(rng, ranked.neg_group, neg);
+    DrawGroupCounts(rng, ranked.pos_group, pos);
     double a = 0, k = 0;
-    WeightedAucKs(ranked.group_pos, ranked.group_neg, pos, neg, a, k);
+    GroupAucKs(pos, neg, a, k);
     aucs.push_back(a);
     kss.push_back(k);
     ginis.push_back(2 * a - 1);

@@ -52,18 +52,17 @@ struct RankIntervals {
   Interval auc, ks, gini;
 };
 
-/// One multinomial resample of n items: counts[k] = how often item k was drawn in n draws with
-/// replacement (n = counts.size()).
-void DrawCounts(BootstrapRng& rng, std::vector<std::uint32_t>& counts);
+/// One resample of a class's n rows (n = row_group.size(), drawn n times with replacement),
+/// counted per tied-score group: group_counts[g] = draws that fell on rows of group g, where the
+/// k-th row of the class lies in group row_group[k] (group_counts keeps its size, is zeroed).
+void DrawGroupCounts(BootstrapRng& rng, const std::vector<std::uint32_t>& row_group,
+                     std::vector<std::uint32_t>& group_counts);
 
-/// Weighted AUC (ties 1/2) and KS (max tpr - fpr) of rows sorted by score ascending, given as
-/// groups of tied scores (the number of defaults and of non-defaults in each) and the weights of
-/// the defaults and of the non-defaults in score order (the k-th default has weight_pos[k]);
-/// with all weights 1 they equal RocAuc and KsStatistic.
-void WeightedAucKs(const std::vector<std::uint32_t>& group_pos,
-                   const std::vector<std::uint32_t>& group_neg,
-                   const std::vector<std::uint32_t>& weight_pos,
-                   const std::vector<std::uint32_t>& weight_neg, double& auc, double& ks);
+/// AUC (ties 1/2) and KS (max tpr - fpr) of rows in groups of tied scores, ascending by score:
+/// group_pos[g] defaults and group_neg[g] non-defaults score the g-th lowest score. With the
+/// rows' own counts they equal RocAuc and KsStatistic.
+void GroupAucKs(const std::vector<std::uint32_t>& group_pos,
+                const std::vector<std::uint32_t>& group_neg, double& auc, double& ks);
 
 /// Bootstrap intervals of AUC, KS and Gini (2 AUC - 1). Throws loanlens::Error when a class is
 /// absent.
