@@ -568,6 +568,8 @@ Bundle TrainBundle(const TrainOptions& options) {
   context.threads = options.threads;
   context.progress = options.progress;
   if (rows.valid.num_rows > 0) context.valid = &valid_data;
+  std::vector<double> fitted_margins;
+  context.train_margins = &fitted_margins;
   std::unique_ptr<Model> model = options.make_model
                                      ? options.make_model(train_data)
                                      : family.train(train_data, model_params, context);
@@ -581,7 +583,9 @@ Bundle TrainBundle(const TrainOptions& options) {
       Calibrate(meta, Margins(*model, x_valid, rows.valid.num_rows, pre.NumInputs()),
                 rows.valid.target, settings.calibration);
   const std::vector<double> train_margins =
-      Margins(*model, x_train, rows.train.num_rows, pre.NumInputs());
+      fitted_margins.size() == rows.train.num_rows
+          ? std::move(fitted_margins)
+          : Margins(*model, x_train, rows.train.num_rows, pre.NumInputs());
   meta["explain"]["reference_pool"] =
       ReferencePool(rows.train, train_margins, settings.reference_pool_rows);
   Bundle bundle(std::move(schema), pre, std::move(model), std::move(meta));

@@ -162,3 +162,33 @@ TEST_CASE("gbdt early stopping keeps the best iteration") {
   CHECK(g.Trees().size() < 400);
   CHECK(g.Trees().size() == model->ToJson()["info"]["best_iteration"].get<std::size_t>());
 }
+
+TEST_CASE("gbdt leaves its training rows' margins, bit for bit the fitted model's") {
+  // Missing values, a row subsample (rows out of a tree's sample get its prediction), threads.
+  const auto train = tree_test::MakeSynthetic(3000, 11);
+  const TrainData view = tree_test::View(train, true);
+  for (const char* subsample : {"1", "0.6"}) {
+    std::vector<double> fitted;
+    TrainContext c;
+    c.threads = 2;
+    c.train_margins = &fitted;
+    auto model = Train(train, {{"n_trees", "60"}, {"max_depth", "5"}, {"subsample", subsample}}, c);
+    std::vector<double> predicted(train.num_rows);
+    model->PredictMargins(view.x, train.num_rows, predicted.data());
+    REQUIRE(fitted.size() == train.num_rows);
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < train.num_rows; ++i) differ += fitted[i] != predicted[i];
+    CHECK(differ == 0);
+  }
+  // Early stopping drops trees the margins include: the family leaves none.
+  const auto valid = tree_test::MakeSynthetic(1000, 12);
+  TrainData v = tree_test::View(valid, true);
+  std::vector<double> fitted;
+  TrainContext c;
+  c.valid = &v;
+  c.train_margins = &fitted;
+  auto model = Train(
+      train, {{"n_trees", "400"}, {"learning_rate", "0.3"}, {"early_stopping_rounds", "10"}}, c);
+  REQUIRE(static_cast<const GbdtModel&>(*model).Trees().size() < 400);
+  CHECK(fitted.empty());
+}

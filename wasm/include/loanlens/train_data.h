@@ -32,6 +32,10 @@ struct TrainContext {
   int threads = 1;
   /// Called with (done, total) work units; may be empty.
   std::function<void(std::size_t, std::size_t)> progress;
+  /// When set, a family that tracks its training rows' margins while fitting may leave them
+  /// here, bit for bit what the fitted model's PredictMargins gives on those rows, sparing the
+  /// caller that pass; otherwise it stays empty.
+  std::vector<double>* train_margins = nullptr;
 };
 
 }  // namespace loanlens

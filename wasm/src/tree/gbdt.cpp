@@ -707,6 +707,9 @@ std::unique_ptr<GbdtModel> TrainGbdt(const TrainData& data, const GbdtParams& pa
     info["best_valid_logloss"] = stopping.best_loss;
     if (params.early_stopping_rounds > 0) trees.resize(stopping.best_trees);
   }
+  // Every tree added its leaf to each row's margin in order, as PredictMargins sums them.
+  if (context.train_margins && trees.size() == info["trained_trees"].get<std::size_t>())
+    *context.train_margins = std::move(margin);
   auto model = std::make_unique<GbdtModel>(std::move(trees), base_score, DefaultInputNames(data),
                                            false, info);
   model->SetGroupsFrom(data);
