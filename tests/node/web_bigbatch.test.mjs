@@ -189,6 +189,27 @@ test('slices on record boundaries: the sliced run equals the one-slice run (host
   sameResult(await scoreSliced(bytes, 1500, { explain: false }), await scoreSliced(bytes, Infinity, { explain: false }), 'no SHAP');
 });
 
+test('the kept columns are the output lines\' cells: numbers as Number(cell), text interned', async () => {
+  const { store } = await scoreSliced(utf8('\ufeff' + hostileFile()), 2000);
+  const body = store.bodies.join('');
+  for (const [name, col] of store.numeric) {
+    const at = store.header.indexOf(name);
+    assert.ok(at >= 0, name);
+    const cells = [];
+    columnOfRecords(body, at, (c) => cells.push(c));
+    assert.equal(cells.length, store.length, name);
+    const values = col.toArray();
+    const differ = cells.filter((c, i) => !Object.is(c === '' ? NaN : Number(c), values[i]));
+    assert.deepEqual(differ, [], name);
+  }
+  assert.ok(store.numeric.size >= 3 && store.text.size >= 3, `${store.numeric.size} numeric, ${store.text.size} text`);
+  for (const [name, col] of store.text) {
+    const cells = [];
+    columnOfRecords(body, store.header.indexOf(name), (c) => cells.push(c));
+    assert.deepEqual(cells.filter((c, i) => c !== col.get(i)), [], name);
+  }
+});
+
 test('a semicolon file and a file with an open quote at the end', async () => {
   const lines = dataText.split('\n').filter((l) => l !== '').slice(0, 200);
   const semi = utf8(lines.map((l) => parseCsv(l + '\n')[0].map((c) => (c.includes(';') ? `"${c}"` : c)).join(';')).join('\n') + '\n');

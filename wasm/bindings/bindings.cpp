@@ -6,6 +6,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "loanlens/bundle.h"
 #include "loanlens/bundle_summary.h"
@@ -38,17 +40,23 @@ std::string ErrorReply(const char* message) {
   return json{{"error", message}}.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-/// Runs `f`, turning any exception into {"error": ...}; the reply itself is dumped with invalid
-/// UTF-8 replaced, so nothing thrown ever crosses the boundary.
+/// Runs `f`, which returns the reply text, turning any exception into {"error": ...}, so
+/// nothing thrown ever crosses the boundary.
 template <typename F>
-std::string Guard(F&& f) {
+std::string GuardText(F&& f) {
   try {
-    return f().dump(-1, ' ', false, json::error_handler_t::replace);
+    return f();
   } catch (const std::exception& e) {
     return ErrorReply(e.what());
   } catch (...) {
     return ErrorReply("internal error: unknown exception in the engine");
   }
+}
+
+/// Runs `f`, which returns a JSON reply: dumped with invalid UTF-8 replaced (GuardText).
+template <typename F>
+std::string Guard(F&& f) {
+  return GuardText([&] { return f().dump(-1, ' ', false, json::error_handler_t::replace); });
 }
 
 const loanlens::Bundle& GetBundle(int handle) {
@@ -201,68 +209,141 @@ std::string BatchFinish(int id) {
 
 void BatchClose(int id) { batches.erase(id); }
 
-/// Like Drain, for the page's compact store: the scored rows as `loanlens score` writes them,
-/// {"csv": their output lines (SafeCsvLine + "\n") in one string, "line_bytes": bytes per line,
-/// "rows": row numbers, "columns": {name: [cell per row]} for the output columns named in `keep`
-/// (those present)}, "header_csv" (the header line) once the header is known, and "header",
-/// "rejected", "warnings" as Drain.
-json DrainCsv(Batch& batch, const std::vector<std::string>& keep) {
-  std::vector<loanlens::ScoredRow> scored = batch.scorer->TakeRows();
+/// The output columns the page keeps compactly: {"numeric": [names], "text": [names]}.
+struct KeptColumns {
+  std::vector<std::string> numeric, text;
+};
+
+KeptColumns ParseKept(const std::string& keep_json) {
+  const json keep = loanlens::ParseJson(keep_json, "kept columns");
+  if (!keep.is_object() || !keep.contains("numeric") || !keep.contains("text"))
+    throw loanlens::Error("kept columns: expected {\"numeric\": [names], \"text\": [names]}");
+  return {keep.at("numeric").get<std::vector<std::string>>(),
+          keep.at("text").get<std::vector<std::string>>()};
+}
+
+/// Positions in `header` of the names present, with their names.
+std::vector<std::pair<std::string, std::size_t>> Positions(const std::vector<std::string>& names,
+                                                           const std::vector<std::string>& header) {
+  std::vector<std::pair<std::string, std::size_t>> out;
+  for (const auto& name : names)
+    for (std::size_t c = 0; c < header.size(); ++c)
+      if (header[c] == name) out.emplace_back(name, c);
+  return out;
+}
+
+/// True when `cell` is a JSON number token (-?digits[.digits][(e|E)[+-]digits]), as the
+/// engine's numeric cells are (FormatNumber, data/csv.h: shortest round-trip digits) except ""
+/// and "inf".
+bool IsJsonNumber(const std::string& cell) {
+  std::size_t i = 0;
+  const std::size_t n = cell.size();
+  auto digits = [&] {
+    const std::size_t from = i;
+    while (i < n && cell[i] >= '0' && cell[i] <= '9') ++i;
+    return i > from;
+  };
+  if (i < n && cell[i] == '-') ++i;
+  if (!digits()) return false;
+  if (i < n && cell[i] == '.' && (++i, !digits())) return false;
+  if (i < n && (cell[i] == 'e' || cell[i] == 'E')) {
+    ++i;
+    if (i < n && (cell[i] == '+' || cell[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == n;
+}
+
+/// The kept numeric columns as a JSON object {name: [number or null per row]}: each cell's own
+/// digits as the number (null where the cell is not a number, as "" and "inf"), so JSON.parse
+/// gives the very double Number(cell) gives, with no formatting or parsing here.
+std::string NumericColumns(const std::vector<loanlens::ScoredRow>& rows,
+                           const std::vector<std::pair<std::string, std::size_t>>& columns) {
+  std::string out = "{";
+  for (const auto& [name, c] : columns) {
+    if (out.size() > 1) out += ',';
+    out += json(name).dump(-1, ' ', false, json::error_handler_t::replace);
+    out += ":[";
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (i > 0) out += ',';
+      const std::string& cell = rows[i].cells[c];
+      out += IsJsonNumber(cell) ? cell : "null";
+    }
+    out += ']';
+  }
+  return out + "}";
+}
+
+/// A text output column interned: {"table": distinct cells in first-seen order, "codes": the
+/// index into table of each row's cell}.
+json TextColumn(const std::vector<loanlens::ScoredRow>& rows, std::size_t c) {
+  std::unordered_map<std::string, std::size_t> index;
+  json table = json::array(), codes = json::array();
+  for (const auto& r : rows) {
+    const auto [it, added] = index.emplace(r.cells[c], index.size());
+    if (added) table.push_back(r.cells[c]);
+    codes.push_back(it->second);
+  }
+  return {{"table", std::move(table)}, {"codes", std::move(codes)}};
+}
+
+/// Like Drain, for the page's compact store. The reply is one line of JSON, then the scored
+/// rows' output lines as `loanlens score` writes them (SafeCsvLine + "\n"), raw, to the end:
+/// {"line_bytes": bytes per line, "rows": row numbers, "numeric": {name: NumericColumn},
+///  "text": {name: TextColumn}} for the kept columns present, "header_csv" (the header line)
+/// once the header is known, and "header", "rejected", "warnings" as Drain. (JSON never holds
+/// a raw newline, so the first one ends it; the lines stay out of it, unescaped.)
+std::string DrainCsv(Batch& batch, const KeptColumns& keep, const json* summary = nullptr) {
+  const std::vector<loanlens::ScoredRow> scored = batch.scorer->TakeRows();
   json out = Drain(batch);  // header, rejected, warnings (the rows are taken already)
   const auto& header = batch.scorer->OutputHeader();
   if (!header.empty()) out["header_csv"] = loanlens::SafeCsvLine(header) + "\n";
-  std::vector<std::pair<std::string, std::size_t>> picked;
-  for (const auto& name : keep)
-    for (std::size_t c = 0; c < header.size(); ++c)
-      if (header[c] == name) picked.emplace_back(name, c);
   std::string csv;
-  json line_bytes = json::array(), row_numbers = json::array(), columns = json::object();
-  std::vector<json> cells(picked.size(), json::array());
+  json line_bytes = json::array(), row_numbers = json::array();
   for (const auto& r : scored) {
     const std::size_t before = csv.size();
     csv += loanlens::SafeCsvLine(r.cells);
     csv += '\n';
     line_bytes.push_back(csv.size() - before);
     row_numbers.push_back(r.row);
-    for (std::size_t k = 0; k < picked.size(); ++k) cells[k].push_back(r.cells[picked[k].second]);
   }
-  for (std::size_t k = 0; k < picked.size(); ++k) columns[picked[k].first] = std::move(cells[k]);
-  out["csv"] = std::move(csv);
+  json text = json::object();
+  for (const auto& [name, c] : Positions(keep.text, header)) text[name] = TextColumn(scored, c);
   out["line_bytes"] = std::move(line_bytes);
   out["rows"] = std::move(row_numbers);
-  out["columns"] = std::move(columns);
-  return out;
+  out["text"] = std::move(text);
+  if (summary) out["summary"] = *summary;
+  std::string reply = out.dump(-1, ' ', false, json::error_handler_t::replace);
+  reply.pop_back();  // the object's closing brace: "numeric" goes in, written directly
+  reply += ",\"numeric\":" + NumericColumns(scored, Positions(keep.numeric, header)) + "}\n";
+  return reply + csv;
 }
 
-std::vector<std::string> KeepColumns(const std::string& keep_json) {
-  const json keep = loanlens::ParseJson(keep_json, "kept columns");
-  return keep.get<std::vector<std::string>>();
-}
-
-/// batchFeed with the reply of DrainCsv; `keep_json` is a JSON array of output column names.
+/// batchFeed with the reply of DrainCsv; `keep_json` names the kept columns (KeptColumns).
 std::string BatchFeedCsv(int id, const std::string& chunk, const std::string& keep_json) {
-  return Guard([&] {
+  return GuardText([&] {
     auto it = batches.find(id);
     if (it == batches.end()) throw loanlens::Error("no batch with id " + std::to_string(id));
+    const KeptColumns keep = ParseKept(keep_json);
     it->second.scorer->Feed(chunk);
-    return DrainCsv(it->second, KeepColumns(keep_json));
+    return DrainCsv(it->second, keep);
   });
 }
 
 /// batchFinish with the reply of DrainCsv plus "summary"; the batch is closed.
 std::string BatchFinishCsv(int id, const std::string& keep_json) {
-  return Guard([&] {
+  return GuardText([&] {
     auto it = batches.find(id);
     if (it == batches.end()) throw loanlens::Error("no batch with id " + std::to_string(id));
     Batch batch = std::move(it->second);
     batches.erase(it);
+    const KeptColumns keep = ParseKept(keep_json);
     batch.scorer->Finish();
-    json out = DrainCsv(batch, KeepColumns(keep_json));
-    out["summary"] = {{"rows_in", batch.scorer->RowsIn()},
-                      {"scored", batch.scorer->RowsScored()},
-                      {"rejected", batch.scorer->RowsRejected()}};
-    if (batch.scorer->Explains()) out["summary"]["mean_abs_shap"] = MeanAbsShap(batch);
-    return out;
+    json summary = {{"rows_in", batch.scorer->RowsIn()},
+                    {"scored", batch.scorer->RowsScored()},
+                    {"rejected", batch.scorer->RowsRejected()}};
+    if (batch.scorer->Explains()) summary["mean_abs_shap"] = MeanAbsShap(batch);
+    return DrainCsv(batch, keep, &summary);
   });
 }
 

@@ -11,7 +11,8 @@ declare module '*loanlens.mjs' {
     batchFeed(batchId: number, chunkText: string): string;
     batchFinish(batchId: number): string;
     batchClose(batchId: number): void;
-    /// batchFeed for the page's compact store: {"csv", "line_bytes", "rows", "columns", ...}.
+    /// batchFeed for the page's compact store: a line of JSON {"line_bytes", "rows", "numeric",
+    /// "text", ...}, then the output lines (bindings.cpp, DrainCsv).
     batchFeedCsv(batchId: number, chunkText: string, keepJson: string): string;
     /// batchFinish likewise, with "summary"; closes the batch.
     batchFinishCsv(batchId: number, keepJson: string): string;

@@ -425,9 +425,8 @@ std::string FormatNumber(double v) {
   // exactly `v`, without printf/strtod, which are very slow in WebAssembly (software long double).
   char buf[64];
   char* end = nlohmann::detail::to_chars(buf, buf + sizeof buf, v);
-  std::string out(buf, end);
-  if (out.size() > 2 && out.compare(out.size() - 2, 2, ".0") == 0) out.resize(out.size() - 2);
-  return out;
+  if (end - buf > 2 && end[-2] == '.' && end[-1] == '0') end -= 2;  // "12.0" is written "12"
+  return std::string(buf, end);
 }
 
 }  // namespace loanlens

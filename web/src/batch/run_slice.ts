@@ -39,16 +39,20 @@ export interface SliceIo {
   check(): void;
 }
 
-/// The output columns the page keeps compactly (the engine returns their cells per row).
-export const kKeepJson = JSON.stringify([...kNumericColumns, ...kTextColumns]);
+/// The output columns the page keeps compactly: the engine returns the numeric ones as numbers
+/// and the text ones interned (bindings.cpp, DrainCsv).
+export const kKeepJson = JSON.stringify({ numeric: kNumericColumns, text: kTextColumns });
 
 /// An {"error": ...} reply of the engine, as an exception with its message.
 export class EngineReplyError extends Error {}
 
+/// A DrainCsv reply is a line of JSON, then the output lines as they are (an error reply is the
+/// JSON alone).
 function parseReply(text: string): CsvReply {
-  const value = JSON.parse(text) as CsvReply & { error?: string };
+  const end = text.indexOf('\n');
+  const value = JSON.parse(end < 0 ? text : text.slice(0, end)) as Omit<CsvReply, 'csv'> & { error?: string };
   if (typeof value.error === 'string') throw new EngineReplyError(value.error);
-  return value;
+  return { ...value, csv: end < 0 ? '' : text.slice(end + 1) };
 }
 
 /// Returns the engine's last reply (with its summary) and the milliseconds spent in the engine.

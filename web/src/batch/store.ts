@@ -7,9 +7,9 @@
 import type { BatchRejected, BatchSummary } from '../types.ts';
 import { ChunkedColumn, InternedColumn } from './columns.ts';
 
-/// Output columns kept as numbers (the engine's cells, Number()ed; '' becomes NaN).
+/// Output columns kept as numbers (the engine's cells as numbers; an empty cell becomes NaN).
 export const kNumericColumns = ['pd', 'margin', 'points', 'expected_loss', 'rate', 'max_amount'];
-/// Output columns kept as interned strings.
+/// Output columns kept as interned strings (the engine interns them per part).
 export const kTextColumns = ['band', 'rules', 'reason_1', 'reason_2', 'reason_3', 'reason_4'];
 /// Rejected rows and warnings listed (with their row numbers) at most; the counts are complete.
 export const kMaxListed = 100_000;
@@ -28,7 +28,10 @@ export interface CsvReply {
   csv: string;
   line_bytes: number[];
   rows: number[];
-  columns: Record<string, string[]>;
+  /// Kept numeric columns: each row's value (null: the cell is not a finite number).
+  numeric: Record<string, (number | null)[]>;
+  /// Kept text columns, interned by the engine: table[codes[i]] is row i's cell.
+  text: Record<string, { table: string[]; codes: number[] }>;
   rejected: BatchRejected[];
   warnings?: RowWarning[];
   summary?: BatchSummary;
@@ -54,29 +57,16 @@ export function compactPart<B>(reply: CsvReply, body: (csv: string) => B): Compa
   const n = reply.rows.length;
   const numeric: CompactPart['numeric'] = {};
   for (const name of kNumericColumns) {
-    const cells = reply.columns[name];
-    if (!cells) continue;
+    const values = reply.numeric[name];
+    if (!values) continue;
     const v = new Float64Array(n);
-    for (let i = 0; i < n; i++) v[i] = cells[i] === '' ? NaN : Number(cells[i]);
+    for (let i = 0; i < n; i++) v[i] = values[i] ?? NaN;
     numeric[name] = v;
   }
   const text: CompactPart['text'] = {};
   for (const name of kTextColumns) {
-    const cells = reply.columns[name];
-    if (!cells) continue;
-    const index = new Map<string, number>();
-    const table: string[] = [];
-    const codes = new Uint32Array(n);
-    for (let i = 0; i < n; i++) {
-      let c = index.get(cells[i]);
-      if (c === undefined) {
-        c = table.length;
-        table.push(cells[i]);
-        index.set(cells[i], c);
-      }
-      codes[i] = c;
-    }
-    text[name] = { codes, table };
+    const column = reply.text[name];
+    if (column) text[name] = { codes: Uint32Array.from(column.codes), table: column.table };
   }
   let bodyBytes = 0;
   for (const b of reply.line_bytes) bodyBytes += b;
