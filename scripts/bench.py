@@ -8,8 +8,8 @@ Run with Debian's interpreter (python3-sklearn, python3-xgboost): /usr/bin/pytho
 For each dataset, `loanlens split` writes the 80/20 stratified split (seed 7); both sides then use
 exactly these rows and the same columns (every column but the target and the row id: the
 benchmark compares algorithms, so protected attributes are inputs here on both sides).
-- LoanLens: `loanlens train --timings` (fit seconds: the model family's training alone, including
-  its binning), `loanlens evaluate --json` (AUC), `loanlens bench` (margins and SHAP for every
+- LoanLens: `loanlens train --threads 1 --timings` (fit seconds: the model family's training
+  alone, including its binning), `loanlens evaluate --json` (AUC), `loanlens bench` (margins and SHAP for every
   test row, from rows already parsed and preprocessed).
 - gbdt vs XGBoost `tree_method=hist` (300 trees, depth 4, eta 0.05, 256 bins, nthread=1):
   fit = DMatrix construction + training; predict = margins; SHAP = pred_contribs.
@@ -131,7 +131,7 @@ def ours(split, tmp, model, params, repeat, shap=True):
     # min_frequency=1: every category level gets its own column, as in the references' design.
     args = ["train", "--data", split.train_csv, "--valid", split.valid_csv, "--target",
             split.target, "--positive", split.positive, "--schema", split.schema, "--model",
-            model, "--out", bundle, "--timings", "--param", "min_frequency=1"]
+            model, "--out", bundle, "--timings", "--threads", "1", "--param", "min_frequency=1"]
     for p in params:
         args += ["--param", p]
     fit = min(json.loads(cli(*args, stderr=True).strip().splitlines()[-1])["fit_seconds"]
