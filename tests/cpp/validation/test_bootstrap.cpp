@@ -57,8 +57,9 @@ TEST_CASE("weighted AUC and KS with unit weights equal RocAuc and KsStatistic") 
   CHECK(r.auc.lower == r.auc.estimate);  // no replicates: no interval
 }
 
-TEST_CASE("AUC and KS of one resample counted per tied group equal RocAuc and KsStatistic of "
-          "the rows drawn") {
+TEST_CASE(
+    "AUC and KS of one resample counted per tied group equal RocAuc and KsStatistic of "
+    "the rows drawn") {
   std::vector<double> y, s;
   Sample(y, s, 300);
   // Rows in score order (stable), their tied-score groups, and each class's rows by group.

@@ -90,8 +90,8 @@ bool SetColumnEdges(std::vector<double>& values, std::size_t f, int max_bins, Bi
   std::sort(values.begin(), values.end());
   // A column with missing values keeps one of the (at most 256) bins for them.
   const bool has_missing = values.size() < b->num_rows;
-  const std::size_t cap = static_cast<std::size_t>(has_missing ? std::min(max_bins - 1, 255)
-                                                               : std::min(max_bins, 256));
+  const std::size_t cap =
+      static_cast<std::size_t>(has_missing ? std::min(max_bins - 1, 255) : std::min(max_bins, 256));
   const DistinctValues distinct = CountDistinct(values);
   b->edges[f] = BinEdges(distinct, values.size(), cap);
   b->num_bins[f] = static_cast<int>(b->edges[f].size()) + 1;

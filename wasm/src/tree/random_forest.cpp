@@ -167,20 +167,32 @@ std::unique_ptr<RandomForestModel> RandomForestModel::FromJson(const nlohmann::j
 namespace {
 
 struct ClassStats {
-  double w0 = 0, w1 = 0;  ///< weight of class 0 / class 1
-  std::uint32_t n = 0;    ///< distinct rows
+  double w[2] = {0, 0};  ///< weight of class 0 / class 1
+  std::uint32_t n = 0;   ///< distinct rows
   void Add(const ClassStats& o) {
-    w0 += o.w0;
-    w1 += o.w1;
+    w[0] += o.w[0];
+    w[1] += o.w[1];
     n += o.n;
   }
-  double Weight() const { return w0 + w1; }
+  double Weight() const { return w[0] + w[1]; }
   /// Sum of squared class weights over the total: the node's Gini "purity" times its weight.
   double Purity() const {
-    const double w = w0 + w1;
-    return w > 0 ? (w0 * w0 + w1 * w1) / w : 0;
+    const double total = w[0] + w[1];
+    return total > 0 ? (w[0] * w[0] + w[1] * w[1]) / total : 0;
   }
 };
+
+/// A row of the tree's sample where the node scans read it: its weight and class, kept in the
+/// order of TreeState::rows so a node's scan reads them in sequence.
+struct RowAt {
+  double weight;
+  std::uint32_t positive;  ///< 1 for class 1
+};
+
+void AddRow(ClassStats& c, const RowAt& row) {
+  c.w[row.positive] += row.weight;
+  c.n += 1;
+}
 
 struct RfSplit {
   double gain = 0;
@@ -213,10 +225,12 @@ struct TreeState {
   Rng rng;
   std::vector<std::uint32_t> rows;  ///< the rows drawn at least once, reordered by node
   std::vector<double> weight;       ///< per training row: draws x sample weight
+  std::vector<RowAt> at;            ///< weight and class of rows[i], at i
   std::vector<std::uint32_t> tmp, keys;
-  std::vector<int> order;        ///< feature draw order
-  std::vector<ClassStats> hist;  ///< class weights per bin of the feature being scanned
-  std::vector<int> occupied;     ///< its non-empty bins, ascending
+  std::vector<int> order;         ///< feature draw order
+  std::vector<ClassStats> hist;   ///< class weights per bin of the feature being scanned
+  std::vector<ClassStats> hist2;  ///< a second one, for alternate rows of large nodes
+  std::vector<int> occupied;      ///< its non-empty bins, ascending
 };
 
 /// Grows the trees of a forest on the binned training data, depth first: at each node mtry
@@ -257,32 +271,40 @@ class ForestGrower {
         s.rows.push_back(static_cast<std::uint32_t>(r));
         s.weight[r] = count[r] * (data_.weight ? data_.weight[r] : 1.0);
       }
+    s.at.resize(s.rows.size());
+    Gather(s, 0, s.rows.size());
     s.tmp.resize(s.rows.size());
     s.order.resize(data_.num_inputs);
     s.hist.resize(257);
+    s.hist2.resize(257);
     return s;
   }
 
-  ClassStats Stats(const TreeState& s, std::size_t begin, std::size_t end) const {
-    ClassStats c;
+  /// s.at[begin, end) from the rows there (after they are drawn or partitioned).
+  void Gather(TreeState& s, std::size_t begin, std::size_t end) const {
     for (std::size_t i = begin; i < end; ++i) {
       const std::uint32_t r = s.rows[i];
-      (data_.y[r] == 1 ? c.w1 : c.w0) += s.weight[r];
-      c.n += 1;
+      s.at[i] = {s.weight[r], data_.y[r] == 1 ? 1u : 0u};
     }
+  }
+
+  static ClassStats Stats(const TreeState& s, std::size_t begin, std::size_t end) {
+    ClassStats c;
+    for (std::size_t i = begin; i < end; ++i) c.w[s.at[i].positive] += s.at[i].weight;
+    c.n = static_cast<std::uint32_t>(end - begin);
     return c;
   }
 
   static Node MakeNode(const ClassStats& c) {
     Node node;
-    node.value = c.Weight() > 0 ? c.w1 / c.Weight() : 0.0;
+    node.value = c.Weight() > 0 ? c.w[1] / c.Weight() : 0.0;
     node.cover = c.Weight();
     return node;
   }
 
   /// Whether a node may be split: impure, large enough, within the depth and load limits.
   bool Splittable(const PendingNode& node, const ClassStats& total, const Tree& tree) const {
-    if (total.w0 == 0 || total.w1 == 0) return false;  // pure
+    if (total.w[0] == 0 || total.w[1] == 0) return false;  // pure
     if (total.n < 2 * static_cast<std::uint32_t>(p_.min_samples_leaf)) return false;
     if (p_.max_depth > 0 && node.depth >= p_.max_depth) return false;
     // The load limits (limits.h): every tree trained here loads again.
@@ -323,25 +345,35 @@ class ForestGrower {
       std::sort(s.keys.begin(), s.keys.end());
       for (std::uint32_t key : s.keys) {
         const int b = static_cast<int>(key >> 16);
-        const std::uint32_t r = s.rows[node.begin + (key & 0xffffu)];
+        const RowAt& row = s.at[node.begin + (key & 0xffffu)];
         ClassStats& c = b == nb ? miss : s.hist[b];
         if (b != nb && (s.occupied.empty() || s.occupied.back() != b)) {
           s.occupied.push_back(b);
           c = ClassStats{};
         }
-        (data_.y[r] == 1 ? c.w1 : c.w0) += s.weight[r];
+        c.w[row.positive] += row.weight;
         c.n += 1;
       }
       return;
     }
-    std::fill(s.hist.begin(), s.hist.begin() + nb, ClassStats{});
-    for (std::size_t i = node.begin; i < node.end; ++i) {
-      const std::uint32_t r = s.rows[i];
-      const int b = col[r];
-      ClassStats& c = b == nb ? miss : s.hist[b];
-      (data_.y[r] == 1 ? c.w1 : c.w0) += s.weight[r];
-      c.n += 1;
+    // Bin nb (the missing bin) is s.hist[nb]: no branch per row.
+    std::fill(s.hist.begin(), s.hist.begin() + nb + 1, ClassStats{});
+    if (cnt >= 8 * static_cast<std::size_t>(nb + 1)) {
+      // Alternate rows go to a second histogram, merged after: consecutive rows in one bin no
+      // longer wait on each other's add. (The order of the adds changes; with whole-number
+      // weights, bootstrap counts, the sums are exact either way.)
+      std::fill(s.hist2.begin(), s.hist2.begin() + nb + 1, ClassStats{});
+      std::size_t i = node.begin;
+      for (; i + 1 < node.end; i += 2) {
+        AddRow(s.hist[col[s.rows[i]]], s.at[i]);
+        AddRow(s.hist2[col[s.rows[i + 1]]], s.at[i + 1]);
+      }
+      if (i < node.end) AddRow(s.hist[col[s.rows[i]]], s.at[i]);
+      for (int b = 0; b <= nb; ++b) s.hist[b].Add(s.hist2[b]);
+    } else {
+      for (std::size_t i = node.begin; i < node.end; ++i) AddRow(s.hist[col[s.rows[i]]], s.at[i]);
     }
+    miss.Add(s.hist[nb]);
     for (int b = 0; b < nb; ++b)
       if (s.hist[b].n > 0) s.occupied.push_back(b);
   }
@@ -359,8 +391,8 @@ class ForestGrower {
         ClassStats l = left;
         if (side == 1) l.Add(miss);
         ClassStats r;
-        r.w0 = total.w0 - l.w0;
-        r.w1 = total.w1 - l.w1;
+        r.w[0] = total.w[0] - l.w[0];
+        r.w[1] = total.w[1] - l.w[1];
         r.n = total.n - l.n;
         if (l.n < msl || r.n < msl) continue;
         const double gain = l.Purity() + r.Purity() - parent;
@@ -374,8 +406,8 @@ class ForestGrower {
     }
     if (miss.n > 0 && !s.occupied.empty()) {
       ClassStats r = miss, l;
-      l.w0 = total.w0 - r.w0;
-      l.w1 = total.w1 - r.w1;
+      l.w[0] = total.w[0] - r.w[0];
+      l.w[1] = total.w[1] - r.w[1];
       l.n = total.n - r.n;
       const double gain = l.Purity() + r.Purity() - parent;
       if (l.n >= msl && r.n >= msl && gain > best.gain) {
@@ -389,8 +421,10 @@ class ForestGrower {
 
   /// Stable partition of the node's rows, left rows first; returns the split point.
   std::size_t Partition(TreeState& s, const PendingNode& node, const RfSplit& best) const {
-    return PartitionRows(binned_, best.feature, best.bin, best.default_left, s.rows.data(),
-                         node.begin, node.end, s.tmp.data());
+    const std::size_t mid = PartitionRows(binned_, best.feature, best.bin, best.default_left,
+                                          s.rows.data(), node.begin, node.end, s.tmp.data());
+    Gather(s, node.begin, node.end);
+    return mid;
   }
 
   /// Records the split in the node and adds its two children (left popped first).
