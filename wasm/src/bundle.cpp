@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "loanlens/data/protected_names.h"
 #include "loanlens/error.h"
 #include "loanlens/json_util.h"
 #include "loanlens/limits.h"
@@ -214,7 +215,17 @@ void Bundle::ResolveFields() {
     const auto& ratio = Feature(j).derived_ratio;
     fields_.ratio_numerator.push_back(ratio.size() == 2 ? FeatureIndex(ratio[0]) : -1);
     fields_.ratio_denominator.push_back(ratio.size() == 2 ? FeatureIndex(ratio[1]) : -1);
+    fields_.prohibited.push_back(IsDefaultProtected(features_[j]));
   }
+  const auto training = meta_.find("training");
+  if (training == meta_.end() || !training->is_object()) return;
+  const auto listed = training->find("prohibited_basis");
+  if (listed == training->end() || !listed->is_array()) return;
+  for (const auto& name : *listed)
+    if (name.is_string()) {
+      const int j = FeatureIndex(name.get<std::string>());
+      if (j >= 0) fields_.prohibited[j] = 1;
+    }
 }
 
 void Bundle::SetBaseValue(double base) {

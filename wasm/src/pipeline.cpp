@@ -160,22 +160,6 @@ const std::vector<std::string>& PipelineParamKeys() {
   return keys;
 }
 
-bool IsDefaultProtected(const std::string& column_name) {
-  const std::string n = Lower(column_name);
-  for (const char* word : {"sex", "gender", "marital", "marriage", "personal_status", "race",
-                           "ethnic", "religion", "national", "foreign", "age"}) {
-    const std::string w = word;
-    const auto pos = n.find(w);
-    if (pos == std::string::npos) continue;
-    // "age" only as a whole word ("age", "age_years", "person_age"), not "mortgage" or "page".
-    const bool start = pos == 0 || !std::isalpha(static_cast<unsigned char>(n[pos - 1]));
-    const bool end =
-        pos + w.size() == n.size() || !std::isalpha(static_cast<unsigned char>(n[pos + w.size()]));
-    if (w != "age" || (start && end)) return true;
-  }
-  return false;
-}
-
 namespace {
 using Clock = std::chrono::steady_clock;
 /// The policy keys of --param (Policy::Set validates each; Validate() the whole).

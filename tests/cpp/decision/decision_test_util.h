@@ -49,6 +49,16 @@ inline loanlens::Bundle WithSchema(const loanlens::Bundle& b,
                           loanlens::ModelFromJson(b.GetModel().ToJson()), b.Meta());
 }
 
+/// The bundle rebuilt with its metadata edited by `edit` (what a bundle resolves from its
+/// metadata is resolved again).
+inline loanlens::Bundle WithMeta(const loanlens::Bundle& b,
+                                 const std::function<void(nlohmann::json&)>& edit) {
+  nlohmann::json meta = b.Meta();
+  edit(meta);
+  return loanlens::Bundle(b.GetSchema(), b.GetPreprocessor(),
+                          loanlens::ModelFromJson(b.GetModel().ToJson()), meta);
+}
+
 /// The rows of a dataset (models/data/FILE) parsed with the bundle's schema.
 inline loanlens::Frame ReadRows(const loanlens::Bundle& b, const std::string& file) {
   std::istringstream in(loanlens::ReadFile(Source("models/data/" + file)));

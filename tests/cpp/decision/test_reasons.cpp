@@ -49,7 +49,8 @@ TEST_CASE("reasons: the most adverse material features, at most max_reasons, in 
   }
 }
 
-TEST_CASE("reasons: never a prohibited basis, and a missing value reads as incomplete information") {
+TEST_CASE(
+    "reasons: never a prohibited basis, and a missing value reads as incomplete information") {
   Bundle b = Bundle::Parse(test::DecisionBundle("gbdt").Dump());
   const Frame f = test::GermanRows(b);
   std::size_t i = NotApproved(b, f, 0);
@@ -57,8 +58,9 @@ TEST_CASE("reasons: never a prohibited basis, and a missing value reads as incom
   REQUIRE_FALSE(d.reasons.empty());
   const std::string top = d.reasons[0].feature;
   // An imported model may use a prohibited basis: the bundle marks it and it is never a reason.
-  b.Meta()["training"]["prohibited_basis"] = {top};
-  d = Decide(b, f.Row(i), {});
+  const Bundle marked = decision_test::WithMeta(
+      b, [&](nlohmann::json& m) { m["training"]["prohibited_basis"] = {top}; });
+  d = Decide(marked, f.Row(i), {});
   for (const auto& r : d.reasons) CHECK(r.feature != top);
 
   const Bundle& g = test::DecisionBundle("gbdt");

@@ -55,6 +55,9 @@ class Bundle {
   /// Contributions of each original feature to margin - reference margin for one parsed row
   /// (exact where the model has an interventional method; see Reference::Contributions).
   std::vector<double> ReferenceContributions(const double* raw) const;
+  /// The metadata, editable while a bundle is being assembled (training adds its evidence).
+  /// What the bundle resolves from it when built (Fields(), the base value) stays as it was:
+  /// build a new Bundle to change those.
   nlohmann::json& Meta() { return meta_; }
   const nlohmann::json& Meta() const { return meta_; }
   /// The feature columns in row order (a parsed row holds one value per feature).
@@ -70,6 +73,9 @@ class Bundle {
     int exposure = -1;                                    ///< policy.ead_feature, else the amount
     std::vector<int> key_fields;                          ///< policy.key_fields, in order
     std::vector<int> ratio_numerator, ratio_denominator;  ///< per feature: its derived_ratio
+    /// Per feature: a prohibited basis, never given as a reason (an IsDefaultProtected() name,
+    /// or listed in meta.training.prohibited_basis, as an imported model may use one).
+    std::vector<char> prohibited;
   };
   const FieldPositions& Fields() const { return fields_; }
   /// Sets explain.base_value of the metadata (training, once explanations are computed).

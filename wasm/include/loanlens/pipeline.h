@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "loanlens/bundle.h"
+#include "loanlens/data/protected_names.h"
 #include "loanlens/model_registry.h"
 
 namespace loanlens {
@@ -59,10 +60,6 @@ std::vector<std::string> ProhibitedBasis(const Bundle& bundle);
 /// min_frequency, missing_indicators (0|1), clip_quantile, calibration (none|platt|isotonic),
 /// and the policy keys base_points, base_odds, pdo, approve_below, decline_at, max_reasons.
 const std::vector<std::string>& PipelineParamKeys();
-
-/// Columns kept out of model inputs by default because they are, or stand in for, a prohibited
-/// basis for credit decisions (sex, marital status, national origin, race, religion, age).
-bool IsDefaultProtected(const std::string& column_name);
 
 /// Sets the roles a user would expect: `target` -> target; "ID", "id", "*_id", "*ID" -> id;
 /// IsDefaultProtected() names -> protected; everything else stays a feature.

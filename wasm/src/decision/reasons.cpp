@@ -7,7 +7,6 @@
 
 #include "loanlens/bundle.h"
 #include "loanlens/decision/text.h"
-#include "loanlens/pipeline.h"
 
 namespace loanlens {
 namespace {
@@ -16,18 +15,6 @@ std::string DefaultCode(std::size_t feature_index) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "R%02zu", feature_index + 1);
   return buf;
-}
-
-/// A feature that may never be given as a reason: a prohibited basis (by name, or marked so by
-/// the bundle, e.g. an imported model that uses one).
-bool IsProhibitedBasis(const Bundle& b, const std::string& feature) {
-  if (IsDefaultProtected(feature)) return true;
-  const auto& training = b.Meta().at("training");
-  if (!training.contains("prohibited_basis") || !training["prohibited_basis"].is_array())
-    return false;
-  for (const auto& name : training["prohibited_basis"])
-    if (name.is_string() && name.get<std::string>() == feature) return true;
-  return false;
 }
 
 /// The reason text for feature j of the applicant (catalogue first, then defaults).
@@ -94,7 +81,7 @@ std::vector<ReasonItem> AdverseReasons(const Bundle& bundle, const double* raw,
   for (std::size_t j : Ranked(features, points, true)) {
     if (static_cast<int>(out.size()) >= p.max_reasons) break;
     if (!(points[j] <= -p.min_reason_points) || points[j] >= 0) break;
-    if (IsProhibitedBasis(bundle, features[j])) continue;
+    if (bundle.Fields().prohibited[j]) continue;
     const ColumnSpec& c = bundle.Feature(j);
     const double ref_mean = j < mean.size() ? mean[j] : std::nan("");
     out.push_back({features[j], c.reason_code.empty() ? DefaultCode(j) : c.reason_code,
@@ -111,7 +98,7 @@ std::vector<ReasonItem> MainFactors(const Bundle& bundle, const double* raw,
   std::vector<ReasonItem> out;
   for (std::size_t j : Ranked(features, points, false)) {
     if (static_cast<int>(out.size()) >= p.max_reasons || !(points[j] > 0)) break;
-    if (IsProhibitedBasis(bundle, features[j])) continue;
+    if (bundle.Fields().prohibited[j]) continue;
     const ColumnSpec& c = bundle.Feature(j);
     out.push_back({features[j], c.reason_code.empty() ? DefaultCode(j) : c.reason_code,
                    FactorText(c, raw[j]), points[j], contributions[j], false});
