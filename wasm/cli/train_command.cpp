@@ -109,7 +109,8 @@ void AddTrainCommand(CLI::App& app, int& rc) {
       ->check(CLI::Range(1, 256));
   cmd->add_flag(
       "--timings", o->timings,
-      "Print seconds per phase (read, preprocess, fit, evaluate, save) as JSON on stderr");
+      "Print seconds per phase (read, preprocess, fit, explain, evidence, save) as JSON on "
+      "stderr");
   cmd->callback([o, &rc] { rc = TrainCommand(*o); });
 }
 

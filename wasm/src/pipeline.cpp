@@ -576,8 +576,9 @@ Bundle TrainBundle(const TrainOptions& options) {
   const Frame& ef = rows.valid.num_rows > 0 ? rows.valid : rows.train;
   const HeldOutScores scores = ExplainHeldOut(bundle, ef, crossfit_pd, options, settings,
                                               !pipeline_params.count("key_fields"));
+  timer.Done("explain_seconds");
   AddEvidence(bundle, rows, train_margins, scores, options, settings.calibration);
-  timer.Done("evaluate_seconds");
+  timer.Done("evidence_seconds");
   if (options.timings) *options.timings = timings;
   return bundle;
 }
