@@ -232,9 +232,9 @@ std::vector<std::pair<std::string, std::size_t>> Positions(const std::vector<std
   return out;
 }
 
-/// True when `cell` is a JSON number token (-?digits[.digits][(e|E)[+-]digits]), as the
-/// engine's numeric cells are (FormatNumber, data/csv.h: shortest round-trip digits) except ""
-/// and "inf".
+/// True when `cell` is a JSON number token (-?int[.digits][(e|E)[+-]digits], int without a
+/// leading zero), as the engine's numeric cells are (FormatNumber, data/csv.h: shortest
+/// round-trip digits) except "" and "inf".
 bool IsJsonNumber(const std::string& cell) {
   std::size_t i = 0;
   const std::size_t n = cell.size();
@@ -244,7 +244,8 @@ bool IsJsonNumber(const std::string& cell) {
     return i > from;
   };
   if (i < n && cell[i] == '-') ++i;
-  if (!digits()) return false;
+  const std::size_t int_start = i;
+  if (!digits() || (cell[int_start] == '0' && i - int_start > 1)) return false;
   if (i < n && cell[i] == '.' && (++i, !digits())) return false;
   if (i < n && (cell[i] == 'e' || cell[i] == 'E')) {
     ++i;
