@@ -290,7 +290,7 @@ json TextColumn(const std::vector<loanlens::ScoredRow>& rows, std::size_t c) {
 
 /// Like Drain, for the page's compact store. The reply is one line of JSON, then the scored
 /// rows' output lines as `loanlens score` writes them (SafeCsvLine + "\n"), raw, to the end:
-/// {"line_bytes": bytes per line, "rows": row numbers, "numeric": {name: NumericColumn},
+/// {"line_bytes": bytes per line, "rows": row numbers, "numeric": NumericColumns,
 ///  "text": {name: TextColumn}} for the kept columns present, "header_csv" (the header line)
 /// once the header is known, and "header", "rejected", "warnings" as Drain. (JSON never holds
 /// a raw newline, so the first one ends it; the lines stay out of it, unescaped.)
