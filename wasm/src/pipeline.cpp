@@ -1,7 +1,6 @@
 #include "loanlens/pipeline.h"
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <ctime>
@@ -13,6 +12,7 @@
 #include "loanlens/calibration.h"
 #include "loanlens/card/model_card.h"
 #include "loanlens/data/frame.h"
+#include "loanlens/data/schema.h"
 #include "loanlens/data/target.h"
 #include "loanlens/decision/reference.h"
 #include "loanlens/error.h"
@@ -27,11 +27,6 @@
 
 namespace loanlens {
 namespace {
-
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 /// Uniform integer in [0, n) from a 64-bit Mersenne Twister (whose output sequence the C++
 /// standard fixes), so splits are the same on every platform, natively and in WebAssembly.
@@ -136,7 +131,7 @@ void StratifiedSplit(const std::vector<double>& y, double fraction, std::uint64_
 
 void AssignDefaultRoles(Schema& schema, const std::string& target) {
   for (auto& c : schema.columns) {
-    const std::string lower = Lower(c.name);
+    const std::string lower = AsciiLower(c.name);
     const bool id_name = lower == "id" ||
                          (c.name.size() > 2 && c.name.substr(c.name.size() - 2) == "ID") ||
                          (lower.size() > 3 && lower.substr(lower.size() - 3) == "_id");

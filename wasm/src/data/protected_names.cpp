@@ -2,11 +2,12 @@
 
 #include <cctype>
 
+#include "loanlens/data/schema.h"
+
 namespace loanlens {
 
 bool IsDefaultProtected(const std::string& column_name) {
-  std::string n = column_name;
-  for (auto& c : n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string n = AsciiLower(column_name);
   for (const char* word : {"sex", "gender", "marital", "marriage", "personal_status", "race",
                            "ethnic", "religion", "national", "foreign", "age"}) {
     const std::string w = word;

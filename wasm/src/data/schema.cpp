@@ -14,13 +14,14 @@
 #include "loanlens/limits.h"
 
 namespace loanlens {
-namespace {
 
-std::string Lower(std::string_view s) {
+std::string AsciiLower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
+
+namespace {
 
 /// Error about a schema JSON column: "schema, column 'x', value 'v': what" (value left out when
 /// empty).
@@ -419,7 +420,7 @@ Schema Schema::FromJson(const nlohmann::json& j) {
 }
 
 std::optional<bool> ParseBool(std::string_view token) {
-  std::string t = Lower(TrimSpaces(token));
+  std::string t = AsciiLower(TrimSpaces(token));
   if (t == "1" || t == "true" || t == "yes" || t == "y" || t == "t") return true;
   if (t == "0" || t == "false" || t == "no" || t == "n" || t == "f") return false;
   return std::nullopt;

@@ -88,6 +88,8 @@ std::map<std::string, ColumnType> SchemaOverrideTypes(const nlohmann::json& over
 /// loanlens::Error naming the column.
 void ApplySchemaOverride(Schema& schema, const nlohmann::json& override_json);
 
+/// `s` with ASCII letters lower-cased (the case-insensitive matches of column names and tokens).
+std::string AsciiLower(std::string_view s);
 /// Parses a boolean token (case-insensitive: 1/0, true/false, yes/no, y/n, t/f).
 std::optional<bool> ParseBool(std::string_view token);
 /// Parses a whole token as a finite double (leading/trailing spaces allowed); nullopt otherwise.
