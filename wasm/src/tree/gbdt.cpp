@@ -701,14 +701,15 @@ std::unique_ptr<GbdtModel> TrainGbdt(const TrainData& data, const GbdtParams& pa
     }
     if (context.progress) context.progress(t + 1, params.n_trees);
   }
-  nlohmann::json info = {{"params", params.ToJson()}, {"trained_trees", trees.size()}};
+  const std::size_t trained = trees.size();
+  nlohmann::json info = {{"params", params.ToJson()}, {"trained_trees", trained}};
   if (valid) {
     info["best_iteration"] = stopping.best_trees;
     info["best_valid_logloss"] = stopping.best_loss;
     if (params.early_stopping_rounds > 0) trees.resize(stopping.best_trees);
   }
   // Every tree added its leaf to each row's margin in order, as PredictMargins sums them.
-  if (context.train_margins && trees.size() == info["trained_trees"].get<std::size_t>())
+  if (context.train_margins && trees.size() == trained)
     *context.train_margins = std::move(margin);
   auto model = std::make_unique<GbdtModel>(std::move(trees), base_score, DefaultInputNames(data),
                                            false, info);
