@@ -204,13 +204,18 @@ std::size_t PartitionRows(const BinnedData& binned, int feature, int bin, bool d
   const std::uint8_t* col = binned.Column(feature);
   const int miss = binned.MissingBin(feature);
   std::size_t nl = begin, nr = 0;
+  // Branch-free: each row is written to both sides and only its own side's count advances
+  // (a row's side is as unpredictable as the data; nl <= i, so rows[i] is read before any
+  // write reaches it).
   for (std::size_t i = begin; i < end; ++i) {
     const std::uint32_t r = rows[i];
     const int b = col[r];
-    if (b == miss ? default_left : b < bin)
-      rows[nl++] = r;
-    else
-      tmp[nr++] = r;
+    const bool missing = b == miss;
+    const bool left = (missing & default_left) | (!missing & (b < bin));
+    rows[nl] = r;
+    tmp[nr] = r;
+    nl += left;
+    nr += !left;
   }
   std::copy(tmp, tmp + nr, rows + nl);
   return nl;
