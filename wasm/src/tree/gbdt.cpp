@@ -1,6 +1,7 @@
 #include "loanlens/tree/gbdt.h"
 
 #include <algorithm>
+#include <numeric>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -612,8 +613,9 @@ double BaseScore(const TrainData& data) {
 void GradientPairs(const TrainData& data, const GbdtParams& params,
                    const std::vector<double>& margin, std::vector<GradPair>& gh) {
   for (std::size_t i = 0; i < data.num_rows; ++i) {
-    double w = data.weight ? data.weight[i] : 1;
-    if (data.y[i] == 1) w *= params.scale_pos_weight;
+    // A select, not a branch, on the class: defaults and others come in no order.
+    const double w = (data.weight ? data.weight[i] : 1) *
+                     (data.y[i] == 1 ? params.scale_pos_weight : 1.0);
     const double p = Sigmoid(margin[i]);
     gh[i].g = w * (p - data.y[i]);
     gh[i].h = w * std::max(p * (1 - p), 1e-16);
@@ -632,7 +634,8 @@ void SampleTree(const GbdtParams& params, std::size_t n, std::size_t m, std::siz
       if (in_sample[i]) rows.push_back(static_cast<std::uint32_t>(i));
     }
   } else {
-    for (std::size_t i = 0; i < n; ++i) rows.push_back(static_cast<std::uint32_t>(i));
+    rows.resize(n);
+    std::iota(rows.begin(), rows.end(), std::uint32_t{0});
   }
   features.resize(m);
   for (std::size_t j = 0; j < m; ++j) features[j] = static_cast<int>(j);
