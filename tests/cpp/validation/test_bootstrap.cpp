@@ -15,30 +15,51 @@ namespace {
 void Sample(std::vector<double>& y, std::vector<double>& s, std::size_t n) {
   BootstrapRng rng(99);
   for (std::size_t i = 0; i < n; ++i) {
-    y.push_back(UniformBelow(rng, 3) == 0 ? 1.0 : 0.0);
+    y.push_back(rng.Below(3) == 0 ? 1.0 : 0.0);
     // Scores on a coarse grid so that there are ties.
-    s.push_back(static_cast<double>(UniformBelow(rng, 50)) / 100 + 0.3 * y.back());
+    s.push_back(static_cast<double>(rng.Below(50)) / 100 + 0.3 * y.back());
   }
 }
 }  // namespace
 
-TEST_CASE("the generator is SplitMix64 and UniformBelow is uniform over its range") {
+TEST_CASE("the generator is SplitMix64 and DrawIndices is uniform over its range") {
   BootstrapRng rng(0);  // the reference implementation's first output for seed 0
   CHECK(rng.Next() == 0xe220a8397b1dcdafULL);
-  BootstrapRng r(7);
+  // Each output gives two indices: its low 32 bits, then its high 32 bits, scaled to [0, n).
+  BootstrapRng a(3), b(3);
+  std::vector<std::uint32_t> drawn;
+  DrawIndices(a, 1000, [&](std::uint32_t k) { drawn.push_back(k); });
+  REQUIRE(drawn.size() == 1000);
+  const std::uint64_t word = b.Next();
+  CHECK(drawn[0] == ((word & 0xffffffffu) * 1000) >> 32);
+  CHECK(drawn[1] == ((word >> 32) * 1000) >> 32);
+  // An odd count takes its last index from the low half of a fresh output.
+  std::size_t odd = 0;
+  DrawIndices(a, 7, [&](std::uint32_t) { ++odd; });
+  CHECK(odd == 7);
   std::vector<int> count(7, 0);
-  for (int k = 0; k < 70000; ++k) {
-    const std::size_t v = UniformBelow(r, 7);
-    REQUIRE(v < 7);
-    ++count[v];
-  }
+  BootstrapRng r(7);
+  for (int k = 0; k < 10000; ++k)
+    DrawIndices(r, 7, [&](std::uint32_t v) {
+      REQUIRE(v < 7);
+      ++count[v];
+    });
   for (int c : count) CHECK(std::abs(c - 10000) < 500);  // 5 standard deviations
-  CHECK(UniformBelow(r, 1) == 0);
-  // A range above 2^63 (64-bit indices): draws reach its upper half too.
-  const std::size_t big = (std::size_t{1} << 63) + 12345;
+  DrawIndices(r, 1, [](std::uint32_t v) { CHECK(v == 0); });
+  // A range near 2^32: draws reach its upper half too.
+  const std::uint32_t big = 0xfffffff0u;
   bool above_half = false;
-  for (int k = 0; k < 64; ++k) above_half |= UniformBelow(r, big) >= big / 2;
+  for (int k = 0; k < 64; ++k)
+    above_half |=
+        MapToRange(static_cast<std::uint32_t>(r.Next()), big, (0u - big) % big, r) >= big / 2;
   CHECK(above_half);
+  // Bits whose product falls in the biased 2^32 mod n are redrawn from the next output.
+  const std::uint32_t n = 0xc0000000u, biased = (0u - n) % n;  // 2^30
+  REQUIRE(biased == 0x40000000u);
+  BootstrapRng c(11), d(11);
+  std::uint64_t next = d.Next();
+  while (((next & 0xffffffffu) * n & 0xffffffffu) < biased) next = d.Next();
+  CHECK(MapToRange(0, n, biased, c) == ((next & 0xffffffffu) * n) >> 32);
 }
 
 TEST_CASE("percentiles interpolate like numpy") {
@@ -112,9 +133,9 @@ TEST_CASE("bootstrap intervals are reproducible by seed, the same natively and i
   CHECK(a.gini.lower == doctest::Approx(2 * a.auc.lower - 1).epsilon(1e-12));
   // Golden values from this implementation (SplitMix64 and our own index mapping only), so
   // the WebAssembly run of this suite checks it reproduces the native numbers.
-  CHECK(a.auc.lower == doctest::Approx(0.8840010302).epsilon(1e-9));
-  CHECK(a.auc.upper == doctest::Approx(0.9404089973).epsilon(1e-9));
-  CHECK(a.ks.lower == doctest::Approx(0.5763324176).epsilon(1e-9));
+  CHECK(a.auc.lower == doctest::Approx(0.8962384974).epsilon(1e-9));
+  CHECK(a.auc.upper == doctest::Approx(0.9429704158).epsilon(1e-9));
+  CHECK(a.ks.lower == doctest::Approx(0.5923226911).epsilon(1e-9));
   const auto c = BootstrapRankMetrics(y, s, BootstrapOptions{200, 8, 0.95});
   CHECK((c.auc.lower != a.auc.lower || c.auc.upper != a.auc.upper));
 }

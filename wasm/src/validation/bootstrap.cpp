@@ -9,19 +9,6 @@
 
 namespace loanlens {
 
-std::size_t UniformBelow(BootstrapRng& rng, std::size_t n) {
-  __extension__ using Wide = unsigned __int128;
-  const std::uint64_t range = n;
-  Wide product = static_cast<Wide>(rng.Next()) * range;
-  if (static_cast<std::uint64_t>(product) < range) {
-    // The low half falls below 2^64 mod n for (2^64 mod n) of the 2^64 draws: redraw those.
-    const std::uint64_t biased = (0 - range) % range;
-    while (static_cast<std::uint64_t>(product) < biased)
-      product = static_cast<Wide>(rng.Next()) * range;
-  }
-  return static_cast<std::size_t>(product >> 64);
-}
-
 double Percentile(std::vector<double> values, double q) {
   if (values.empty()) throw Error("Percentile: no values");
   std::sort(values.begin(), values.end());
@@ -43,15 +30,21 @@ Interval PercentileInterval(double estimate, const std::vector<double>& replicat
 void DrawStratified(const std::vector<std::vector<std::size_t>>& strata, BootstrapRng& rng,
                     std::vector<double>& weights) {
   std::fill(weights.begin(), weights.end(), 0.0);
-  for (const auto& s : strata)
-    for (std::size_t k = 0; k < s.size(); ++k) weights[s[UniformBelow(rng, s.size())]] += 1;
+  for (const auto& s : strata) {
+    if (s.empty()) continue;
+    if (s.size() > std::numeric_limits<std::uint32_t>::max())
+      throw Error("bootstrap: a stratum of more than 2^32 - 1 rows");
+    DrawIndices(rng, static_cast<std::uint32_t>(s.size()),
+                [&](std::uint32_t k) { weights[s[k]] += 1; });
+  }
 }
 
 void DrawGroupCounts(BootstrapRng& rng, const std::vector<std::uint32_t>& row_group,
                      std::vector<std::uint32_t>& group_counts) {
   std::fill(group_counts.begin(), group_counts.end(), 0u);
-  const std::size_t n = row_group.size();
-  for (std::size_t k = 0; k < n; ++k) ++group_counts[row_group[UniformBelow(rng, n)]];
+  if (row_group.empty()) return;
+  DrawIndices(rng, static_cast<std::uint32_t>(row_group.size()),
+              [&](std::uint32_t k) { ++group_counts[row_group[k]]; });
 }
 
 void GroupAucKs(const std::vector<std::uint32_t>& group_pos,
@@ -60,20 +53,22 @@ void GroupAucKs(const std::vector<std::uint32_t>& group_pos,
   for (std::uint32_t c : group_pos) total_pos += c;
   for (std::uint32_t c : group_neg) total_neg += c;
   const double pos = static_cast<double>(total_pos), neg = static_cast<double>(total_neg);
-  // Ascending pass: each default beats the non-defaults below it, ties count 1/2.
-  double neg_below = 0, pairs = 0;
-  ks = 0;
+  // Ascending pass: each default beats the non-defaults below it, ties count 1/2. Counts and
+  // their products are integers (exact in a double below 2^53), divided once at the end.
+  double neg_below = 0, pairs = 0, gap = 0;
   double pos_above = pos, neg_above = neg;  // rows with score >= the current group's score
   for (std::size_t g = 0; g < group_pos.size(); ++g) {
     const double gp = group_pos[g], gn = group_neg[g];
     pairs += gp * (neg_below + 0.5 * gn);
     neg_below += gn;
-    // "score >= this group's score" flags pos_above of the defaults, neg_above of the others.
-    ks = std::max(ks, pos_above / pos - neg_above / neg);
+    // "score >= this group's score" flags pos_above / pos of the defaults and neg_above / neg
+    // of the others; their difference times pos * neg:
+    gap = std::max(gap, pos_above * neg - neg_above * pos);
     pos_above -= gp;
     neg_above -= gn;
   }
   auc = pairs / (pos * neg);
+  ks = gap / (pos * neg);
 }
 
 namespace {
