@@ -202,20 +202,21 @@ std::size_t PartitionRows(const BinnedData& binned, int feature, int bin, bool d
                           std::uint32_t* rows, std::size_t begin, std::size_t end,
                           std::uint32_t* tmp) {
   const std::uint8_t* col = binned.Column(feature);
+  // The side of every bin code (the missing bin takes the default side), looked up per row.
+  std::uint8_t left_of[256];
   const int miss = binned.MissingBin(feature);
+  for (int b = 0; b < 256; ++b) left_of[b] = b == miss ? default_left : b < bin;
   std::size_t nl = begin, nr = 0;
   // Branch-free: each row is written to both sides and only its own side's count advances
   // (a row's side is as unpredictable as the data; nl <= i, so rows[i] is read before any
   // write reaches it).
   for (std::size_t i = begin; i < end; ++i) {
     const std::uint32_t r = rows[i];
-    const int b = col[r];
-    const bool missing = b == miss;
-    const bool left = (missing & default_left) | (!missing & (b < bin));
+    const std::size_t left = left_of[col[r]];
     rows[nl] = r;
     tmp[nr] = r;
     nl += left;
-    nr += !left;
+    nr += 1 - left;
   }
   std::copy(tmp, tmp + nr, rows + nl);
   return nl;
