@@ -59,6 +59,9 @@ MAX_SVM_TRAIN = 10000
 XGB_PARAMS = {"objective": "binary:logistic", "tree_method": "hist", "max_depth": 4,
               "eta": 0.05, "max_bin": 256, "nthread": 1, "verbosity": 0}
 XGB_ROUNDS = 300
+# Predict and SHAP timings: best of this many runs on each side (a run lasts milliseconds, and
+# load on the other core of a 2-core machine slows either side by 20-40 % at times).
+PREDICT_REPEAT = 5
 NA = ["", "NA", "N/A", "NaN", "NULL", "?"]
 
 
@@ -137,7 +140,7 @@ def ours(split, tmp, model, params, repeat, shap=True):
     fit = min(json.loads(cli(*args, stderr=True).strip().splitlines()[-1])["fit_seconds"]
               for _ in range(repeat))
     auc = json.loads(cli("evaluate", "--model", bundle, "--data", split.valid_csv, "--json"))["auc"]
-    b = json.loads(cli("bench", "--model", bundle, "--data", split.valid_csv, "--repeat", "3",
+    b = json.loads(cli("bench", "--model", bundle, "--data", split.valid_csv, "--repeat", str(PREDICT_REPEAT),
                        *([] if shap else ["--no-shap"])))
     return {"auc": auc, "fit": fit, "predict": b["predict_seconds"], "shap": b.get("shap_seconds"),
             "bench": b, "bundle": bundle}
@@ -167,9 +170,9 @@ def reference(split, model, repeat):
 
         t_fit, booster = best_of(repeat, fit)
         # A fresh DMatrix per call: XGBoost caches predictions per DMatrix object.
-        t_pred, margin = best_of(3, lambda: booster.predict(
+        t_pred, margin = best_of(PREDICT_REPEAT, lambda: booster.predict(
             xgb.DMatrix(split.x_va, nthread=1), output_margin=True))
-        t_shap, _ = best_of(3, lambda: booster.predict(
+        t_shap, _ = best_of(PREDICT_REPEAT, lambda: booster.predict(
             xgb.DMatrix(split.x_va, nthread=1), pred_contribs=True))
         return {"lib": "XGBoost %s hist" % xgb.__version__, "auc": roc_auc_score(split.y_va, margin),
                 "fit": t_fit, "predict": t_pred, "shap": t_shap}
@@ -177,7 +180,7 @@ def reference(split, model, repeat):
         make = lambda: RandomForestClassifier(n_estimators=300, min_samples_leaf=5,  # noqa: E731
                                               max_features="sqrt", n_jobs=1, random_state=7)
         t_fit, rf = best_of(repeat, lambda: make().fit(split.xi_tr, split.y_tr))
-        t_pred, p = best_of(3, lambda: rf.predict_proba(split.xi_va)[:, 1])
+        t_pred, p = best_of(PREDICT_REPEAT, lambda: rf.predict_proba(split.xi_va)[:, 1])
         return {"lib": "scikit-learn %s RF" % sklearn.__version__,
                 "auc": roc_auc_score(split.y_va, p), "fit": t_fit, "predict": t_pred, "shap": None}
     if model in ("svm_rbf", "svm_linear"):
@@ -192,14 +195,14 @@ def reference(split, model, repeat):
             if model == "svm_rbf" else \
             (lambda: LinearSVC(C=1.0, loss="hinge", dual=True, max_iter=10000))
         t_fit, m = best_of(repeat, lambda: make().fit(x, y))
-        t_pred, d = best_of(3, lambda: m.decision_function(split.xs_va))
+        t_pred, d = best_of(PREDICT_REPEAT, lambda: m.decision_function(split.xs_va))
         lib = "SVC(probability=True)" if model == "svm_rbf" else "LinearSVC"
         return {"lib": "scikit-learn %s %s" % (sklearn.__version__, lib),
                 "auc": roc_auc_score(split.y_va, d), "fit": t_fit, "predict": t_pred, "shap": None}
     if model == "logistic":
         t_fit, m = best_of(repeat, lambda: LogisticRegression(C=1.0, max_iter=10000).fit(
             split.xs_tr, split.y_tr))
-        t_pred, d = best_of(3, lambda: m.decision_function(split.xs_va))
+        t_pred, d = best_of(PREDICT_REPEAT, lambda: m.decision_function(split.xs_va))
         return {"lib": "scikit-learn %s LogisticRegression" % sklearn.__version__,
                 "auc": roc_auc_score(split.y_va, d), "fit": t_fit, "predict": t_pred, "shap": None}
     raise ValueError(model)
