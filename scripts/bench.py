@@ -193,7 +193,7 @@ def reference(split, model, repeat):
         # with platt_folds=0 (one solve) against LinearSVC, which has no probabilities.
         make = (lambda: SVC(C=1.0, gamma="scale", probability=True, random_state=7)) \
             if model == "svm_rbf" else \
-            (lambda: LinearSVC(C=1.0, loss="hinge", dual=True, max_iter=10000))
+            (lambda: LinearSVC(C=1.0, loss="hinge", dual=True, max_iter=10000, random_state=7))
         t_fit, m = best_of(repeat, lambda: make().fit(x, y))
         t_pred, d = best_of(PREDICT_REPEAT, lambda: m.decision_function(split.xs_va))
         lib = "SVC(probability=True)" if model == "svm_rbf" else "LinearSVC"
