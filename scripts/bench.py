@@ -140,8 +140,8 @@ def ours(split, tmp, model, params, repeat, shap=True):
     fit = min(json.loads(cli(*args, stderr=True).strip().splitlines()[-1])["fit_seconds"]
               for _ in range(repeat))
     auc = json.loads(cli("evaluate", "--model", bundle, "--data", split.valid_csv, "--json"))["auc"]
-    b = json.loads(cli("bench", "--model", bundle, "--data", split.valid_csv, "--repeat", str(PREDICT_REPEAT),
-                       *([] if shap else ["--no-shap"])))
+    b = json.loads(cli("bench", "--model", bundle, "--data", split.valid_csv,
+                       "--repeat", str(PREDICT_REPEAT), *([] if shap else ["--no-shap"])))
     return {"auc": auc, "fit": fit, "predict": b["predict_seconds"], "shap": b.get("shap_seconds"),
             "bench": b, "bundle": bundle}
 

@@ -34,9 +34,17 @@ TEST_CASE("the generator is SplitMix64 and DrawIndices is uniform over its range
   CHECK(drawn[0] == ((word & 0xffffffffu) * 1000) >> 32);
   CHECK(drawn[1] == ((word >> 32) * 1000) >> 32);
   // An odd count takes its last index from the low half of a fresh output.
-  std::size_t odd = 0;
-  DrawIndices(a, 7, [&](std::uint32_t) { ++odd; });
-  CHECK(odd == 7);
+  BootstrapRng e(5), f(5);
+  std::vector<std::uint32_t> three;
+  DrawIndices(e, 3, [&](std::uint32_t k) { three.push_back(k); });
+  REQUIRE(three.size() == 3);
+  f.Next();
+  CHECK(three[2] == ((f.Next() & 0xffffffffu) * 3) >> 32);
+  CHECK(e.Next() == f.Next());  // three indices took exactly two outputs
+  // No rows, no draws (and no generator output consumed).
+  BootstrapRng g(5), h(5);
+  DrawIndices(g, 0, [](std::uint32_t) { FAIL("a draw from an empty range"); });
+  CHECK(g.Next() == h.Next());
   std::vector<int> count(7, 0);
   BootstrapRng r(7);
   for (int k = 0; k < 10000; ++k)

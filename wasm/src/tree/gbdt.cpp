@@ -1,9 +1,9 @@
 #include "loanlens/tree/gbdt.h"
 
 #include <algorithm>
-#include <numeric>
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <sstream>
 
 #include "binned.h"
@@ -614,8 +614,8 @@ void GradientPairs(const TrainData& data, const GbdtParams& params,
                    const std::vector<double>& margin, std::vector<GradPair>& gh) {
   for (std::size_t i = 0; i < data.num_rows; ++i) {
     // A select, not a branch, on the class: defaults and others come in no order.
-    const double w = (data.weight ? data.weight[i] : 1) *
-                     (data.y[i] == 1 ? params.scale_pos_weight : 1.0);
+    const double w =
+        (data.weight ? data.weight[i] : 1) * (data.y[i] == 1 ? params.scale_pos_weight : 1.0);
     const double p = Sigmoid(margin[i]);
     gh[i].g = w * (p - data.y[i]);
     gh[i].h = w * std::max(p * (1 - p), 1e-16);
@@ -712,8 +712,7 @@ std::unique_ptr<GbdtModel> TrainGbdt(const TrainData& data, const GbdtParams& pa
     if (params.early_stopping_rounds > 0) trees.resize(stopping.best_trees);
   }
   // Every tree added its leaf to each row's margin in order, as PredictMargins sums them.
-  if (context.train_margins && trees.size() == trained)
-    *context.train_margins = std::move(margin);
+  if (context.train_margins && trees.size() == trained) *context.train_margins = std::move(margin);
   auto model = std::make_unique<GbdtModel>(std::move(trees), base_score, DefaultInputNames(data),
                                            false, info);
   model->SetGroupsFrom(data);

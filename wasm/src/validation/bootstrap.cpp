@@ -31,7 +31,6 @@ void DrawStratified(const std::vector<std::vector<std::size_t>>& strata, Bootstr
                     std::vector<double>& weights) {
   std::fill(weights.begin(), weights.end(), 0.0);
   for (const auto& s : strata) {
-    if (s.empty()) continue;
     if (s.size() > std::numeric_limits<std::uint32_t>::max())
       throw Error("bootstrap: a stratum of more than 2^32 - 1 rows");
     DrawIndices(rng, static_cast<std::uint32_t>(s.size()),
@@ -42,7 +41,6 @@ void DrawStratified(const std::vector<std::vector<std::size_t>>& strata, Bootstr
 void DrawGroupCounts(BootstrapRng& rng, const std::vector<std::uint32_t>& row_group,
                      std::vector<std::uint32_t>& group_counts) {
   std::fill(group_counts.begin(), group_counts.end(), 0u);
-  if (row_group.empty()) return;
   DrawIndices(rng, static_cast<std::uint32_t>(row_group.size()),
               [&](std::uint32_t k) { ++group_counts[row_group[k]]; });
 }

@@ -40,11 +40,12 @@ inline std::uint32_t MapToRange(std::uint32_t bits, std::uint32_t n, std::uint32
   return static_cast<std::uint32_t>(product >> 32);
 }
 
-/// Calls visit(k) for n indices k drawn uniformly from [0, n) with replacement (1 <= n < 2^32),
-/// two from each generator output (its low half, then its high half). A replicate draws one
-/// index per row, so this is the bootstrap's inner loop.
+/// Calls visit(k) for n indices k drawn uniformly from [0, n) with replacement (n < 2^32; none
+/// for n = 0), two from each generator output (its low half, then its high half). A replicate
+/// draws one index per row, so this is the bootstrap's inner loop.
 template <typename Visit>
 void DrawIndices(BootstrapRng& rng, std::uint32_t n, Visit&& visit) {
+  if (n == 0) return;
   const std::uint32_t biased = (0u - n) % n;
   std::uint32_t k = 0;
   for (; k + 2 <= n; k += 2) {
