@@ -1,12 +1,12 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
 
 #include "../explain/background_test_util.h"
+#include "../fixture_json.h"
 #include "loanlens/error.h"
 #include "loanlens/linear/logistic.h"
 
@@ -14,11 +14,7 @@ using loanlens::ParamMap;
 
 namespace {
 
-nlohmann::json ReadJson(const std::string& rel) {
-  std::ifstream in(std::string(LOANLENS_SOURCE_DIR) + "/" + rel);
-  REQUIRE(in.good());
-  return nlohmann::json::parse(in);
-}
+using loanlens::test::ReadJson;
 
 struct Design {
   std::vector<double> x, y;

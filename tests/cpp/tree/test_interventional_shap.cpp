@@ -1,13 +1,12 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
-#include <fstream>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "../explain/background_test_util.h"
+#include "../fixture_json.h"
 #include "loanlens/error.h"
 #include "loanlens/model_registry.h"
 #include "loanlens/parallel.h"
@@ -27,6 +26,8 @@ using loanlens::tree::RandomForestModel;
 using loanlens::tree::Tree;
 
 namespace {
+
+using loanlens::test::ReadJson;
 
 /// num_rows random design rows (values in [-1.2, 1.2], about 10% missing), row-major.
 std::vector<double> RandomRows(std::mt19937_64& rng, int num_rows, int m) {
@@ -57,14 +58,6 @@ void Compare(const Model& model, const std::vector<double>& x, const std::vector
   }
   const double gap = model.PredictMargin(x.data()) - MeanMargin(model, bg);
   worst.sum = std::max(worst.sum, std::abs(sum - gap));
-}
-
-nlohmann::json ReadJson(const std::string& rel) {
-  std::ifstream in(std::string(LOANLENS_SOURCE_DIR) + "/" + rel);
-  REQUIRE(in.good());
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return nlohmann::json::parse(ss.str());
 }
 
 }  // namespace

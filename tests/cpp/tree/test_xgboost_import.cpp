@@ -1,24 +1,15 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
-#include <fstream>
-#include <sstream>
 #include <vector>
 
-#include "loanlens/model_registry.h"
+#include "../fixture_json.h"
 #include "loanlens/error.h"
+#include "loanlens/model_registry.h"
 #include "loanlens/tree/tree_shap.h"
 #include "loanlens/tree/xgboost_import.h"
 
-namespace {
-nlohmann::json ReadJson(const std::string& rel) {
-  std::ifstream in(std::string(LOANLENS_SOURCE_DIR) + "/" + rel);
-  REQUIRE(in.good());
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return nlohmann::json::parse(ss.str());
-}
-}  // namespace
+using loanlens::test::ReadJson;
 
 TEST_CASE("XGBoost import matches xgboost's margins and pred_contribs") {
   const nlohmann::json xgb = ReadJson("tests/fixtures/xgboost/model.json");
@@ -131,6 +122,6 @@ TEST_CASE("XGBoost import refuses indices and values it cannot represent (fuzz f
                        loanlens::Error);
   nlohmann::json base = xgb;
   base["learner"]["learner_model_param"]["base_score"] = "1E-50";
-  CHECK_THROWS_WITH_AS(ImportXgboostJson(base, inputs), doctest::Contains("strictly between 0 and 1 in float32"),
-                       loanlens::Error);
+  CHECK_THROWS_WITH_AS(ImportXgboostJson(base, inputs),
+                       doctest::Contains("strictly between 0 and 1 in float32"), loanlens::Error);
 }
