@@ -1,3 +1,4 @@
+#include "loanlens/portable_math.h"
 #include "loanlens/sigmoid.h"
 #include "loanlens/calibration.h"
 
@@ -66,14 +67,14 @@ PlattCoefficients FitPlatt(const std::vector<double>& margin, const std::vector<
   for (std::size_t i = 0; i < n; ++i) t[i] = y[i] == 1 ? hi_target : lo_target;
   const int kMaxIter = 100;
   const double kMinStep = 1e-10, kSigma = 1e-12, kEps = 1e-5;
-  double A = 0, B = std::log((prior0 + 1.0) / (prior1 + 1.0));
+  double A = 0, B = Log((prior0 + 1.0) / (prior1 + 1.0));
   // Negative log-likelihood, written to avoid overflow in exp.
   auto objective = [&](double a, double b) {
     double f = 0;
     for (std::size_t i = 0; i < n; ++i) {
       const double fApB = margin[i] * a + b;
-      f += w(i) * (fApB >= 0 ? t[i] * fApB + std::log1p(std::exp(-fApB))
-                             : (t[i] - 1) * fApB + std::log1p(std::exp(fApB)));
+      f += w(i) * (fApB >= 0 ? t[i] * fApB + Log1p(Exp(-fApB))
+                             : (t[i] - 1) * fApB + Log1p(Exp(fApB)));
     }
     return f;
   };
@@ -85,11 +86,11 @@ PlattCoefficients FitPlatt(const std::vector<double>& margin, const std::vector<
       const double fApB = margin[i] * A + B;
       double p, q;
       if (fApB >= 0) {
-        const double e = std::exp(-fApB);
+        const double e = Exp(-fApB);
         p = e / (1.0 + e);
         q = 1.0 / (1.0 + e);
       } else {
-        const double e = std::exp(fApB);
+        const double e = Exp(fApB);
         p = 1.0 / (1.0 + e);
         q = e / (1.0 + e);
       }

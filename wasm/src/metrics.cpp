@@ -7,6 +7,7 @@
 #include <string>
 
 #include "loanlens/error.h"
+#include "loanlens/portable_math.h"
 
 namespace loanlens {
 namespace {
@@ -355,7 +356,7 @@ double LogLoss(const std::vector<double>& y, const std::vector<double>& pd, doub
   Sum total;
   for (std::size_t i = 0; i < y.size(); ++i) {
     const double p = std::min(std::max(pd[i], eps), 1.0 - eps);
-    total.Add(y[i] == 1.0 ? -std::log(p) : -std::log(1.0 - p));
+    total.Add(y[i] == 1.0 ? -Log(p) : -Log(1.0 - p));
   }
   return total.Value() / static_cast<double>(y.size());
 }

@@ -7,6 +7,7 @@
 #include "loanlens/error.h"
 #include "loanlens/json_util.h"
 #include "loanlens/limits.h"
+#include "loanlens/portable_math.h"
 
 namespace loanlens {
 namespace {
@@ -31,12 +32,12 @@ struct WoeTotals {
 double Woe(double good, double bad, const WoeTotals& t, std::size_t bins) {
   const double g = (good + 0.5) / (t.good + 0.5 * bins);
   const double b = (bad + 0.5) / (t.bad + 0.5 * bins);
-  return std::log(g / b);
+  return Log(g / b);
 }
 double IvTerm(double good, double bad, const WoeTotals& t, std::size_t bins) {
   const double g = (good + 0.5) / (t.good + 0.5 * bins);
   const double b = (bad + 0.5) / (t.bad + 0.5 * bins);
-  return (g - b) * std::log(g / b);
+  return (g - b) * Log(g / b);
 }
 
 /// Per-bin good/bad counts -> WoE values and the feature's information value.

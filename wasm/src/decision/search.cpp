@@ -5,6 +5,7 @@
 
 #include "loanlens/decision/review_rules.h"
 #include "loanlens/pipeline.h"
+#include "loanlens/portable_math.h"
 
 namespace loanlens::decision::detail {
 
@@ -98,7 +99,10 @@ double DefaultStep(const ColumnSpec& spec, double current) {
   if (integer(spec.min) && integer(spec.max) && (std::isnan(current) || integer(current))) return 1;
   const double range = spec.max - spec.min;
   if (!(range > 0)) return 1;
-  return std::pow(10.0, std::floor(std::log10(range)) - 3);
+  // 10^(e - 3) for the range's decimal exponent e: powers of ten up to 10^22 are exact doubles,
+  // so a product or one division rounds once (the same on every machine, unlike std::pow).
+  const int e = static_cast<int>(std::floor(std::log10(range))) - 3;
+  return e >= 0 ? PowInt(10.0, e) : 1.0 / PowInt(10.0, -e);
 }
 
 namespace {

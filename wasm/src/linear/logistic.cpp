@@ -11,6 +11,7 @@
 #include "loanlens/error.h"
 #include "loanlens/explain/background.h"
 #include "loanlens/json_util.h"
+#include "loanlens/portable_math.h"
 #include "loanlens/sigmoid.h"
 
 namespace loanlens {
@@ -21,7 +22,7 @@ using RowMatrixMap =
     Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>;
 
 /// log(1 + exp(t)) without overflow.
-double Softplus(double t) { return std::max(t, 0.0) + std::log1p(std::exp(-std::abs(t))); }
+double Softplus(double t) { return std::max(t, 0.0) + Log1p(Exp(-std::abs(t))); }
 
 /// The objective scaled by 1 / (C n): f(w, b) = |w|^2 / (2 C n) + (1/n) sum_i s_i logloss_i.
 /// Scaling does not move the optimum and keeps the gradient tolerance independent of C and n.

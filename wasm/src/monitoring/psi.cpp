@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "loanlens/error.h"
+#include "loanlens/portable_math.h"
 
 namespace loanlens {
 
@@ -15,7 +16,7 @@ double Psi(const std::vector<double>& expected, const std::vector<double>& actua
   double psi = 0;
   for (std::size_t k = 0; k < expected.size(); ++k) {
     const double e = std::max(expected[k], floor), a = std::max(actual[k], floor);
-    psi += (a - e) * std::log(a / e);
+    psi += (a - e) * Log(a / e);
   }
   return psi;
 }

@@ -10,6 +10,7 @@
 #include "loanlens/json_util.h"
 #include "loanlens/limits.h"
 #include "loanlens/params.h"
+#include "loanlens/portable_math.h"
 
 namespace loanlens {
 namespace {
@@ -165,15 +166,15 @@ struct FromJsonValue {
 double Policy::Points(double pd) const {
   // Odds of good to bad; clamp PD away from 0 and 1 so the score stays finite.
   const double p = std::clamp(pd, 1e-9, 1 - 1e-9);
-  const double factor = pdo / std::log(2.0);
-  const double offset = base_points - factor * std::log(base_odds);
-  return offset + factor * std::log((1 - p) / p);
+  const double factor = pdo / Log(2.0);
+  const double offset = base_points - factor * Log(base_odds);
+  return offset + factor * Log((1 - p) / p);
 }
 
 double Policy::PdOfPoints(double points) const {
-  const double factor = pdo / std::log(2.0);
-  const double offset = base_points - factor * std::log(base_odds);
-  return 1.0 / (1.0 + std::exp((points - offset) / factor));
+  const double factor = pdo / Log(2.0);
+  const double offset = base_points - factor * Log(base_odds);
+  return 1.0 / (1.0 + Exp((points - offset) / factor));
 }
 
 std::string Policy::Band(double pd) const {

@@ -5,16 +5,35 @@
 #include <string>
 
 #include "loanlens/error.h"
+#include "loanlens/portable_math.h"
 
 namespace loanlens {
+namespace {
+
+/// cos(t) for t in [0, pi] by its Taylor series (25 terms: below 1e-17 on [0, pi / 2], and
+/// cos(t) = -cos(pi - t) above). Only Newton's starting point, but it must be the same on every
+/// machine so that the nodes are (the C library's cos is CPU-dependent).
+double CosForStart(double t) {
+  constexpr double kPi = 3.14159265358979323846;
+  const double sign = t > kPi / 2 ? -1.0 : 1.0;
+  if (t > kPi / 2) t = kPi - t;
+  double term = 1, sum = 1;
+  for (int k = 1; k < 25; ++k) {
+    term *= -t * t / ((2.0 * k - 1) * (2.0 * k));
+    sum += term;
+  }
+  return sign * sum;
+}
+
+}  // namespace
 
 void GaussLegendre01(std::size_t n, std::vector<double>* nodes, std::vector<double>* weights) {
   if (n == 0) throw Error("Gauss-Legendre: need at least one node");
   nodes->assign(n, 0.0);
   weights->assign(n, 0.0);
-  const double pi = std::acos(-1.0);
+  constexpr double kPi = 3.14159265358979323846;
   for (std::size_t i = 0; i < n; ++i) {
-    double z = std::cos(pi * (i + 0.75) / (n + 0.5));  // close to the i-th root of P_n
+    double z = CosForStart(kPi * (i + 0.75) / (n + 0.5));  // close to the i-th root of P_n
     double derivative = 1;
     for (int iter = 0; iter < 100; ++iter) {
       // P_n(z) and P_{n-1}(z) by the three-term recurrence, then P_n'(z).
@@ -90,7 +109,7 @@ void KernelFactors(const RbfExpansion& g, const double* z, const std::vector<int
     for (std::size_t c = 0; c < d; ++c)
       out[group[c] * kBlock + s] += (z[c] - sv[c]) * (z[c] - sv[c]);
   }
-  for (std::size_t v = 0; v < num_players * kBlock; ++v) out[v] = std::exp(-g.gamma * out[v]);
+  for (std::size_t v = 0; v < num_players * kBlock; ++v) out[v] = Exp(-g.gamma * out[v]);
 }
 
 /// Scratch for one block of support vectors: per player (a) or per active player of a pair.

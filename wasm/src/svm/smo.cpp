@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "loanlens/error.h"
+#include "loanlens/portable_math.h"
 #include "loanlens/svm/svm.h"
 
 namespace loanlens {
@@ -15,15 +16,15 @@ double KernelValue(const KernelSpec& spec, const double* u, const double* v,
     case SvmKernel::kLinear:
       return std::inner_product(u, u + num_inputs, v, 0.0);
     case SvmKernel::kPoly:
-      return std::pow(spec.gamma * std::inner_product(u, u + num_inputs, v, 0.0) + spec.coef0,
-                      spec.degree);
+      return PowInt(spec.gamma * std::inner_product(u, u + num_inputs, v, 0.0) + spec.coef0,
+                    spec.degree);
     case SvmKernel::kRbf: {
       double s = 0;
       for (std::size_t j = 0; j < num_inputs; ++j) {
         const double t = u[j] - v[j];
         s += t * t;
       }
-      return std::exp(-spec.gamma * s);
+      return Exp(-spec.gamma * s);
     }
   }
   return 0;
@@ -192,10 +193,10 @@ class SmoSolver {
         double k;
         switch (kernel_.kernel) {
           case SvmKernel::kRbf:
-            k = std::exp(-kernel_.gamma * (x_sq_[i] + x_sq_[p] - 2 * dot));
+            k = Exp(-kernel_.gamma * (x_sq_[i] + x_sq_[p] - 2 * dot));
             break;
           case SvmKernel::kPoly:
-            k = std::pow(kernel_.gamma * dot + kernel_.coef0, kernel_.degree);
+            k = PowInt(kernel_.gamma * dot + kernel_.coef0, kernel_.degree);
             break;
           default:
             k = dot;

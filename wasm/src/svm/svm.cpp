@@ -14,6 +14,7 @@
 #include "loanlens/explain/kernel_shap.h"
 #include "loanlens/json_util.h"
 #include "loanlens/limits.h"
+#include "loanlens/portable_math.h"
 #include "loanlens/svm/rbf_shap.h"
 
 namespace loanlens {
@@ -146,11 +147,11 @@ class SvmModel final : public Model {
         const Eigen::VectorXd x_sq = xb.rowwise().squaredNorm();
         for (std::size_t s = 0; s < m; ++s)
           for (std::size_t r = 0; r < nb; ++r)
-            k(r, s) = std::exp(-spec_.gamma * (x_sq[r] + sv_sq_[s] - 2 * k(r, s)));
+            k(r, s) = Exp(-spec_.gamma * (x_sq[r] + sv_sq_[s] - 2 * k(r, s)));
       } else {
         for (std::size_t s = 0; s < m; ++s)
           for (std::size_t r = 0; r < nb; ++r)
-            k(r, s) = std::pow(spec_.gamma * k(r, s) + spec_.coef0, spec_.degree);
+            k(r, s) = PowInt(spec_.gamma * k(r, s) + spec_.coef0, spec_.degree);
       }
       Eigen::Map<Eigen::VectorXd>(out + r0, nb) = (k * coef).array() + bias_;
     }
@@ -734,11 +735,11 @@ class SvmCoalitionValues {
     products_ = rbf_ && worst < 600;
     if (!products_) return;
     for (std::size_t s = 0; s < num_sv_; ++s) {
-      base_[s] = std::exp(-gamma_ * base_[s]);
-      full_[s] = std::exp(-gamma_ * full_[s]);
+      base_[s] = Exp(-gamma_ * base_[s]);
+      full_[s] = Exp(-gamma_ * full_[s]);
     }
     for (std::size_t t = 0; t < m_ * num_sv_; ++t) {
-      inverse_[t] = std::exp(gamma_ * delta_[t]);
+      inverse_[t] = Exp(gamma_ * delta_[t]);
       delta_[t] = 1.0 / inverse_[t];
     }
   }
@@ -764,7 +765,7 @@ class SvmCoalitionValues {
     if (products_) {
       for (std::size_t s = 0; s < num_sv_; ++s) v += coef[s] * k[s];
     } else if (rbf_) {
-      for (std::size_t s = 0; s < num_sv_; ++s) v += coef[s] * std::exp(-gamma_ * k[s]);
+      for (std::size_t s = 0; s < num_sv_; ++s) v += coef[s] * Exp(-gamma_ * k[s]);
     } else {
       for (std::size_t s = 0; s < num_sv_; ++s) {
         const double t = gamma_ * k[s] + svm_.spec_.coef0;

@@ -10,6 +10,7 @@
 #include "loanlens/error.h"
 #include "loanlens/json_util.h"
 #include "loanlens/parallel.h"
+#include "loanlens/portable_math.h"
 #include "loanlens/sigmoid.h"
 #include "loanlens/tree/interventional_shap.h"
 #include "loanlens/tree/margin_probe.h"
@@ -576,7 +577,7 @@ double LogLoss(const std::vector<double>& margin, const TrainData& d) {
     const double w = d.weight ? d.weight[i] : 1;
     const double m = margin[i];
     // log(1 + e^m) - y m, computed stably.
-    const double softplus = m > 0 ? m + std::log1p(std::exp(-m)) : std::log1p(std::exp(m));
+    const double softplus = m > 0 ? m + Log1p(Exp(-m)) : Log1p(Exp(m));
     loss += w * (softplus - d.y[i] * m);
     total += w;
   }
@@ -606,19 +607,27 @@ double BaseScore(const TrainData& data) {
   }
   if (!(pos > 0 && pos < total))
     throw Error("gbdt training data: both classes (0 and 1) must be present");
-  return std::log(pos / (total - pos));
+  return Log(pos / (total - pos));
 }
 
 /// Gradient pairs of the log loss at the current margins.
 void GradientPairs(const TrainData& data, const GbdtParams& params,
                    const std::vector<double>& margin, std::vector<GradPair>& gh) {
-  for (std::size_t i = 0; i < data.num_rows; ++i) {
-    // A select, not a branch, on the class: defaults and others come in no order.
-    const double w =
-        (data.weight ? data.weight[i] : 1) * (data.y[i] == 1 ? params.scale_pos_weight : 1.0);
-    const double p = Sigmoid(margin[i]);
-    gh[i].g = w * (p - data.y[i]);
+  const double* y = data.y;
+  const double positive_weight = params.scale_pos_weight;
+  // No branch in the loop, so that it vectorises: a select on the class (defaults and others
+  // come in no order) and, beyond |m| = 708, a margin clamped where the prediction is certain to
+  // within 1e-307 (no gradient changes by more than that).
+  auto pair = [&](std::size_t i, double row_weight) {
+    const double w = row_weight * (y[i] == 1 ? positive_weight : 1.0);
+    const double p = SigmoidOfModerate(std::clamp(margin[i], -708.0, 708.0));
+    gh[i].g = w * (p - y[i]);
     gh[i].h = w * std::max(p * (1 - p), 1e-16);
+  };
+  if (data.weight) {
+    for (std::size_t i = 0; i < data.num_rows; ++i) pair(i, data.weight[i]);
+  } else {
+    for (std::size_t i = 0; i < data.num_rows; ++i) pair(i, 1.0);
   }
 }
 

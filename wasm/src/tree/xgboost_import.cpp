@@ -9,6 +9,7 @@
 #include "loanlens/error.h"
 #include "loanlens/json_util.h"
 #include "loanlens/limits.h"
+#include "loanlens/portable_math.h"
 
 namespace loanlens::tree {
 namespace {
@@ -103,7 +104,7 @@ XgboostBase ImportBaseScore(const nlohmann::json& mparam) {
   // XGBoost's ProbToMargin in float: a base_score that is 0 or 1 in float32 (1e-50, 0.9999999999)
   // gives an infinite margin, so it is refused, not only 0 and 1 themselves.
   const float base_f = base_prob > 0 && base_prob < 1 ? static_cast<float>(base_prob) : 0.0f;
-  base.margin = -std::log(1.0f / base_f - 1.0f);
+  base.margin = static_cast<float>(-Log(static_cast<double>(1.0f / base_f - 1.0f)));
   if (!(base_f > 0.0f && base_f < 1.0f) || !std::isfinite(base.margin))
     throw Error("xgboost model: learner.learner_model_param.base_score " + FormatNumber(base_prob) +
                 " is not a probability strictly between 0 and 1 in float32 (XGBoost computes "
