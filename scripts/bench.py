@@ -99,14 +99,14 @@ def one_hot_design(train, features):
 class Split:
     """The split files plus the reference libraries' design matrices built from them."""
 
-    def __init__(self, name, tmp):
+    def __init__(self, name, tmp, seed=7):
         self.name = name
         self.target, self.positive, self.ids = DATASETS[name]
         src = os.path.join(ROOT, "models/data", name + ".csv")
         self.train_csv = os.path.join(tmp, name + ".train.csv")
         self.valid_csv = os.path.join(tmp, name + ".valid.csv")
         cli("split", "--data", src, "--target", self.target, "--positive", self.positive,
-            "--seed", "7", "--valid-fraction", "0.2", "--out-train", self.train_csv,
+            "--seed", str(seed), "--valid-fraction", "0.2", "--out-train", self.train_csv,
             "--out-valid", self.valid_csv)
         # A schema that makes every column but the target and the id a feature.
         header = pd.read_csv(src, nrows=0).columns
