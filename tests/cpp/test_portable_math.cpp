@@ -5,6 +5,8 @@
 #include <cstring>
 #include <limits>
 
+#include <Eigen/Core>
+
 #include "loanlens/portable_math.h"
 #include "loanlens/sha256.h"
 
@@ -110,4 +112,12 @@ TEST_CASE("Exp, Log and Log1p give the same bits on every platform") {
         "9ad7d031cb50976d1d340fccff378ee326c2ffbaeafe77ae5d38c433f42101c2");
   CHECK(BitsDigest(-0.5, 2.0, Log1p) ==
         "af5cdbe90befd889dec7c9514e960aaab61c43bc308cdb1e18747cc098be6170");
+}
+
+TEST_CASE("Eigen blocks its matrix products by fixed cache sizes, not by the CPU's") {
+  // The build defines EIGEN_NO_CPUID and these sizes (CMakeLists.txt): the block sizes, and so the
+  // order of the sums in a long product such as the logistic Hessian, are the same everywhere.
+  CHECK(Eigen::l1CacheSize() == 49152);
+  CHECK(Eigen::l2CacheSize() == 2097152);
+  CHECK(Eigen::l3CacheSize() == 33554432);
 }
