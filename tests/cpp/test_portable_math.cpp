@@ -1,11 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <Eigen/Core>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <limits>
-
-#include <Eigen/Core>
 
 #include "loanlens/portable_math.h"
 #include "loanlens/sha256.h"

@@ -106,6 +106,28 @@ Synthetic MakeSynthetic(std::size_t n) {
   return s;
 }
 
+/// Shapley value of player i in the product game v(S) = prod_{h in S} a_h prod_{h not in S} b_h,
+/// by dynamic programming over coalition sizes: (a_i - b_i) sum_k k! (n-1-k)! / n! E_k, E_k the
+/// sum over coalitions S of the others with |S| = k of prod_S a prod_rest b.
+double ProductGameShapley(const std::vector<double>& a, const std::vector<double>& b,
+                          std::size_t i) {
+  const std::size_t n = a.size();
+  std::vector<double> e(n, 0.0);
+  e[0] = 1;
+  std::size_t others = 0;
+  for (std::size_t h = 0; h < n; ++h) {
+    if (h == i) continue;
+    ++others;  // coalitions of the others seen so far: sizes 0 .. others
+    for (std::size_t k = others + 1; k-- > 0;) e[k] = e[k] * b[h] + (k > 0 ? e[k - 1] * a[h] : 0.0);
+  }
+  double sum = 0, weight = 1.0 / n;  // k! (n-1-k)! / n! at k = 0
+  for (std::size_t k = 0; k < n; ++k) {
+    sum += weight * e[k];
+    weight *= static_cast<double>(k + 1) / static_cast<double>(n - 1 - k == 0 ? 1 : n - 1 - k);
+  }
+  return (a[i] - b[i]) * sum;
+}
+
 }  // namespace
 
 TEST_CASE("Gauss-Legendre rules on [0, 1] integrate polynomials of degree 2n - 1 exactly") {
@@ -226,6 +248,44 @@ class Forwarding final : public loanlens::Model {
 };
 
 }  // namespace
+
+TEST_CASE("RBF SHAP with more players than one pass of quadrature nodes equals the product games") {
+  // 40 players of one column each, 5 of them equal to x in a background row (dummies there), so
+  // 35 active players take 18 Gauss-Legendre nodes: two passes (16 + 2). 33 support vectors: one
+  // full block and one of a single vector (an odd lane).
+  const std::size_t d = 40, num_sv = 33, nb = 2;
+  Uniform u(17);
+  std::vector<double> sv, coef, x(d), background(nb * d), weight = {0.3, 0.7};
+  for (std::size_t s = 0; s < num_sv * d; ++s) sv.push_back(4 * u() - 2);
+  for (std::size_t s = 0; s < num_sv; ++s) coef.push_back(2 * u() - 1);
+  for (double& v : x) v = 4 * u() - 2;
+  for (std::size_t c = 0; c < nb * d; ++c) background[c] = c % 8 == 3 ? x[c % d] : 4 * u() - 2;
+  std::vector<int> group(d);
+  for (std::size_t c = 0; c < d; ++c) group[c] = static_cast<int>(c);
+  loanlens::RbfExpansion g{sv.data(), coef.data(), num_sv, d, 0.02};
+  std::vector<double> expected(d, 0.0);
+  for (std::size_t b = 0; b < nb; ++b)
+    for (std::size_t s = 0; s < num_sv; ++s) {
+      std::vector<double> fa(d), fb(d);
+      for (std::size_t c = 0; c < d; ++c) {
+        fa[c] = std::exp(-g.gamma * (x[c] - sv[s * d + c]) * (x[c] - sv[s * d + c]));
+        fb[c] = std::exp(-g.gamma * (background[b * d + c] - sv[s * d + c]) *
+                         (background[b * d + c] - sv[s * d + c]));
+      }
+      for (std::size_t i = 0; i < d; ++i)
+        expected[i] += weight[b] * coef[s] * ProductGameShapley(fa, fb, i);
+    }
+  std::vector<double> phi(d), phi_table(d);
+  loanlens::RbfShapValues(g, x.data(), background.data(), weight.data(), nb, group, d, phi.data());
+  const auto table = loanlens::MakeRbfBackgroundTable(g, background.data(), nb, group, d);
+  loanlens::RbfShapValues(g, x.data(), background.data(), weight.data(), nb, group, d,
+                          phi_table.data(), &table);
+  CHECK(MaxAbsDiff(phi, expected) < 1e-12);
+  CHECK(phi_table == phi);
+  double magnitude = 0;
+  for (double v : expected) magnitude = std::max(magnitude, std::fabs(v));
+  CHECK(magnitude > 1e-3);  // the games are not vanishingly small
+}
 
 TEST_CASE("SVM ExplainAgainst: exact in margin space for rbf and linear, false for poly") {
   const Synthetic data = MakeSynthetic(160);
