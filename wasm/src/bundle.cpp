@@ -393,13 +393,7 @@ Score Bundle::ScoreRow(const double* raw, bool explain) const {
       s.base_value = background_base_;
       return s;
     }
-    const Model& model = *model_;
-    const BatchMarginFn batch = [&model](const double* rows, std::size_t n, double* out) {
-      for (std::size_t i = 0; i < n; ++i)
-        out[i] = model.PredictMargin(rows + i * model.NumInputs());
-    };
-    s.base_value = kernel_->Explain(batch, kernel_fast_path_, x.data(), s.contributions.data(),
-                                    kernel_options_);
+    s.base_value = KernelShapOfDesignRow(x.data(), s.contributions.data());
   } else if (explain) {
     std::vector<double> phi(x.size());
     s.base_value = model_->Explain(x.data(), phi.data());
@@ -408,6 +402,25 @@ Score Bundle::ScoreRow(const double* raw, bool explain) const {
     for (std::size_t c = 0; c < phi.size(); ++c) s.contributions[group[c]] += phi[c];
   }
   return s;
+}
+
+double Bundle::KernelShapOfDesignRow(const double* x, double* phi) const {
+  const Model& model = *model_;
+  const BatchMarginFn batch = [&model](const double* rows, std::size_t n, double* out) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = model.PredictMargin(rows + i * model.NumInputs());
+  };
+  return kernel_->Explain(batch, kernel_fast_path_, x, phi, kernel_options_);
+}
+
+std::vector<double> Bundle::KernelShapContributions(const double* raw, double* base_value) const {
+  if (!kernel_)
+    throw Error("bundle: the '" + model_->Kind() +
+                "' model is explained without a background, so it has no Kernel SHAP");
+  std::vector<double> x(preprocess_.NumInputs()), phi(preprocess_.NumFeatures(), 0.0);
+  preprocess_.Transform(raw, x.data());
+  const double base = KernelShapOfDesignRow(x.data(), phi.data());
+  if (base_value) *base_value = base;
+  return phi;
 }
 
 std::unique_ptr<MarginProbe> Bundle::Probe(const double* raw) const {

@@ -87,6 +87,11 @@ class Bundle {
 
   /// Scores one parsed row (Frame row: NumFeatures() values).
   Score ScoreRow(const double* raw, bool explain) const;
+  /// Kernel SHAP of one parsed row against the stored background (explain.kernel_shap), even
+  /// where the model has an exact method for that background: the approximation that exact
+  /// method replaces, for cross-checks and `loanlens bench`. Sets `*base_value` if not null.
+  /// Throws for models explained without a background (trees, logistic, linear SVM).
+  std::vector<double> KernelShapContributions(const double* raw, double* base_value) const;
   /// Model::Probe around the design row of one parsed row (for rows near it: the searches).
   std::unique_ptr<MarginProbe> Probe(const double* raw) const;
   /// ScoreRow(raw, false), the margin computed by `probe` (the same value, bit for bit).
@@ -124,6 +129,9 @@ class Bundle {
   double background_base_ = 0;  ///< sum_b weight_b margin(background_b)
   nlohmann::json meta_;
   void SelectReference();
+  /// Kernel SHAP of one design row against the stored background into phi (one value per
+  /// original feature); returns the base value.
+  double KernelShapOfDesignRow(const double* x, double* phi) const;
 };
 
 /// The content_sha256 a bundle document must carry: SHA-256 of its canonical content (every key
