@@ -96,8 +96,7 @@ nlohmann::json CompareKernelShap(const Bundle& bundle, const Frame& frame, int n
     exact[i] = bundle.ScoreRow(frame.Row(i), true).contributions;
   const double exact_seconds = Since(t0);
   t0 = Clock::now();
-  for (std::size_t i = 0; i < rows; ++i)
-    kernel[i] = bundle.KernelShapContributions(frame.Row(i), nullptr);
+  for (std::size_t i = 0; i < rows; ++i) kernel[i] = bundle.KernelShapContributions(frame.Row(i));
   const double kernel_seconds = Since(t0);
   double max_diff = 0;
   for (std::size_t i = 0; i < rows; ++i)

@@ -412,14 +412,13 @@ double Bundle::KernelShapOfDesignRow(const double* x, double* phi) const {
   return kernel_->Explain(batch, kernel_fast_path_, x, phi, kernel_options_);
 }
 
-std::vector<double> Bundle::KernelShapContributions(const double* raw, double* base_value) const {
+std::vector<double> Bundle::KernelShapContributions(const double* raw) const {
   if (!kernel_)
     throw Error("bundle: the '" + model_->Kind() +
                 "' model is explained without a background, so it has no Kernel SHAP");
   std::vector<double> x(preprocess_.NumInputs()), phi(preprocess_.NumFeatures(), 0.0);
   preprocess_.Transform(raw, x.data());
-  const double base = KernelShapOfDesignRow(x.data(), phi.data());
-  if (base_value) *base_value = base;
+  KernelShapOfDesignRow(x.data(), phi.data());
   return phi;
 }
 

@@ -89,9 +89,9 @@ class Bundle {
   Score ScoreRow(const double* raw, bool explain) const;
   /// Kernel SHAP of one parsed row against the stored background (explain.kernel_shap), even
   /// where the model has an exact method for that background: the approximation that exact
-  /// method replaces, for cross-checks and `loanlens bench`. Sets `*base_value` if not null.
-  /// Throws for models explained without a background (trees, logistic, linear SVM).
-  std::vector<double> KernelShapContributions(const double* raw, double* base_value) const;
+  /// method replaces, for cross-checks and `loanlens bench`. Throws for models explained without
+  /// a background (trees, logistic, linear SVM).
+  std::vector<double> KernelShapContributions(const double* raw) const;
   /// Model::Probe around the design row of one parsed row (for rows near it: the searches).
   std::unique_ptr<MarginProbe> Probe(const double* raw) const;
   /// ScoreRow(raw, false), the margin computed by `probe` (the same value, bit for bit).

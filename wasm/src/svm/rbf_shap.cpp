@@ -210,22 +210,6 @@ constexpr std::array<PairGameFn, sizeof...(M) + 1> PairGameTable(std::index_sequ
 /// PairGameNodes<M> for M = 1 .. kChunkNodes, by M.
 constexpr auto kPairGames = PairGameTable(std::make_index_sequence<kChunkNodes>());
 
-/// phi[active[i]] += sum_{s < ns} scale_s diff_is acc_is, each sum in order of s; four players
-/// at a time, so that four chains of additions run side by side.
-void AddScaledSums(const std::vector<std::size_t>& active, std::size_t ns, const BlockScratch& w,
-                   double* phi) {
-  constexpr std::size_t kSide = 4;
-  const std::size_t n = active.size();
-  for (std::size_t i0 = 0; i0 < n; i0 += kSide) {
-    const std::size_t k = std::min(kSide, n - i0);
-    double sum[kSide] = {0, 0, 0, 0};
-    for (std::size_t s = 0; s < ns; ++s)
-      for (std::size_t j = 0; j < k; ++j)
-        sum[j] += w.scale[s] * w.diff[(i0 + j) * kBlock + s] * w.acc[(i0 + j) * kBlock + s];
-    for (std::size_t j = 0; j < k; ++j) phi[active[i0 + j]] += sum[j];
-  }
-}
-
 /// Adds the product games of one background row with the block's support vectors to phi:
 /// phi_i += scale_s (a_i - b_i) integral_0^1 prod_{h != i} (b_h + t (a_h - b_h)) dt, the
 /// integral by Gauss-Legendre (prefix times suffix products, no division), the nodes taken
@@ -241,7 +225,13 @@ void AddPairGames(const double* b, const std::vector<std::size_t>& active, std::
     for (std::size_t q0 = 0; q0 < m; q0 += kChunkNodes)
       kPairGames[std::min(kChunkNodes, m - q0)](b, active, s, nodes.data() + q0,
                                                 weights.data() + q0, q0 == 0, w);
-  AddScaledSums(active, ns, *w, phi);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double* diff = w->diff.data() + i * kBlock;
+    const double* acc = w->acc.data() + i * kBlock;
+    double sum = 0;
+    for (std::size_t s = 0; s < ns; ++s) sum += w->scale[s] * diff[s] * acc[s];
+    phi[active[i]] += sum;
+  }
 }
 
 }  // namespace
